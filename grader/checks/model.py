@@ -1,0 +1,127 @@
+"""What a check is: data describing how one graded part is judged.
+
+A ``Check`` belongs to one part of one assignment. It names the learner's
+function, produces ``Case``s (fixed lecture examples, edge cases, and cases
+drawn from a per-learner seed), says how to get the expected value from the
+reference, and lists the ``Mistake``s it can recognise. ``Probe``s cover
+what a plain comparison cannot (statistics of a random layer, gradients
+against finite differences). The runner turns all of it into a ``PartResult``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from grader.compare import Tolerance
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a check may depend on besides the learner's code."""
+
+    tolerance: Tolerance
+    learner_id: str = "anonymous"
+    randomized: bool = True
+    xp: Any = np
+    timeout_s: float = 10.0
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def rng(self, *salt: str) -> np.random.Generator:
+        """A generator seeded by the learner and the salt: same learner, same cases."""
+        digest = hashlib.sha256("\x1f".join((self.learner_id, *salt)).encode()).digest()
+        return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    args: tuple[Any, ...]
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    tolerance_factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common wrong version of the function, built from the reference.
+
+    ``wrong`` takes the learner function's arguments and returns what the
+    mistaken version would; ``warning`` instead recognises a mistake by the
+    warning it raises (overflow, log of zero).
+    """
+
+    name: str
+    hint: str
+    wrong: Callable[..., Any] | None = None
+    warning: str | None = None
+    keys: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One judged item: a case, a key of a case, or a probe."""
+
+    label: str
+    problem: str | None = None
+    weight: float = 1.0
+
+    @property
+    def passed(self) -> bool:
+        return self.problem is None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A judgement a value comparison cannot make; returns its outcomes."""
+
+    label: str
+    run: Callable[[Callable[..., Any], Mapping[str, Any], Context], list[Outcome]]
+
+
+@dataclass(frozen=True)
+class Check:
+    assignment: str
+    part: str
+    function: str
+    arg_names: tuple[str, ...]
+    cases: Callable[[Context], list[Case]]
+    expected: Callable[..., Any] | None
+    keys: tuple[str, ...] | None = None
+    mistakes: tuple[Mistake, ...] = ()
+    probes: tuple[Probe, ...] = ()
+    forbid_warnings: bool = True
+    needs_gpu: bool = False
+
+
+@dataclass
+class PartResult:
+    assignment: str
+    part: str
+    function: str
+    max_points: float
+    outcomes: list[Outcome] = field(default_factory=list)
+    diagnoses: list[Mistake] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    fatal: str | None = None
+
+    @property
+    def fraction(self) -> float:
+        if self.fatal is not None:
+            return 0.0
+        total = sum(o.weight for o in self.outcomes)
+        return sum(o.weight for o in self.outcomes if o.passed) / total if total else 0.0
+
+    @property
+    def points(self) -> float:
+        return round(self.max_points * self.fraction, 3)
+
+    @property
+    def passed(self) -> bool:
+        return self.fatal is None and all(o.passed for o in self.outcomes)
+
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.passed]

@@ -1,0 +1,227 @@
+"""Checks for the perceptron exercise."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.checks.model import Case, Check, Context, Mistake
+from reference import perceptron as ref
+
+A = "perceptron"
+LECTURE_W = np.array([3.0, -2.0])
+LECTURE_X = np.array([-1.0, 2.0])
+LECTURE_W0 = 1.0
+
+
+def _linear(X, W, w0):
+    return w0 + np.asarray(X, dtype=float) @ np.asarray(W, dtype=float)
+
+
+# ---- sigmoid -------------------------------------------------------------------------
+
+
+def _sigmoid_cases(ctx: Context) -> list[Case]:
+    cases = [
+        Case("the lecture's z = -6", (np.float64(-6.0),)),
+        Case("z = 0", (np.float64(0.0),)),
+        Case("a vector of z", (np.array([-3.0, -0.5, 0.0, 0.5, 3.0]),)),
+        Case("a 2-D array of z", (np.array([[1.0, -2.0, 4.0], [-8.0, 16.0, 0.25]]),)),
+        Case("very negative and very positive z (±1000, ±10000)", (np.array([-1e4, -1000.0, 1000.0, 1e4]),)),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, "sigmoid")
+        shape = tuple(int(s) for s in rng.integers(1, 6, size=int(rng.integers(1, 3))))
+        cases.append(Case(f"random z of shape {shape}", (rng.normal(0, 5, size=shape),)))
+        cases.append(Case("random large |z|", (rng.uniform(-800, 800, size=7),)))
+    return cases
+
+
+SIGMOID = Check(
+    assignment=A,
+    part="sigmoid",
+    function="sigmoid",
+    arg_names=("z",),
+    cases=_sigmoid_cases,
+    expected=ref.sigmoid,
+    mistakes=(
+        Mistake(
+            "sigmoid overflow",
+            "np.exp(-z) overflows for very negative z. Only ever exponentiate a non-positive number: "
+            "use exp(-|z|) and pick 1/(1+e) or e/(1+e) by the sign of z (np.where).",
+            warning="overflow",
+        ),
+        Mistake(
+            "sign of z flipped",
+            "you computed 1 / (1 + exp(z)), which is sigmoid(-z); the logistic function is 1 / (1 + exp(-z)).",
+            wrong=lambda z: ref.sigmoid(-np.asarray(z)),
+        ),
+        Mistake("tanh instead of the logistic", "np.tanh has range (-1, 1); the sigmoid's range is (0, 1).", wrong=np.tanh),
+    ),
+)
+
+# ---- relu ----------------------------------------------------------------------------
+
+
+def _relu_cases(ctx: Context) -> list[Case]:
+    cases = [
+        Case("a vector with both signs", (np.array([-2.0, -0.5, 0.0, 0.5, 2.0]),)),
+        Case("a 2-D array", (np.array([[-1.0, 3.0], [4.5, -0.1]]),)),
+        Case("a single number", (np.float64(-3.0),)),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, "relu")
+        cases.append(Case("random z", (rng.normal(size=(3, 4)),)))
+    return cases
+
+
+RELU = Check(
+    assignment=A,
+    part="relu",
+    function="relu",
+    arg_names=("z",),
+    cases=_relu_cases,
+    expected=ref.relu,
+    mistakes=(
+        Mistake(
+            "returned the indicator z > 0",
+            "ReLU keeps the value itself where z > 0: max(0, z), not 1.",
+            wrong=lambda z: (np.asarray(z) > 0).astype(float),
+        ),
+        Mistake("min instead of max", "ReLU is max(0, z); min(0, z) keeps the negative part.", wrong=lambda z: np.minimum(z, 0)),
+    ),
+)
+
+# ---- perceptron_forward ------------------------------------------------------------------
+
+
+def _forward_cases(ctx: Context) -> list[Case]:
+    cases = [
+        Case("the lecture's example x = (-1, 2), W = (3, -2), w0 = 1", (LECTURE_X, LECTURE_W, LECTURE_W0)),
+        Case(
+            "three samples at once (X of shape (3, 2))",
+            (np.array([[-1.0, 2.0], [0.0, 0.0], [1.0, 1.0]]), LECTURE_W, LECTURE_W0),
+        ),
+        Case("a non-zero bias with zero inputs", (np.zeros((2, 3)), np.array([1.0, 2.0, 3.0]), -0.7)),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, "perceptron_forward")
+        n, m = (int(v) for v in rng.integers(2, 7, size=2))
+        cases.append(Case(f"random X of shape ({n}, {m})", (rng.normal(size=(n, m)), rng.normal(size=m), float(rng.normal()))))
+    return cases
+
+
+PERCEPTRON_FORWARD = Check(
+    assignment=A,
+    part="perceptron_forward",
+    function="perceptron_forward",
+    arg_names=("X", "W", "w0"),
+    cases=_forward_cases,
+    expected=ref.perceptron_forward,
+    mistakes=(
+        Mistake(
+            "bias missing",
+            "the bias w0 is not added: the output should be sigmoid(w0 + X @ W).",
+            wrong=lambda X, W, w0: ref.sigmoid(np.asarray(X) @ np.asarray(W)),
+        ),
+        Mistake(
+            "no non-linearity",
+            "you returned the weighted sum z = w0 + X @ W; the perceptron passes it through the sigmoid.",
+            wrong=_linear,
+        ),
+        Mistake(
+            "bias subtracted",
+            "the bias is added, not subtracted: z = w0 + X @ W.",
+            wrong=lambda X, W, w0: ref.sigmoid(np.asarray(X) @ np.asarray(W) - w0),
+        ),
+    ),
+)
+
+# ---- predict -----------------------------------------------------------------------------
+
+
+def _predict_cases(ctx: Context) -> list[Case]:
+    cases = [
+        Case("the lecture's example (z = -6)", (LECTURE_X, LECTURE_W, LECTURE_W0)),
+        Case(
+            "points on both sides of the line and exactly on it (z = 0)",
+            (np.array([[1.0, 0.5], [2.0, 0.0], [0.0, 1.0], [3.0, 1.5]]), np.array([1.0, -2.0]), 0.0),
+        ),
+        Case("exactly on the boundary with a bias (z = 0)", (np.array([[2.0, 1.0]]), np.array([1.0, 1.0]), -3.0)),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, "predict")
+        X = rng.integers(-3, 4, size=(8, 2)).astype(float)
+        cases.append(Case("random integer points, some on the boundary", (X, np.array([1.0, -1.0]), 0.0)))
+    return cases
+
+
+PREDICT = Check(
+    assignment=A,
+    part="predict",
+    function="predict",
+    arg_names=("X", "W", "w0"),
+    cases=_predict_cases,
+    expected=ref.predict,
+    mistakes=(
+        Mistake(
+            "boundary at z = 0 mishandled",
+            "a point exactly on the line (z = 0, probability 0.5) belongs to class 1: use z >= 0, not z > 0.",
+            wrong=lambda X, W, w0: (_linear(X, W, w0) > 0).astype(int),
+        ),
+        Mistake(
+            "probabilities instead of classes",
+            "predict returns the class 0 or 1, not the probability sigmoid(z).",
+            wrong=lambda X, W, w0: ref.sigmoid(_linear(X, W, w0)),
+        ),
+        Mistake(
+            "classes swapped",
+            "class 1 is where w0 + X @ W >= 0; you return the opposite.",
+            wrong=lambda X, W, w0: 1 - ref.predict(X, W, w0),
+        ),
+    ),
+)
+
+# ---- count_parameters ----------------------------------------------------------------------
+
+
+def _count_cases(ctx: Context) -> list[Case]:
+    cases = [
+        Case("the heart-disease network [29, 16, 1]", ([29, 16, 1],)),
+        Case("a single perceptron [2, 1]", ([2, 1],)),
+        Case("a deeper stack [3, 4, 4, 2]", ([3, 4, 4, 2],)),
+        Case("input layer only [7]", ([7],)),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, "count_parameters")
+        sizes = [int(s) for s in rng.integers(1, 64, size=int(rng.integers(2, 6)))]
+        cases.append(Case(f"random layers {sizes}", (sizes,)))
+    return cases
+
+
+def _pairs(sizes):
+    sizes = [int(s) for s in sizes]
+    return list(zip(sizes[:-1], sizes[1:]))
+
+
+COUNT_PARAMETERS = Check(
+    assignment=A,
+    part="count_parameters",
+    function="count_parameters",
+    arg_names=("layer_sizes",),
+    cases=_count_cases,
+    expected=ref.count_parameters,
+    mistakes=(
+        Mistake(
+            "biases not counted",
+            "every unit of every layer after the input has a bias: add n_out biases per layer.",
+            wrong=lambda sizes: sum(a * b for a, b in _pairs(sizes)),
+        ),
+        Mistake(
+            "biases counted for the input layer too",
+            "the inputs have no bias; only layers that compute (hidden and output) do.",
+            wrong=lambda sizes: ref.count_parameters(sizes) + int(sizes[0]),
+        ),
+    ),
+)
+
+CHECKS = (SIGMOID, RELU, PERCEPTRON_FORWARD, PREDICT, COUNT_PARAMETERS)

@@ -1,0 +1,187 @@
+"""course.yaml, loaded into typed objects.
+
+Every problem is reported as ``<file>: <key path>: <what was expected>``,
+all problems of the file at once, through ``CourseError``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from grader.errors import CourseError
+from reference.gradient_descent import Quartic
+
+EXERCISES = ("perceptron", "bce", "backprop", "gradient_descent", "dropout")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Part(_Strict):
+    """A graded part of an assignment: one nbgrader grade cell."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    points: Annotated[float, Field(ge=0)]
+    description: str = ""
+
+
+class Assignment(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: str
+    notebook: Path
+    parts: Annotated[list[Part], Field(min_length=1)]
+
+    @property
+    def points(self) -> float:
+        return sum(p.points for p in self.parts)
+
+    @field_validator("parts")
+    @classmethod
+    def _unique_parts(cls, parts: list[Part]) -> list[Part]:
+        seen: set[str] = set()
+        for part in parts:
+            if part.id in seen:
+                raise ValueError(f"part id {part.id!r} appears twice")
+            seen.add(part.id)
+        return parts
+
+
+class Grading(_Strict):
+    """Defaults every check uses unless it states its own."""
+
+    rtol: Annotated[float, Field(ge=0)] = 1e-6
+    atol: Annotated[float, Field(ge=0)] = 1e-9
+    cell_timeout_s: Annotated[float, Field(gt=0)] = 30
+    memory_limit_mb: Annotated[int, Field(gt=0)] = 2048
+
+
+class QuarticConfig(_Strict):
+    """g(w) = (c4 w**4 + c3 w**3 + c2 w**2 + c1 w + c0) / scale, coefficients highest power first."""
+
+    coefficients: tuple[float, float, float, float, float]
+    scale: Annotated[float, Field(gt=0)] = 1.0
+
+    @field_validator("coefficients")
+    @classmethod
+    def _bounded_below(cls, c: tuple[float, ...]) -> tuple[float, ...]:
+        if c[0] <= 0:
+            raise ValueError(
+                f"the w**4 coefficient (first) must be > 0 so that g has a minimum, got {c[0]}"
+            )
+        return c
+
+    def quartic(self) -> Quartic:
+        return Quartic(coefficients=self.coefficients, scale=self.scale)
+
+
+class CourseInfo(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: str
+
+
+class Course(_Strict):
+    course: CourseInfo
+    grading: Grading = Grading()
+    quartic: QuarticConfig
+    assignments: Annotated[list[Assignment], Field(min_length=1)]
+    quizzes: list[Path] = []
+
+    #: The folder course.yaml lives in; relative paths are taken from there.
+    root: Path = Field(default=Path("."), exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_assignments(self) -> Course:
+        seen: set[str] = set()
+        for a in self.assignments:
+            if a.id in seen:
+                raise ValueError(f"assignment id {a.id!r} appears twice")
+            seen.add(a.id)
+        return self
+
+    def assignment(self, assignment_id: str) -> Assignment:
+        for a in self.assignments:
+            if a.id == assignment_id:
+                return a
+        known = ", ".join(a.id for a in self.assignments)
+        raise KeyError(f"no assignment {assignment_id!r} in the course (known: {known})")
+
+    def path(self, relative: Path) -> Path:
+        return relative if relative.is_absolute() else self.root / relative
+
+
+def _key_path(loc: tuple[Any, ...], data: Any) -> str:
+    """pydantic's location as the YAML key path an instructor would write: assignments[2].parts[0].points"""
+    out = ""
+    node = data
+    for item in loc:
+        if isinstance(item, int):
+            out += f"[{item}]"
+            ident = node[item].get("id") if isinstance(node, list) and isinstance(node[item], dict) else None
+            if ident:
+                out += f"(id={ident})"
+        else:
+            out += ("." if out else "") + str(item)
+        try:
+            node = node[item]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return out or "(top level)"
+
+
+def _describe(error: dict[str, Any], data: Any) -> str:
+    where = _key_path(error["loc"], data)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{where}: unknown key (not part of the course format; check its spelling)"
+    if kind == "missing":
+        return f"{where}: required key is missing"
+    got = error.get("input")
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {message} (got {got!r})"
+
+
+def parse_course(data: Any, source: str, root: Path) -> Course:
+    """Validate an already-parsed course.yaml mapping."""
+    if not isinstance(data, dict):
+        raise CourseError(source, [f"(top level): expected a mapping of keys, got {type(data).__name__}"])
+    try:
+        course = Course.model_validate({**data, "root": root})
+    except ValidationError as exc:
+        raise CourseError(source, [_describe(e, data) for e in exc.errors()]) from None
+    missing = [
+        f"assignments[{i}](id={a.id}).notebook: file {a.notebook} does not exist under {root}"
+        for i, a in enumerate(course.assignments)
+        if not course.path(a.notebook).is_file()
+    ]
+    missing += [
+        f"quizzes[{i}]: file {q} does not exist under {root}"
+        for i, q in enumerate(course.quizzes)
+        if not course.path(q).is_file()
+    ]
+    if missing:
+        raise CourseError(source, missing)
+    return course
+
+
+def load_course(path: str | Path = "course.yaml") -> Course:
+    """Read, parse and validate course.yaml; CourseError names every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CourseError(str(path), ["file not found"]) from None
+    except OSError as exc:
+        raise CourseError(str(path), [f"cannot be read: {exc.strerror}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CourseError(str(path), [f"not valid YAML at {where}: {problem}"]) from None
+    return parse_course(data, str(path), path.parent.resolve())
