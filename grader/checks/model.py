@@ -58,6 +58,7 @@ class Mistake:
     hint: str
     wrong: Callable[..., Any] | None = None
     warning: str | None = None
+    mutates: str | None = None
     keys: tuple[str, ...] | None = None
 
 
@@ -94,7 +95,8 @@ class Check:
     mistakes: tuple[Mistake, ...] = ()
     probes: tuple[Probe, ...] = ()
     forbid_warnings: bool = True
-    needs_gpu: bool = False
+    #: Extra sentences for a failed part, e.g. whether a backward pass matches the learner's own forward.
+    explain: Callable[[Callable[..., Any], Mapping[str, Any], Context], list[str]] | None = None
 
 
 @dataclass

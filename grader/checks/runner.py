@@ -47,6 +47,8 @@ def _call_problems(check: Check, call: CallResult) -> list[str]:
 def _matches(check: Check, mistake: Mistake, case: Case, call: CallResult, ctx: Context) -> bool:
     if mistake.warning is not None:
         return any(mistake.warning in w for w in call.warnings)
+    if mistake.mutates is not None:
+        return mistake.mutates in call.mutated
     if mistake.wrong is None or call.error is not None:
         return False
     args = tuple(a if isinstance(a, np.random.Generator) else copy.deepcopy(a) for a in case.args)
@@ -66,7 +68,7 @@ def diagnose(check: Check, failed: list[tuple[Case, CallResult]], ctx: Context) 
     """The known mistakes that explain every failed case they can be computed on."""
     found = []
     for mistake in check.mistakes:
-        if mistake.warning is not None:
+        if mistake.warning is not None or mistake.mutates is not None:
             if any(_matches(check, mistake, case, call, ctx) for case, call in failed):
                 found.append(mistake)
             continue
@@ -130,4 +132,9 @@ def run_check(
             result.outcomes.append(Outcome(probe.label, f"could not be checked: {type(exc).__name__}: {exc}"))
     if failed:
         result.diagnoses = diagnose(check, failed, ctx)
+    if not result.passed and check.explain is not None:
+        try:
+            result.notes += check.explain(fn, namespace, ctx)
+        except Exception as exc:  # noqa: BLE001 - an explanation is a courtesy, never a crash
+            result.notes.append(f"no further analysis possible ({type(exc).__name__}: {exc})")
     return result
