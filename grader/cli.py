@@ -1,0 +1,169 @@
+"""dlcourse: the instructor's command line.
+
+    dlcourse run course.yaml [--work DIR] [--submissions DIR]
+        validate → release → autograde → feedback → gradebook, in one go
+    dlcourse validate course.yaml
+    dlcourse release course.yaml [--work DIR]
+    dlcourse grade course.yaml --submissions DIR [--work DIR]
+    dlcourse gradebook course.yaml [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+from rich.console import Console
+from rich.table import Table
+
+from grader.config import Course, load_course
+from grader.errors import CourseError
+from grader.nbgrader_course import CourseDirectory, NbgraderError
+from grader.release_check import release_problems
+from grader.validation import validate_course
+
+console = Console(width=None if sys.stdout.isatty() else 120)
+DEMO_STUDENTS = ("demo-solution", "demo-blank")
+
+
+def cmd_validate(course: Course) -> bool:
+    rows = validate_course(course)
+    table = Table(title=f"{course.course.title}: the reference against its checks")
+    for col in ("assignment", "part", "reference score", "known mistakes caught", "status"):
+        table.add_column(col)
+    for r in rows:
+        caught = f"{len(r.mistakes_caught)}/{len(r.mistakes_caught) + len(r.mistakes_missed)}"
+        table.add_row(
+            r.assignment, r.part, f"{r.reference_points:g}/{r.points:g}", caught,
+            "[green]ok[/]" if r.ok else "[red]FAIL[/]",
+        )
+    console.print(table)
+    for r in rows:
+        for p in r.problems + [f"mistake not caught: {m}" for m in r.mistakes_missed]:
+            console.print(f"[red]✗ {r.assignment}/{r.part}[/]: {p}")
+    ok = all(r.ok for r in rows)
+    total = sum(len(r.mistakes_caught) for r in rows)
+    console.print(f"{'[green]Valid' if ok else '[red]Invalid'}[/]: {len(rows)} parts, {total} known mistakes recognised.")
+    return ok
+
+
+def cmd_release(course: Course, work: Path) -> CourseDirectory | None:
+    cdir = CourseDirectory.prepare(course, work)
+    ok = True
+    for a in course.assignments:
+        try:
+            released = cdir.release(a.id)
+        except NbgraderError as exc:
+            console.print(f"[red]✗ release of {a.id} failed[/]: {exc}")
+            ok = False
+            continue
+        problems = release_problems(course.path(a.notebook), released)
+        for p in problems:
+            console.print(f"[red]✗ leak[/]: {p}")
+        ok = ok and not problems
+        console.print(f"{'[green]✓' if not problems else '[red]✗'}[/] released {a.id} → {released}")
+    return cdir if ok else None
+
+
+def _demo_submissions(cdir: CourseDirectory) -> None:
+    """The solution notebook and the untouched release, graded as two demo learners."""
+    for a in cdir.course.assignments:
+        cdir.submit(DEMO_STUDENTS[0], a.id, cdir.course.path(a.notebook))
+        cdir.submit(DEMO_STUDENTS[1], a.id, cdir.root / "release" / a.id / f"{a.id}.ipynb")
+
+
+def _import_submissions(cdir: CourseDirectory, submissions: Path) -> None:
+    """Copy <student>/<assignment>/<assignment>.ipynb from an nbgrader-style folder."""
+    for nb in sorted(submissions.glob("*/*/*.ipynb")):
+        student, assignment = nb.parent.parent.name, nb.parent.name
+        try:
+            nbformat.read(nb, as_version=4)
+        except Exception as exc:  # noqa: BLE001 - a broken file is reported, the batch goes on
+            console.print(f"[yellow]! {nb}: not a readable notebook ({exc}); nbgrader will record it as failed[/]")
+        dest = cdir.root / "submitted" / student / assignment
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(nb, dest / nb.name)
+
+
+def cmd_grade(cdir: CourseDirectory) -> bool:
+    ok = True
+    for a in cdir.course.assignments:
+        if not any((cdir.root / "submitted").glob(f"*/{a.id}")):
+            continue
+        run = cdir.autograde(a.id)
+        if run.returncode != 0:
+            ok = False
+            failed = [ln for ln in run.log.splitlines() if "ERROR" in ln or "failed" in ln.lower()]
+            console.print(f"[yellow]! autograde of {a.id} reported problems (others were graded):[/]")
+            for ln in failed[-10:]:
+                console.print(f"    {ln}")
+        cdir.generate_feedback(a.id)
+        console.print(f"[green]✓[/] graded {a.id}")
+    return ok
+
+
+def cmd_gradebook(cdir: CourseDirectory) -> None:
+    df = cdir.gradebook()
+    if df.empty:
+        console.print("No grades yet.")
+        return
+    per_assignment = df.groupby(["student", "assignment"])[["score", "max_score"]].sum().reset_index()
+    wide = per_assignment.pivot(index="student", columns="assignment", values="score").fillna(0)
+    wide["total"] = wide.sum(axis=1)
+    out = cdir.root / "gradebook.csv"
+    df.to_csv(out, index=False)
+    table = Table(title="Gradebook (points per assignment)")
+    table.add_column("student")
+    for col in wide.columns:
+        table.add_column(str(col), justify="right")
+    for student, row in wide.iterrows():
+        table.add_row(str(student), *(f"{v:g}" for v in row))
+    console.print(table)
+    console.print(f"Part-level grades written to {out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=("run", "validate", "release", "grade", "gradebook"))
+    parser.add_argument("course", nargs="?", default="course.yaml", type=Path)
+    parser.add_argument("--work", type=Path, default=None, help="nbgrader course folder (default: course-work/ beside course.yaml)")
+    parser.add_argument("--submissions", type=Path, default=None, help="folder of <student>/<assignment>/<assignment>.ipynb to grade")
+    args = parser.parse_args(argv)
+    try:
+        course = load_course(args.course)
+    except CourseError as exc:
+        console.print(f"[red]{exc}[/]", highlight=False)
+        return 2
+    work = args.work or course.root / "course-work"
+    if args.submissions is not None and not args.submissions.is_dir():
+        console.print(f"[red]--submissions {args.submissions}: no such folder[/]")
+        return 2
+
+    if args.command == "validate":
+        return 0 if cmd_validate(course) else 1
+    if args.command == "gradebook":
+        cmd_gradebook(CourseDirectory(work.resolve(), course))
+        return 0
+    if args.command == "run" and not cmd_validate(course):
+        return 1
+    if args.command in ("run", "release", "grade"):
+        cdir = cmd_release(course, work) if args.command != "grade" else CourseDirectory.prepare(course, work)
+        if cdir is None:
+            return 1
+        if args.command == "release":
+            return 0
+        if args.submissions is not None:
+            _import_submissions(cdir, args.submissions)
+        elif args.command == "run":
+            _demo_submissions(cdir)
+        graded = cmd_grade(cdir)
+        cmd_gradebook(cdir)
+        return 0 if graded else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Driving real nbgrader over the course: a course directory, release, autograde, feedback.
+
+Everything goes through nbgrader's own command line (``python -m nbgrader``),
+so instructors see exactly the nbgrader they know; this module only lays out
+the folders nbgrader expects and reads its gradebook back.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from grader.config import Course
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+CONFIG_TEMPLATE = """\
+# Written by dlcourse from {course_yaml}; edit course.yaml instead.
+c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = {course_id!r}
+c.Execute.timeout = {timeout}
+c.Execute.interrupt_on_timeout = True
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+"""
+
+
+class NbgraderError(RuntimeError):
+    """nbgrader exited with an error; the message carries the tail of its log."""
+
+
+@dataclass
+class NbgraderRun:
+    args: list[str]
+    returncode: int
+    log: str
+
+
+@dataclass
+class CourseDirectory:
+    """An nbgrader course folder for one course.yaml: source/, release/, submitted/, autograded/, feedback/."""
+
+    root: Path
+    course: Course
+
+    @classmethod
+    def prepare(cls, course: Course, root: Path) -> CourseDirectory:
+        """Write nbgrader_config.py and copy every assignment's source notebook in."""
+        root = root.resolve()
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "nbgrader_config.py").write_text(
+            CONFIG_TEMPLATE.format(
+                course_yaml=course.root / "course.yaml",
+                root=str(root),
+                course_id=course.course.id,
+                timeout=int(course.grading.cell_timeout_s),
+            )
+        )
+        for a in course.assignments:
+            dest = root / "source" / a.id
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(course.path(a.notebook), dest / f"{a.id}.ipynb")
+        return cls(root, course)
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        # Kernels started by nbgrader import the course's grader package from this checkout.
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+        env["DLCOURSE_CONFIG"] = str(self.course.root / "course.yaml")
+        env.setdefault("MPLBACKEND", "Agg")
+        return env
+
+    def nbgrader(self, *args: str, check: bool = True) -> NbgraderRun:
+        cmd = [sys.executable, "-m", "nbgrader", *args]
+        proc = subprocess.run(cmd, cwd=self.root, env=self.env(), capture_output=True, text=True)
+        run = NbgraderRun(cmd[2:], proc.returncode, proc.stdout + proc.stderr)
+        if check and proc.returncode != 0:
+            tail = "\n".join(run.log.strip().splitlines()[-25:])
+            raise NbgraderError(f"`nbgrader {' '.join(args)}` failed (exit {proc.returncode}):\n{tail}")
+        return run
+
+    def release(self, assignment: str) -> Path:
+        """nbgrader generate_assignment; returns the released notebook."""
+        self.nbgrader("generate_assignment", assignment, "--force")
+        return self.root / "release" / assignment / f"{assignment}.ipynb"
+
+    def submit(self, student: str, assignment: str, notebook: Path | nbformat.NotebookNode) -> Path:
+        """Place a learner's notebook where nbgrader collects submissions."""
+        dest = self.root / "submitted" / student / assignment / f"{assignment}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(notebook, Path):
+            shutil.copy2(notebook, dest)
+        else:
+            nbformat.write(notebook, dest)
+        return dest
+
+    def autograde(self, assignment: str, force: bool = False) -> NbgraderRun:
+        """Autograde every submission of the assignment.
+
+        Without ``force`` nbgrader skips submissions it already graded, so an
+        interrupted run resumes where it stopped; a submission that breaks is
+        reported in the log and the others are still graded.
+        """
+        return self.nbgrader("autograde", assignment, *(["--force"] if force else []), check=False)
+
+    def generate_feedback(self, assignment: str) -> NbgraderRun:
+        return self.nbgrader("generate_feedback", assignment, "--force", check=False)
+
+    def feedback_html(self, student: str, assignment: str) -> Path:
+        return self.root / "feedback" / student / assignment / f"{assignment}.html"
+
+    def gradebook(self) -> pd.DataFrame:
+        """One row per (student, assignment, part): score and max score, from nbgrader's database."""
+        from nbgrader.api import Gradebook, MissingEntry
+
+        rows = []
+        db = self.root / "gradebook.db"
+        if not db.exists():
+            return pd.DataFrame(columns=["student", "assignment", "part", "score", "max_score"])
+        with Gradebook(f"sqlite:///{db}") as gb:
+            for a in self.course.assignments:
+                try:
+                    assignment = gb.find_assignment(a.id)
+                except MissingEntry:
+                    continue
+                for submission in assignment.submissions:
+                    for nb in submission.notebooks:
+                        for grade in nb.grades:
+                            rows.append(
+                                {
+                                    "student": submission.student.id,
+                                    "assignment": a.id,
+                                    "part": grade.name,
+                                    "score": float(grade.score),
+                                    "max_score": float(grade.max_score),
+                                }
+                            )
+        return pd.DataFrame(rows, columns=["student", "assignment", "part", "score", "max_score"])

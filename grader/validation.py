@@ -1,0 +1,92 @@
+"""`dlcourse validate`: the reference against its own checks, and the checks against known mistakes.
+
+For every part, the reference must score full points, and every known
+mistake that can be simulated (those with a ``wrong`` function) must lose
+points and be named in the diagnosis. This proves both sides of the grader
+on every run, before anything is released.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.checks import check_for
+from grader.checks.runner import run_check
+from grader.config import Course
+from grader.notebook import make_context
+
+
+@dataclass
+class PartValidation:
+    assignment: str
+    part: str
+    points: float
+    reference_points: float
+    mistakes_caught: list[str] = field(default_factory=list)
+    mistakes_missed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.mistakes_missed and self.reference_points == self.points
+
+
+def reference_namespace(course: Course, assignment: str) -> dict[str, Any]:
+    """The reference module's functions as a learner's namespace would hold them."""
+    module = importlib.import_module(f"reference.{assignment}")
+    namespace = dict(vars(module))
+    if assignment == "gradient_descent":
+        quartic = course.quartic.quartic()
+        namespace.update(g=quartic.g, dg_dw=quartic.dg_dw)
+    if assignment == "backprop":
+        from reference.perceptron import sigmoid
+
+        namespace["sigmoid"] = sigmoid
+    return namespace
+
+
+def validate_part(course: Course, assignment: str, part_id: str, points: float, learner: str) -> PartValidation:
+    check = check_for(assignment, part_id)
+    ctx = make_context(course, randomized=True, learner=learner)
+    namespace = reference_namespace(course, assignment)
+    result = run_check(check, namespace, ctx, points, trusted=True)
+    row = PartValidation(assignment, part_id, points, result.points)
+    if not result.passed:
+        row.problems += [f"reference fails {o.label}: {o.problem}" for o in result.failures()]
+        if result.fatal:
+            row.problems.append(result.fatal)
+    for mistake in check.mistakes:
+        if mistake.wrong is None:
+            continue
+        wrong = mistake.wrong
+        wrong_ns = {**namespace, check.function: lambda *a, _w=wrong, **k: _w(*a, **k)}
+        wrong_result = run_check(check, wrong_ns, ctx, points, trusted=True)
+        named = any(m.name == mistake.name for m in wrong_result.diagnoses)
+        if wrong_result.points < points and named:
+            row.mistakes_caught.append(mistake.name)
+        else:
+            row.mistakes_missed.append(
+                f"{mistake.name} (scored {wrong_result.points:g}/{points:g}, diagnosed as "
+                f"{[m.name for m in wrong_result.diagnoses] or 'nothing'})"
+            )
+    return row
+
+
+def validate_course(course: Course, learners: tuple[str, ...] = ("validation-a", "validation-b")) -> list[PartValidation]:
+    rows = []
+    for assignment in course.assignments:
+        for part in assignment.parts:
+            try:
+                found = [validate_part(course, assignment.id, part.id, part.points, who) for who in learners]
+            except KeyError as exc:
+                rows.append(PartValidation(assignment.id, part.id, part.points, 0.0, problems=[str(exc)]))
+                continue
+            row = found[0]
+            for other in found[1:]:
+                row.problems += [p for p in other.problems if p not in row.problems]
+                row.mistakes_missed += [m for m in other.mistakes_missed if m not in row.mistakes_missed]
+                row.reference_points = min(row.reference_points, other.reference_points)
+            rows.append(row)
+    return rows

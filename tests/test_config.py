@@ -1,0 +1,118 @@
+"""course.yaml: the bundled one loads; broken ones give one clear message naming file, key path and expectation."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grader.config import load_course
+from grader.errors import CourseError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bundled_course_loads(course) -> None:
+    assert course.course.id == "intro-dl"
+    assert [a.id for a in course.assignments] == ["perceptron", "bce", "backprop", "gradient_descent", "dropout"]
+    assert all(a.points == 10 for a in course.assignments)
+    assert course.quartic.coefficients == (1, 0, -3, 5, 0) and course.quartic.scale == 16
+
+
+@pytest.fixture
+def broken(tmp_path):
+    """Write a modified copy of course.yaml next to copies of the notebooks; return its path."""
+
+    def write(change) -> Path:
+        data = yaml.safe_load((ROOT / "course.yaml").read_text())
+        change(data)
+        shutil.copytree(ROOT / "exercises", tmp_path / "exercises", dirs_exist_ok=True)
+        path = tmp_path / "course.yaml"
+        path.write_text(yaml.safe_dump(data))
+        return path
+
+    return write
+
+
+def _problems(path: Path) -> str:
+    with pytest.raises(CourseError) as info:
+        load_course(path)
+    message = str(info.value)
+    assert message.startswith(str(path)), message
+    return message
+
+
+def test_unknown_key_is_named(broken) -> None:
+    msg = _problems(broken(lambda d: d["grading"].update(rtoll=0.1)))
+    assert "grading.rtoll: unknown key" in msg
+
+
+def test_wrong_type_is_named_with_the_value(broken) -> None:
+    msg = _problems(broken(lambda d: d["grading"].update(atol="small")))
+    assert "grading.atol" in msg and "'small'" in msg
+
+
+def test_missing_field_is_named(broken) -> None:
+    msg = _problems(broken(lambda d: d["assignments"][1].pop("notebook")))
+    assert "assignments[1](id=bce).notebook: required key is missing" in msg
+
+
+def test_negative_points_are_rejected(broken) -> None:
+    msg = _problems(broken(lambda d: d["assignments"][2]["parts"][0].update(points=-1)))
+    assert "assignments[2](id=backprop).parts[0](id=forward).points" in msg
+    assert "greater than or equal to 0" in msg
+
+
+def test_negative_rtol_is_rejected(broken) -> None:
+    assert "grading.rtol" in _problems(broken(lambda d: d["grading"].update(rtol=-1e-6)))
+
+
+def test_missing_notebook_is_named(broken) -> None:
+    msg = _problems(broken(lambda d: d["assignments"][0].update(notebook="exercises/nope.ipynb")))
+    assert "assignments[0](id=perceptron).notebook: file exercises/nope.ipynb does not exist" in msg
+
+
+def test_quartic_without_a_minimum_is_rejected(broken) -> None:
+    msg = _problems(broken(lambda d: d["quartic"].update(coefficients=[-1, 0, 0, 0, 0])))
+    assert "quartic.coefficients" in msg and "must be > 0" in msg
+
+
+def test_duplicate_part_ids_are_rejected(broken) -> None:
+    def dup(d):
+        d["assignments"][0]["parts"].append(dict(d["assignments"][0]["parts"][0]))
+
+    assert "appears twice" in _problems(broken(dup))
+
+
+def test_all_problems_are_reported_at_once(broken) -> None:
+    def two(d):
+        d["grading"]["rtol"] = -1
+        d["course"]["colour"] = "red"
+
+    msg = _problems(broken(two))
+    assert "2 problem(s)" in msg and "grading.rtol" in msg and "course.colour" in msg
+
+
+def test_invalid_yaml_names_the_line(tmp_path) -> None:
+    path = tmp_path / "course.yaml"
+    path.write_text("course:\n  id: x\n  title: [unclosed\n")
+    assert "not valid YAML at line" in _problems(path)
+
+
+def test_missing_file(tmp_path) -> None:
+    assert "file not found" in _problems(tmp_path / "absent.yaml")
+
+
+def test_cli_reports_a_broken_course_without_traceback(broken) -> None:
+    path = broken(lambda d: d["grading"].update(memory_limit_mb=0))
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "validate", str(path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode == 2
+    out = proc.stdout + proc.stderr
+    assert "grading.memory_limit_mb" in out
+    assert "Traceback" not in out
