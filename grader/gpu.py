@@ -1,0 +1,110 @@
+"""GPU-backed checks: the learner's functions on CuPy arrays of about 10**7 elements.
+
+They compare with the reference run on the same GPU (the reference is array-API
+code, so it runs there unchanged) and report whether the learner's result stayed
+on the device. They never cost points: without CuPy or a GPU they are skipped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from grader.compare import Tolerance, compare_value
+from grader.safe_call import safe_call
+
+SIZE = 10_000_000
+
+
+def cupy_or_reason() -> tuple[Any, str | None]:
+    """CuPy when it is installed and sees a GPU; otherwise why not."""
+    try:
+        import cupy
+    except ImportError:
+        return None, "CuPy is not installed"
+    try:
+        if cupy.cuda.runtime.getDeviceCount() < 1:
+            return None, "CuPy sees no CUDA GPU"
+    except Exception as exc:  # noqa: BLE001 - any CUDA start-up failure means no GPU for us
+        return None, f"CUDA is unavailable ({type(exc).__name__})"
+    return cupy, None
+
+
+@dataclass(frozen=True)
+class GpuCase:
+    function: str
+    make_args: Callable[[Any, np.random.Generator], tuple[Any, ...]]
+    reference: Callable[..., Any]
+
+
+def _cases(quartic: Any) -> dict[str, list[GpuCase]]:
+    from reference import bce, dropout, gradient_descent, perceptron
+
+    def z(xp, rng):
+        return (xp.asarray(rng.normal(0, 20, SIZE)),)
+
+    def yp(xp, rng):
+        return xp.asarray(rng.integers(0, 2, SIZE).astype(float)), xp.asarray(rng.uniform(0, 1, SIZE))
+
+    def yz(xp, rng):
+        return xp.asarray(rng.integers(0, 2, SIZE).astype(float)), xp.asarray(rng.normal(0, 20, SIZE))
+
+    def forward_args(xp, rng):
+        return xp.asarray(rng.normal(size=(SIZE // 10, 10))), xp.asarray(rng.normal(size=10)), 0.5
+
+    def dout_mask(xp, rng):
+        return xp.asarray(rng.normal(size=SIZE)), xp.asarray(rng.uniform(size=SIZE) > 0.3), 0.3
+
+    return {
+        "perceptron": [
+            GpuCase("sigmoid", z, perceptron.sigmoid),
+            GpuCase("relu", z, perceptron.relu),
+            GpuCase("perceptron_forward", forward_args, perceptron.perceptron_forward),
+        ],
+        "bce": [
+            GpuCase("bce_loss", yp, bce.bce_loss),
+            GpuCase("bce_grad", yp, bce.bce_grad),
+            GpuCase("bce_with_logits", yz, bce.bce_with_logits),
+            GpuCase("mse_loss", yp, bce.mse_loss),
+        ],
+        "gradient_descent": [GpuCase("dg_dw", lambda xp, rng: (xp.asarray(rng.uniform(-3, 3, SIZE)),), quartic.dg_dw)],
+        "dropout": [GpuCase("dropout_backward", dout_mask, dropout.dropout_backward)],
+        "backprop": [],
+    }
+
+
+def gpu_report(assignment: str, namespace: Mapping[str, Any], tolerance: Tolerance, quartic: Any) -> list[str]:
+    """One line per GPU check; the first line says when and why they were skipped."""
+    cupy, reason = cupy_or_reason()
+    if cupy is None:
+        return [f"GPU checks skipped: {reason}. They cost no points."]
+    lines = [f"GPU checks on {cupy.cuda.runtime.getDeviceProperties(0)['name'].decode()} (no points, for your information):"]
+    rng = np.random.default_rng(0)
+    for case in _cases(quartic).get(assignment, []):
+        fn = namespace.get(case.function)
+        if not callable(fn):
+            lines.append(f"  {case.function}: not defined, skipped")
+            continue
+        args = case.make_args(cupy, rng)
+        expected = case.reference(*args)
+        cupy.cuda.Device().synchronize()
+        start = time.perf_counter()
+        call = safe_call(fn, args, timeout_s=60.0)
+        cupy.cuda.Device().synchronize()
+        seconds = time.perf_counter() - start
+        if call.error:
+            lines.append(f"  {case.function}: raised {call.error.splitlines()[0]}")
+            continue
+        on_device = isinstance(call.value, cupy.ndarray) or (
+            isinstance(call.value, tuple) and all(isinstance(v, cupy.ndarray) for v in call.value if v is not None)
+        )
+        got = call.value.get() if isinstance(call.value, cupy.ndarray) else call.value
+        problem = compare_value(got, expected.get(), tolerance.loosened(10))
+        verdict = "matches the reference" if problem is None else problem
+        where = "stayed on the GPU" if on_device else "came back as a host (NumPy/Python) value: it left the GPU"
+        lines.append(f"  {case.function} on {SIZE:,} elements: {verdict}; {where}; {seconds * 1000:.1f} ms")
+    return lines

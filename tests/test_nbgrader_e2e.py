@@ -1,0 +1,127 @@
+"""Real nbgrader, real kernels: release, autograde, feedback over the whole course and the corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corpus_support import build_notebook, corpus
+from grader.nbgrader_course import CourseDirectory
+from grader.release_check import release_problems
+
+pytestmark = pytest.mark.slow
+
+SOLUTION, BLANK, BROKEN = "solution-author", "blank-release", "broken-file"
+
+
+@pytest.fixture(scope="module")
+def graded(course, tmp_path_factory) -> tuple[CourseDirectory, pd.DataFrame, dict[str, int]]:
+    cdir = CourseDirectory.prepare(course, tmp_path_factory.mktemp("nbgrader-course"))
+    returncodes = {}
+    for a in course.assignments:
+        released = cdir.release(a.id)
+        cdir.submit(SOLUTION, a.id, course.path(a.notebook))
+        cdir.submit(BLANK, a.id, released)
+        for sub in corpus(a.id):
+            cdir.submit(sub.student, a.id, build_notebook(sub, course.path(a.notebook), released))
+    broken = cdir.root / "submitted" / BROKEN / "perceptron" / "perceptron.ipynb"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{ this is not a notebook")
+    for a in course.assignments:
+        returncodes[a.id] = cdir.autograde(a.id).returncode
+        cdir.generate_feedback(a.id)
+    return cdir, cdir.gradebook(), returncodes
+
+
+def _scores(book: pd.DataFrame, student: str, assignment: str) -> dict[str, tuple[float, float]]:
+    rows = book[(book.student == student) & (book.assignment == assignment)]
+    return {r.part: (r.score, r.max_score) for r in rows.itertuples()}
+
+
+def test_release_has_no_solutions_hidden_tests_or_reference(course, graded) -> None:
+    cdir, _, _ = graded
+    for a in course.assignments:
+        released = cdir.root / "release" / a.id / f"{a.id}.ipynb"
+        assert release_problems(course.path(a.notebook), released) == []
+        text = released.read_text()
+        assert "reference" not in text.replace("Reference", "")
+        assert "BEGIN HIDDEN TESTS" not in text and "exercise.grade(" not in text
+
+
+def test_release_check_catches_a_leak(course, tmp_path) -> None:
+    import nbformat
+
+    a = course.assignments[0]
+    leaky = nbformat.read(course.path(a.notebook), as_version=4)
+    path = tmp_path / "leaky.ipynb"
+    nbformat.write(leaky, path)
+    problems = release_problems(course.path(a.notebook), path)
+    assert any("solution marker" in p for p in problems)
+    assert any("hidden" in p for p in problems)
+
+
+def test_source_solutions_get_full_marks(course, graded) -> None:
+    _, book, _ = graded
+    for a in course.assignments:
+        scores = _scores(book, SOLUTION, a.id)
+        expected = {p.id: p.points for p in a.parts}
+        assert {k: v[0] for k, v in scores.items() if k in expected} == expected, a.id
+
+
+def test_untouched_release_gets_zero(course, graded) -> None:
+    _, book, _ = graded
+    for a in course.assignments:
+        scores = _scores(book, BLANK, a.id)
+        assert scores and all(s == 0 for s, _ in scores.values()), (a.id, scores)
+
+
+def test_grading_ran_without_errors_except_the_broken_file(course, graded) -> None:
+    cdir, book, codes = graded
+    assert all(code == 0 for a, code in codes.items() if a != "perceptron"), codes
+    # The unreadable notebook fails alone: every other perceptron submission was graded.
+    assert codes["perceptron"] != 0
+    graded_students = set(book[book.assignment == "perceptron"].student)
+    assert BROKEN not in graded_students
+    assert {SOLUTION, BLANK} <= graded_students
+
+
+def test_autograde_resumes_without_regrading(course, graded) -> None:
+    cdir, _, _ = graded
+    autograded = cdir.root / "autograded" / SOLUTION / "bce" / "bce.ipynb"
+    before = autograded.stat().st_mtime_ns
+    run = cdir.autograde("bce")
+    assert run.returncode == 0
+    assert autograded.stat().st_mtime_ns == before
+    assert "Skipping existing" in run.log
+
+
+def test_feedback_html_carries_the_diagnosis(course, graded) -> None:
+    cdir, _, _ = graded
+    wrong = [s for s in corpus() if not s.expect_full]
+    assert wrong, "the corpus has no wrong submissions"
+    for sub in wrong:
+        html = cdir.feedback_html(sub.student, sub.assignment).read_text()
+        assert sub.mistake in html.replace("&#39;", "'").replace("&quot;", '"').replace("&amp;", "&"), sub.path
+
+
+@pytest.mark.parametrize("sub", corpus(), ids=lambda s: f"{s.assignment}/{s.name}")
+def test_corpus_scores_as_its_mistake_predicts(course, graded, sub) -> None:
+    _, book, _ = graded
+    a = course.assignment(sub.assignment)
+    scores = _scores(book, sub.student, sub.assignment)
+    for part in a.parts:
+        score, max_score = scores[part.id]
+        if sub.expect_full or part.id not in sub.parts:
+            assert score == max_score, (part.id, score, max_score)
+        else:
+            assert score < max_score, (part.id, score, max_score)
+
+
+def test_corpus_is_big_enough(course) -> None:
+    for a in course.assignments:
+        subs = corpus(a.id)
+        assert sum(s.expect_full for s in subs) >= 3, a.id
+        assert sum(not s.expect_full for s in subs) >= 8, a.id
