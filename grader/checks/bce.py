@@ -1,3 +1,327 @@
-"""Checks for the bce exercise."""
+"""Checks for the bce exercise: binary cross-entropy, its gradient, its logits form, and MSE."""
 
-CHECKS = ()
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from grader.checks.model import Case, Check, Context, Mistake
+from reference import bce as ref
+from reference.perceptron import sigmoid as _sigmoid
+
+A = "bce"
+
+#: p exactly 0 or 1 is clipped to [1e-12, 1 - 1e-12]. Clipping p, or clipping 1 - p separately
+#: (np.maximum(1 - p, eps)), or adding eps inside the log are all correct, yet 1 - (1 - 1e-12) is
+#: 1.0000889e-12 in floating point: they differ by up to ~1e-4 relative there, so those cases
+#: are judged with rtol 1e-3 (mistakes are all off by far more than that).
+AT_THE_CLIP = 1e3
+
+LECTURE_Y = np.array([1.0, 0.0, 1.0, 0.0])
+LECTURE_P = np.array([0.9, 0.2, 0.6, 0.7])
+
+
+def _n(p) -> int:
+    return max(1, int(np.size(p)))
+
+
+def _clipped(p):
+    return np.clip(np.asarray(p, dtype=float), ref.EPS, 1.0 - ref.EPS)
+
+
+def _logit(p):
+    p = np.asarray(p, dtype=float)
+    return np.log(p) - np.log1p(-p)
+
+
+# ---- bce_loss ------------------------------------------------------------------------------
+
+
+def _loss_cases(ctx: Context, part: str) -> list[Case]:
+    """The cases bce_loss and bce_grad share: (y, p) pairs."""
+    value = "loss ln 2" if part == "bce_loss" else "gradient -2"
+    cases = [
+        Case(f"the lecture's p = 0.5 for y = 1 ({value})", (np.array([1.0]), np.array([0.5]))),
+        Case("p = 0.5 for both labels", (np.array([0.0, 1.0]), np.array([0.5, 0.5]))),
+        Case("four predictions y = (1, 0, 1, 0), p = (0.9, 0.2, 0.6, 0.7)", (LECTURE_Y, LECTURE_P)),
+        Case(
+            "integer labels y (an int array)",
+            (np.array([1, 0, 0, 1, 1]), np.array([0.8, 0.3, 0.1, 0.45, 0.99])),
+        ),
+        Case("a single sample (n = 1) with y = 0", (np.array([0.0]), np.array([0.3]))),
+        Case(
+            "a column vector of shape (5, 1)",
+            (np.array([[1.0], [0.0], [1.0], [1.0], [0.0]]), np.array([[0.7], [0.4], [0.95], [0.2], [0.05]])),
+        ),
+        Case(
+            "perfect predictions, p exactly 0 and 1 (p is clipped to [1e-12, 1 - 1e-12])",
+            (np.array([1.0, 0.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.0])),
+            tolerance_factor=AT_THE_CLIP,
+        ),
+        Case(
+            "confidently wrong predictions, p exactly 1 - y (p is clipped to [1e-12, 1 - 1e-12])",
+            (np.array([1, 0, 1, 0]), np.array([0.0, 1.0, 0.0, 1.0])),
+            tolerance_factor=AT_THE_CLIP,
+        ),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, part)
+        n = int(rng.integers(5, 20))
+        cases.append(Case(f"random labels and probabilities (n = {n})", (rng.integers(0, 2, n), rng.uniform(0.01, 0.99, n))))
+        # Close to 0 and 1, yet far enough from the clip (>= 1e-5) that log(p + eps) also passes.
+        m = int(rng.integers(4, 10))
+        close = 10.0 ** -rng.uniform(2, 5, m)
+        p = np.where(rng.uniform(size=m) < 0.5, close, 1.0 - close)
+        cases.append(Case(f"random p close to 0 or 1 (n = {m})", (rng.integers(0, 2, m), p)))
+    return cases
+
+
+def _loss_log_base(base: float):
+    return lambda y, p: ref.bce_loss(y, p) / math.log(base)
+
+
+def _loss_positive_term_only(y, p):
+    return np.mean(-np.asarray(y, dtype=float) * np.log(_clipped(p)))
+
+
+NO_CLIPPING_LOSS = Mistake(
+    "p not clipped",
+    "np.log(0) is -inf, so p = 0 or p = 1 gives inf or NaN (0 * -inf). "
+    "Clip first: p = np.clip(p, 1e-12, 1 - 1e-12), then take the logs.",
+    warning="divide by zero",
+)
+
+BCE_LOSS = Check(
+    assignment=A,
+    part="bce_loss",
+    function="bce_loss",
+    arg_names=("y", "p"),
+    cases=lambda ctx: _loss_cases(ctx, "bce_loss"),
+    expected=ref.bce_loss,
+    mistakes=(
+        NO_CLIPPING_LOSS,
+        Mistake(
+            "log base 2",
+            "your loss is the right one divided by ln 2: np.log2 gives bits. The loss uses the natural log, np.log.",
+            wrong=_loss_log_base(2.0),
+        ),
+        Mistake(
+            "log base 10",
+            "your loss is the right one divided by ln 10: np.log10 is the base-10 log. Use the natural log, np.log.",
+            wrong=_loss_log_base(10.0),
+        ),
+        Mistake(
+            "sum instead of mean",
+            "you added the losses of the samples; the loss is their mean (np.mean, or divide the sum by the number of samples).",
+            wrong=lambda y, p: ref.bce_loss(y, p) * _n(p),
+        ),
+        Mistake(
+            "the (1 - y) log(1 - p) term is missing",
+            "samples with y = 0 contribute nothing in your loss: add (1 - y) * log(1 - p), "
+            "so the loss is -(y log p + (1 - y) log(1 - p)).",
+            wrong=_loss_positive_term_only,
+        ),
+        Mistake(
+            "minus sign missing",
+            "your loss is negative: log p <= 0, so the loss is minus the mean of y log p + (1 - y) log(1 - p).",
+            wrong=lambda y, p: -ref.bce_loss(y, p),
+        ),
+    ),
+)
+
+# ---- bce_grad ------------------------------------------------------------------------------
+
+
+def _grad_wrt_logit(y, p):
+    return (_clipped(p) - np.asarray(y, dtype=float)) / _n(p)
+
+
+def _grad_positive_term_only(y, p):
+    return -np.asarray(y, dtype=float) / _clipped(p) / _n(p)
+
+
+BCE_GRAD = Check(
+    assignment=A,
+    part="bce_grad",
+    function="bce_grad",
+    arg_names=("y", "p"),
+    cases=lambda ctx: _loss_cases(ctx, "bce_grad"),
+    expected=ref.bce_grad,
+    mistakes=(
+        Mistake(
+            "p not clipped",
+            "dividing by p or by 1 - p gives inf or NaN at p = 0 or p = 1. "
+            "Clip first: p = np.clip(p, 1e-12, 1 - 1e-12), then divide.",
+            warning="divide by zero",
+        ),
+        Mistake(
+            "gradient sign flipped",
+            "the derivative of the loss is (p - y) / (p (1 - p)) / n: it is positive when p > y "
+            "(raising p raises the loss). You have (y - p), or dropped the minus of the loss.",
+            wrong=lambda y, p: -ref.bce_grad(y, p),
+        ),
+        Mistake(
+            "forgot 1/n",
+            "the loss is a mean over the n samples, so each entry of its gradient is divided by n = p.size: "
+            "(p - y) / (p (1 - p)) / n.",
+            wrong=lambda y, p: ref.bce_grad(y, p) * _n(p),
+        ),
+        Mistake(
+            "gradient with respect to the logit z",
+            "(p - y) / n is the derivative with respect to z, where p = sigmoid(z). With respect to p "
+            "you also divide by p (1 - p): (p - y) / (p (1 - p)) / n.",
+            wrong=_grad_wrt_logit,
+        ),
+        Mistake(
+            "the (1 - y) log(1 - p) term is missing",
+            "-y / p / n is only the derivative of -y log p; the (1 - y) log(1 - p) term adds (1 - y) / (1 - p) / n.",
+            wrong=_grad_positive_term_only,
+        ),
+    ),
+)
+
+# ---- bce_with_logits -------------------------------------------------------------------------
+
+
+def _logits_cases(ctx: Context) -> list[Case]:
+    cases = [
+        Case("z = 0 for y = 1 (loss ln 2)", (np.array([1.0]), np.array([0.0]))),
+        Case("the four predictions of bce_loss given as logits", (LECTURE_Y, _logit(LECTURE_P))),
+        Case("integer labels y (an int array)", (np.array([0, 1, 1, 0, 1]), np.array([-2.0, 0.5, 3.0, 1.5, -0.25]))),
+        Case("a single sample (n = 1) with y = 0, z = -3", (np.array([0.0]), np.array([-3.0]))),
+        Case(
+            "a column vector of shape (4, 1)",
+            (np.array([[1.0], [0.0], [0.0], [1.0]]), np.array([[2.0], [-1.0], [4.0], [-6.0]])),
+        ),
+        Case(
+            "very large |z| with the right label (±1000, ±10000; loss ≈ 0)",
+            (np.array([1.0, 0.0, 1.0, 0.0]), np.array([1e4, -1e4, 1000.0, -1000.0])),
+        ),
+        Case(
+            "very large |z| with the wrong label (±1000, ±10000; loss ≈ |z|)",
+            (np.array([1, 0, 1, 0]), np.array([-1e4, 1e4, -1000.0, 1000.0])),
+        ),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, "bce_with_logits")
+        n = int(rng.integers(5, 20))
+        cases.append(Case(f"random labels and logits (n = {n})", (rng.integers(0, 2, n), rng.normal(0, 4, n))))
+        m = int(rng.integers(4, 10))
+        cases.append(Case(f"random large logits, |z| up to 800 (n = {m})", (rng.integers(0, 2, m), rng.uniform(-800, 800, m))))
+    return cases
+
+
+def _through_clipped_probabilities(y, z):
+    return ref.bce_loss(y, _sigmoid(np.asarray(z, dtype=float)))
+
+
+def _without_positive_part(y, z):
+    z = np.asarray(z, dtype=float)
+    return np.mean(-np.asarray(y, dtype=float) * z + np.log1p(np.exp(-np.abs(z))))
+
+
+BCE_WITH_LOGITS = Check(
+    assignment=A,
+    part="bce_with_logits",
+    function="bce_with_logits",
+    arg_names=("y", "z"),
+    cases=_logits_cases,
+    expected=ref.bce_with_logits,
+    mistakes=(
+        Mistake(
+            "naive sigmoid then log",
+            "forming p = 1 / (1 + exp(-z)) first (or exp(-z) of a very negative z) overflows, and for |z| "
+            "beyond ~37 p rounds to exactly 0 or 1, so the log gives -inf. Never form p: use "
+            "mean(max(z, 0) - y * z + log1p(exp(-|z|))), which only exponentiates -|z| <= 0.",
+            warning="encountered in",
+        ),
+        Mistake(
+            "computed through clipped probabilities",
+            "going through p = sigmoid(z) and a clipped log loses everything beyond |z| ≈ 28 (the loss of a "
+            "confidently wrong z = 1000 is 1000, not 27.6). Work with z itself: "
+            "mean(max(z, 0) - y * z + log1p(exp(-|z|))).",
+            wrong=_through_clipped_probabilities,
+        ),
+        Mistake(
+            "sign of z flipped",
+            "your loss is that of sigmoid(-z): the probability of class 1 is sigmoid(z) = 1 / (1 + exp(-z)), "
+            "so the loss is max(z, 0) - y * z + log1p(exp(-|z|)).",
+            wrong=lambda y, z: ref.bce_with_logits(y, -np.asarray(z, dtype=float)),
+        ),
+        Mistake(
+            "the max(z, 0) term is missing",
+            "log(1 + exp(-z)) was replaced by log1p(exp(-|z|)) without adding max(z, 0) back: "
+            "log(1 + exp(-z)) = max(-z, 0) + log1p(exp(-|z|)), which with the (1 - y) z term gives "
+            "max(z, 0) - y * z + log1p(exp(-|z|)).",
+            wrong=_without_positive_part,
+        ),
+        Mistake(
+            "sum instead of mean",
+            "you added the losses of the samples; the loss is their mean.",
+            wrong=lambda y, z: ref.bce_with_logits(y, z) * _n(z),
+        ),
+    ),
+)
+
+# ---- mse_loss ----------------------------------------------------------------------------------
+
+
+def _mse_cases(ctx: Context) -> list[Case]:
+    cases = [
+        Case(
+            "the lecture's y = (3, -0.5, 2, 7), yhat = (2.5, 0, 2, 8) (loss 0.375)",
+            (np.array([3.0, -0.5, 2.0, 7.0]), np.array([2.5, 0.0, 2.0, 8.0])),
+        ),
+        Case("integer targets y (an int array)", (np.array([1, 4, -2, 0, 3]), np.array([0.5, 4.25, -3.0, 0.1, 1.0]))),
+        Case("a perfect prediction (loss 0)", (np.array([1.5, -2.0, 0.0]), np.array([1.5, -2.0, 0.0]))),
+        Case("a single sample (n = 1)", (np.array([2.0]), np.array([0.5]))),
+        Case(
+            "2-D arrays of shape (2, 3) (the mean over every entry)",
+            (np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([[1.5, 1.0, 3.0], [3.0, 5.25, 8.0]])),
+        ),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, "mse_loss")
+        n = int(rng.integers(5, 20))
+        cases.append(Case(f"random targets and predictions (n = {n})", (rng.normal(0, 3, n), rng.normal(0, 3, n))))
+    return cases
+
+
+def _mae(y, yhat):
+    return np.mean(np.abs(np.asarray(y, dtype=float) - np.asarray(yhat, dtype=float)))
+
+
+MSE_LOSS = Check(
+    assignment=A,
+    part="mse_loss",
+    function="mse_loss",
+    arg_names=("y", "yhat"),
+    cases=_mse_cases,
+    expected=ref.mse_loss,
+    mistakes=(
+        Mistake(
+            "sum instead of mean",
+            "you added the squared errors; the MSE is their mean (np.mean, or divide by the number of entries).",
+            wrong=lambda y, yhat: ref.mse_loss(y, yhat) * _n(yhat),
+        ),
+        Mistake(
+            "absolute error instead of squared",
+            "you took |y - yhat| (the mean absolute error); the MSE squares the difference: (y - yhat) ** 2.",
+            wrong=_mae,
+        ),
+        Mistake(
+            "square root taken (RMSE)",
+            "you returned the root mean squared error; the MSE is the mean of the squares, without np.sqrt.",
+            wrong=lambda y, yhat: np.sqrt(ref.mse_loss(y, yhat)),
+        ),
+        Mistake(
+            "halved",
+            "your MSE is half the right one: the 1/2 in 1/2 (y - yhat)**2 is a convention for nicer gradients, "
+            "not part of this loss. Return mean((y - yhat) ** 2).",
+            wrong=lambda y, yhat: ref.mse_loss(y, yhat) / 2,
+        ),
+    ),
+)
+
+CHECKS = (BCE_LOSS, BCE_GRAD, BCE_WITH_LOGITS, MSE_LOSS)

@@ -1,3 +1,253 @@
-"""Checks for the gradient_descent exercise."""
+"""Checks for the gradient_descent exercise: g' of the course's quartic, and the iterates of descent.
 
-CHECKS = ()
+The quartic g comes from course.yaml and reaches the checks as ``ctx.settings["quartic"]``, so a
+course with other coefficients grades its own g'. ``Check.expected`` and ``Mistake.wrong`` receive
+only the learner's arguments, never the context; the dg_dw cases therefore record the quartic of
+the run in progress (``_QUARTIC``, set by ``_dg_cases`` before the runner computes any expected or
+wrong value), and the expected value and every mistake read it from there.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+import numpy as np
+
+from grader.checks.model import Case, Check, Context, Mistake
+from reference import gradient_descent as ref
+from reference.gradient_descent import DEFAULT_QUARTIC, Quartic
+
+A = "gradient_descent"
+
+#: The quartic of the dg_dw check being run (see the module docstring).
+_QUARTIC: ContextVar[Quartic] = ContextVar("dg_dw_quartic", default=DEFAULT_QUARTIC)
+
+
+def course_quartic(ctx: Context) -> Quartic:
+    """The course's g; the reference default when the context carries none."""
+    return ctx.settings.get("quartic", DEFAULT_QUARTIC)
+
+
+# ---- dg_dw -------------------------------------------------------------------------------------
+
+
+def _minimiser(q: Quartic) -> float:
+    """The real root of g' where g is smallest (near -1.52 for the course's default g)."""
+    roots = [float(r.real) for r in np.roots(q.derivative_coefficients) if abs(r.imag) < 1e-9]
+    return min(roots, key=lambda r: float(q.g(r)))
+
+
+def _dg_cases(ctx: Context) -> list[Case]:
+    q = course_quartic(ctx)
+    _QUARTIC.set(q)
+    w_min = _minimiser(q)
+    cases = [
+        Case("the lecture's starting point w = 2.5", (2.5,)),
+        Case("w = 0", (0.0,)),
+        Case(f"the minimum of g, w = {w_min:.6g} (g' ≈ 0 there)", (np.float64(w_min),)),
+        Case("a vector of w from -3 to 3", (np.linspace(-3.0, 3.0, 13),)),
+        Case("a 2-D array of w", (np.array([[-2.5, -1.0, 0.5], [1.0, 2.0, 4.0]]),)),
+        Case("integer w (an int array)", (np.array([-2, -1, 0, 1, 2, 3]),)),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, "dg_dw")
+        shape = tuple(int(s) for s in rng.integers(1, 6, size=int(rng.integers(1, 3))))
+        cases.append(Case(f"random w of shape {shape}", (rng.uniform(-4, 4, size=shape),)))
+    return cases
+
+
+def _dg(w):
+    return _QUARTIC.get().dg_dw(w)
+
+
+def _dg_unscaled(w):
+    q = _QUARTIC.get()
+    return q.dg_dw(w) * q.scale
+
+
+def _dg_without_constant(w):
+    q = _QUARTIC.get()
+    return q.dg_dw(w) - q.coefficients[3] / q.scale
+
+
+def _dg_powers_only_lowered(w):
+    """c w**k -> c w**(k-1): each power lowered, but not brought down as a factor."""
+    q = _QUARTIC.get()
+    return Quartic((0.0, *q.coefficients[:4]), q.scale).g(w)
+
+
+DG_DW = Check(
+    assignment=A,
+    part="dg_dw",
+    function="dg_dw",
+    arg_names=("w",),
+    cases=_dg_cases,
+    expected=_dg,
+    mistakes=(
+        Mistake(
+            "the scale factor is missing",
+            "g is divided by a constant (16 in the lecture's g(w) = (w**4 - 3 w**2 + 5 w) / 16), and so is its "
+            "derivative: divide your polynomial by the same constant.",
+            wrong=_dg_unscaled,
+        ),
+        Mistake(
+            "sign flipped",
+            "your values are minus g'(w): differentiate term by term, d/dw (c w**k) = k c w**(k-1), keeping each sign.",
+            wrong=lambda w: -_dg(w),
+        ),
+        Mistake(
+            "the linear term's derivative is missing",
+            "the term c w of g has derivative c (the 5 w of the lecture's g gives + 5); it does not vanish — "
+            "only a constant term does.",
+            wrong=_dg_without_constant,
+        ),
+        Mistake(
+            "exponents not brought down",
+            "you lowered each power (w**4 -> w**3) but did not multiply by the old exponent: "
+            "d/dw (c w**k) = k c w**(k-1), e.g. w**4 -> 4 w**3 and -3 w**2 -> -6 w.",
+            wrong=_dg_powers_only_lowered,
+        ),
+        Mistake(
+            "returned g instead of its derivative",
+            "your values are g(w) itself; dg_dw returns the derivative g'(w), term by term k c w**(k-1).",
+            wrong=lambda w: _QUARTIC.get().g(w),
+        ),
+    ),
+)
+
+# ---- gradient_descent ------------------------------------------------------------------------
+
+
+def _quadratic_grad(A_: np.ndarray):
+    """grad of the bowl w @ A w / 2 for a symmetric positive definite A."""
+
+    def grad(w):
+        return A_ @ w
+
+    return grad
+
+
+def _tame_rate(q: Quartic, w_init: float, learning_rate: float, num_steps: int) -> float:
+    """Halve the rate until the run on q stays bounded: a course's own g may be steeper than the default."""
+    for _ in range(40):
+        with np.errstate(all="ignore"):
+            path = ref.gradient_descent(q.dg_dw, w_init, learning_rate, num_steps)
+        if np.all(np.isfinite(path)) and float(np.max(np.abs(path))) <= 10 * max(1.0, abs(w_init)):
+            break
+        learning_rate /= 2
+    return learning_rate
+
+
+def _random_spd(rng: np.random.Generator, d: int) -> np.ndarray:
+    M = rng.normal(size=(d, d))
+    A_ = M @ M.T / d + np.eye(d)
+    return A_ / np.linalg.eigvalsh(A_).max()
+
+
+def _gd_cases(ctx: Context) -> list[Case]:
+    q = course_quartic(ctx)
+    grad = q.dg_dw
+
+    def on_g(label: str, w_init, learning_rate: float, num_steps: int) -> Case:
+        lr = _tame_rate(q, float(w_init), learning_rate, num_steps)
+        text = f"{label}: w_init = {w_init!r}, learning rate {lr:g}, {num_steps} steps"
+        return Case(text, (grad, w_init, lr, num_steps))
+
+    bowl2 = np.array([[3.0, 1.0], [1.0, 2.0]])
+    bowl3 = np.diag([1.0, 2.0, 4.0])
+    cases = [
+        on_g("the lecture's run on g", 2.5, 1.0, 4),
+        on_g("a small learning rate on g", -0.5, 0.1, 10),
+        on_g("num_steps = 0 (only w_init)", 1.0, 0.5, 0),
+        on_g("an integer starting point on g", 2, 0.25, 3),
+        Case(
+            "a vector w_init = (1, -2) on the bowl grad(w) = A @ w, learning rate 0.1, 5 steps",
+            (_quadratic_grad(bowl2), np.array([1.0, -2.0]), 0.1, 5),
+        ),
+        Case(
+            "a vector w_init of length 3 with num_steps = 0",
+            (_quadratic_grad(bowl3), np.array([0.5, -1.0, 2.0]), 0.2, 0),
+        ),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, "gradient_descent")
+        w0 = round(float(rng.uniform(-2.5, 2.5)), 3)
+        cases.append(on_g("a random run on g", w0, round(float(rng.uniform(0.05, 0.3)), 3), int(rng.integers(3, 7))))
+        d = int(rng.integers(2, 5))
+        steps = int(rng.integers(3, 8))
+        lr = round(float(rng.uniform(0.1, 0.9)), 3)
+        cases.append(
+            Case(
+                f"a random bowl in {d} dimensions, learning rate {lr:g}, {steps} steps",
+                (_quadratic_grad(_random_spd(rng, d)), rng.normal(0, 2, d), lr, steps),
+            )
+        )
+    return cases
+
+
+def _ascent(grad, w_init, learning_rate, num_steps):
+    return ref.gradient_descent(lambda w: -np.asarray(grad(w)), w_init, learning_rate, num_steps)
+
+
+def _every_row_last(grad, w_init, learning_rate, num_steps):
+    path = ref.gradient_descent(grad, w_init, learning_rate, num_steps)
+    return np.broadcast_to(path[-1], path.shape).copy()
+
+
+def _without_w_init(grad, w_init, learning_rate, num_steps):
+    # as a list of the steps turned into an array: with no steps, np.array([]) has shape (0,)
+    return np.array(list(ref.gradient_descent(grad, w_init, learning_rate, num_steps)[1:]))
+
+
+def _one_step_short(grad, w_init, learning_rate, num_steps):
+    return ref.gradient_descent(grad, w_init, learning_rate, int(num_steps) - 1)
+
+
+GRADIENT_DESCENT = Check(
+    assignment=A,
+    part="gradient_descent",
+    function="gradient_descent",
+    arg_names=("grad", "w_init", "learning_rate", "num_steps"),
+    cases=_gd_cases,
+    expected=ref.gradient_descent,
+    mistakes=(
+        Mistake(
+            "ascent instead of descent",
+            "you step along the gradient (w + learning_rate * grad(w)), which climbs g. Descent steps against it: "
+            "w = w - learning_rate * grad(w).",
+            wrong=_ascent,
+        ),
+        Mistake(
+            "w_init missing from the iterates",
+            "the first row of the result is w_init itself, then one row per step: num_steps + 1 rows in all. "
+            "Put w_init in the list before the loop.",
+            wrong=_without_w_init,
+        ),
+        Mistake(
+            "only the final value returned",
+            "return every iterate (w_init and the w after each step), stacked into an array with num_steps + 1 "
+            "rows, not just the last w.",
+            wrong=lambda grad, w_init, lr, n: ref.gradient_descent(grad, w_init, lr, n)[-1],
+        ),
+        Mistake(
+            "one iterate short",
+            "num_steps steps after w_init make num_steps + 1 iterates; your last one is missing "
+            "(check the size of your array and the range of your loop).",
+            wrong=_one_step_short,
+        ),
+        Mistake(
+            "every row is the final iterate",
+            "you stored the same array object at every step and then changed it in place (w -= ...), so every "
+            "stored row shows the last value. Write w = w - learning_rate * grad(w) (a new array), or store w.copy().",
+            wrong=_every_row_last,
+        ),
+        Mistake(
+            "w_init changed in place",
+            "the caller's w_init was overwritten: w = w_init does not copy an array, so w -= ... changes w_init too. "
+            "Start from w = np.array(w_init, dtype=float) (a copy), or update with w = w - learning_rate * grad(w).",
+            mutates="w_init",
+        ),
+    ),
+)
+
+CHECKS = (DG_DW, GRADIENT_DESCENT)

@@ -1,0 +1,523 @@
+"""The bce checks: the reference and other correct forms score full points, every known mistake
+written the way a learner would is named, and broken code (exceptions, hangs, wrong types and
+shapes) scores zero or partial with a specific message, never an exception."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+import reference.bce as R
+from grader.checks import bce as bce_checks
+from grader.checks import check_for
+from grader.checks.model import Check, Context, PartResult
+from grader.checks.runner import run_check
+from grader.feedback import render_part
+from grader.notebook import course, make_context
+
+A = "bce"
+PARTS = ("bce_loss", "bce_grad", "bce_with_logits", "mse_loss")
+POINTS = {p.id: p.points for p in course().assignment(A).parts}
+LEARNERS = ("ada", "grace", "s1234567")
+EPS = 1e-12
+
+
+def ctx_for(learner: str = "ada", randomized: bool = True) -> Context:
+    return make_context(course(), randomized=randomized, learner=learner)
+
+
+def check(part: str) -> Check:
+    return check_for(A, part)
+
+
+def grade(part: str, namespace: dict, ctx: Context | None = None, trusted: bool = False) -> PartResult:
+    return run_check(check(part), namespace, ctx or ctx_for(), POINTS[part], trusted=trusted)
+
+
+# ---- correct learners, written differently from the reference -------------------------------
+
+
+def clip_loss(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def clip_grad(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return (-y / p + (1 - y) / (1 - p)) / p.size
+
+
+def where_logits(y, z):
+    return np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))
+
+
+def plain_mse(y, yhat):
+    return np.mean((y - yhat) ** 2)
+
+
+CLIP = {"bce_loss": clip_loss, "bce_grad": clip_grad, "bce_with_logits": where_logits, "mse_loss": plain_mse}
+
+
+def separate_loss(y, p):
+    # clips p from below and 1 - p from below, separately; a sum divided by the count
+    log_p = np.log(np.maximum(p, EPS))
+    log_q = np.log(np.maximum(1.0 - p, EPS))
+    return -(y * log_p + (1 - y) * log_q).sum() / p.size
+
+
+def separate_grad(y, p):
+    p_ = np.minimum(np.maximum(p, EPS), 1 - EPS)
+    return (p_ - y) / (p_ * (1 - p_)) / np.size(p)
+
+
+def logaddexp_logits(y, z):
+    return np.mean(np.logaddexp(0, z) - y * z)
+
+
+def dot_mse(y, yhat):
+    d = np.ravel(yhat - y)
+    return d @ d / len(d)
+
+
+SEPARATE = {"bce_loss": separate_loss, "bce_grad": separate_grad, "bce_with_logits": logaddexp_logits, "mse_loss": dot_mse}
+
+
+def eps_loss(y, p):
+    # adds eps inside the logs instead of clipping
+    total = 0.0
+    for yi, pi in zip(np.ravel(y), np.ravel(p)):
+        total += -(yi * math.log(pi + EPS) + (1 - yi) * math.log(1 - pi + EPS))
+    return total / np.size(p)
+
+
+def eps_grad(y, p):
+    return (-y / (p + EPS) + (1 - y) / (1 - p + EPS)) / np.size(p)
+
+
+def two_softplus_logits(y, z):
+    return np.mean(y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z))
+
+
+def loop_mse(y, yhat):
+    y, yhat = np.ravel(y), np.ravel(yhat)
+    return sum((a - b) ** 2 for a, b in zip(y, yhat)) / len(y)
+
+
+EPS_INSIDE = {"bce_loss": eps_loss, "bce_grad": eps_grad, "bce_with_logits": two_softplus_logits, "mse_loss": loop_mse}
+
+CORRECT = {"np.clip": CLIP, "separate clipping": SEPARATE, "eps inside the log": EPS_INSIDE}
+
+
+# ---- the checks as data -------------------------------------------------------------------------
+
+
+def test_one_check_per_course_part_in_course_order() -> None:
+    assert [c.part for c in bce_checks.CHECKS] == [p.id for p in course().assignment(A).parts] == list(PARTS)
+    for c in bce_checks.CHECKS:
+        assert c.assignment == A
+        assert c.function == c.part
+        assert check_for(A, c.part) is c
+        assert len({m.name for m in c.mistakes}) == len(c.mistakes), "mistake names must be unique within a part"
+        for m in c.mistakes:
+            assert m.hint.strip() and (m.wrong is not None) + (m.warning is not None) + (m.mutates is not None) == 1
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_fixed_cases_include_n_equal_1_and_integer_labels(part: str) -> None:
+    cases = check(part).cases(ctx_for(randomized=False))
+    assert any(np.size(c.args[1]) == 1 for c in cases)
+    assert any(np.asarray(c.args[0]).dtype.kind == "i" for c in cases)
+
+
+@pytest.mark.parametrize("part", ["bce_loss", "bce_grad"])
+def test_cases_with_p_exactly_0_and_1_are_loosened_for_every_clipping_form(part: str) -> None:
+    edge = [c for c in check(part).cases(ctx_for()) if np.any((c.args[1] == 0) | (c.args[1] == 1))]
+    assert len(edge) >= 2
+    assert all(100 <= c.tolerance_factor <= 1e5 for c in edge)
+    assert {0, 1} <= {float(v) for c in edge for v in np.ravel(c.args[1])}
+
+
+# ---- 1. the reference scores full points --------------------------------------------------------
+
+
+@pytest.mark.parametrize("learner", LEARNERS)
+@pytest.mark.parametrize("part", PARTS)
+def test_reference_scores_full_points(part: str, learner: str) -> None:
+    ctx = ctx_for(learner)
+    result = grade(part, vars(R), ctx, trusted=True)
+    assert result.passed, render_part(result)
+    assert result.points == POINTS[part]
+    assert len(result.outcomes) == len(check(part).cases(ctx)) >= 6
+
+
+# ---- 2. other correct forms score full points -----------------------------------------------------
+
+
+@pytest.mark.parametrize("learner", LEARNERS)
+@pytest.mark.parametrize("variant", CORRECT)
+@pytest.mark.parametrize("part", PARTS)
+def test_correct_alternatives_score_full_points(part: str, variant: str, learner: str) -> None:
+    result = grade(part, CORRECT[variant], ctx_for(learner))
+    assert result.passed, render_part(result)
+    assert result.points == POINTS[part]
+    assert not result.diagnoses
+
+
+def test_the_clipping_forms_differ_at_p_equal_1_by_more_than_rtol_but_less_than_the_loosened_one() -> None:
+    # Why the edge cases are loosened: 1 - (1 - 1e-12) is not 1e-12 in floating point.
+    y, p = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    rtol = course().grading.rtol
+    forms = [clip_grad(y, p), separate_grad(y, p), eps_grad(y, p)]
+    assert not all(np.allclose(f, forms[0], rtol=rtol, atol=0) for f in forms)
+    assert all(np.allclose(f, forms[0], rtol=rtol * bce_checks.AT_THE_CLIP, atol=0) for f in forms)
+
+
+# ---- 3. every mistake, written as a learner would --------------------------------------------------
+
+
+def unclipped_loss(y, p):
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def log2_loss(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return -np.mean(y * np.log2(p) + (1 - y) * np.log2(1 - p))
+
+
+def log10_loss(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return -np.mean(y * np.log10(p) + (1 - y) * np.log10(1 - p))
+
+
+def summed_loss(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def positive_term_loss(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return -np.mean(y * np.log(p))
+
+
+def unsigned_loss(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def unclipped_grad(y, p):
+    return (p - y) / (p * (1 - p)) / p.size
+
+
+def flipped_grad(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return (y - p) / (p * (1 - p)) / p.size
+
+
+def no_n_grad(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return (p - y) / (p * (1 - p))
+
+
+def logit_grad(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return (p - y) / len(np.ravel(p))
+
+
+def positive_term_grad(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return -y / p / p.size
+
+
+def naive_logits(y, z):
+    p = 1 / (1 + np.exp(-z))
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def stable_sigmoid_unclipped_logits(y, z):
+    e = np.exp(-np.abs(z))
+    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def softplus_overflow_logits(y, z):
+    return np.mean(np.log(1 + np.exp(-z)) + (1 - y) * z)
+
+
+def clipped_probability_logits(y, z):
+    e = np.exp(-np.abs(z))
+    p = np.clip(np.where(z >= 0, 1 / (1 + e), e / (1 + e)), 1e-12, 1 - 1e-12)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def flipped_logits(y, z):
+    return np.mean(np.maximum(-z, 0) + y * z + np.log1p(np.exp(-np.abs(z))))
+
+
+def no_max_logits(y, z):
+    return np.mean(-y * z + np.log1p(np.exp(-np.abs(z))))
+
+
+def summed_logits(y, z):
+    return np.sum(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))
+
+
+def summed_mse(y, yhat):
+    return np.sum((y - yhat) ** 2)
+
+
+def mae(y, yhat):
+    return np.mean(np.abs(y - yhat))
+
+
+def rmse(y, yhat):
+    return np.sqrt(np.mean((y - yhat) ** 2))
+
+
+def half_mse(y, yhat):
+    return 0.5 * np.mean((y - yhat) ** 2)
+
+
+MISTAKES = [
+    ("bce_loss", unclipped_loss, "p not clipped"),
+    ("bce_loss", log2_loss, "log base 2"),
+    ("bce_loss", log10_loss, "log base 10"),
+    ("bce_loss", summed_loss, "sum instead of mean"),
+    ("bce_loss", positive_term_loss, "the (1 - y) log(1 - p) term is missing"),
+    ("bce_loss", unsigned_loss, "minus sign missing"),
+    ("bce_grad", unclipped_grad, "p not clipped"),
+    ("bce_grad", flipped_grad, "gradient sign flipped"),
+    ("bce_grad", no_n_grad, "forgot 1/n"),
+    ("bce_grad", logit_grad, "gradient with respect to the logit z"),
+    ("bce_grad", positive_term_grad, "the (1 - y) log(1 - p) term is missing"),
+    ("bce_with_logits", naive_logits, "naive sigmoid then log"),
+    ("bce_with_logits", stable_sigmoid_unclipped_logits, "naive sigmoid then log"),
+    ("bce_with_logits", softplus_overflow_logits, "naive sigmoid then log"),
+    ("bce_with_logits", clipped_probability_logits, "computed through clipped probabilities"),
+    ("bce_with_logits", flipped_logits, "sign of z flipped"),
+    ("bce_with_logits", no_max_logits, "the max(z, 0) term is missing"),
+    ("bce_with_logits", summed_logits, "sum instead of mean"),
+    ("mse_loss", summed_mse, "sum instead of mean"),
+    ("mse_loss", mae, "absolute error instead of squared"),
+    ("mse_loss", rmse, "square root taken (RMSE)"),
+    ("mse_loss", half_mse, "halved"),
+]
+
+
+def test_every_mistake_of_every_check_has_a_learner_style_test() -> None:
+    defined = {(c.part, m.name) for c in bce_checks.CHECKS for m in c.mistakes}
+    assert defined == {(part, name) for part, _, name in MISTAKES}
+
+
+@pytest.mark.parametrize("learner", ["ada", "grace"])
+@pytest.mark.parametrize("part, broken, name", MISTAKES, ids=[f"{p}-{f.__name__}" for p, f, _ in MISTAKES])
+def test_learner_mistake_loses_points_and_is_named(part: str, broken, name: str, learner: str) -> None:
+    namespace = {**CLIP, part: broken}
+    ctx = ctx_for(learner)
+    result = grade(part, namespace, ctx)
+    assert result.points < POINTS[part]
+    assert result.fatal is None
+    assert [m.name for m in result.diagnoses] == [name], render_part(result)
+    text = render_part(result)
+    assert f"Likely mistake — {name}: " in text
+    assert result.diagnoses[0].hint in text
+    for other in PARTS:
+        if other != part:
+            assert grade(other, namespace, ctx).points == POINTS[other]
+
+
+@pytest.mark.parametrize("part, broken", [("bce_loss", unclipped_loss), ("bce_grad", unclipped_grad)])
+def test_missing_clipping_fails_by_its_warning_and_non_finite_value(part: str, broken) -> None:
+    result = grade(part, {part: broken}, ctx_for(randomized=False))
+    problems = [o.problem for o in result.failures()]
+    assert problems and all("it raised a warning" in p and "inf or NaN" in p for p in problems)
+    assert any("divide by zero" in p for p in problems)
+    assert {o.label for o in result.failures()} == {
+        c.label for c in check(part).cases(ctx_for(randomized=False)) if np.any((c.args[1] == 0) | (c.args[1] == 1))
+    }
+
+
+def test_overflowing_logits_fail_only_the_large_z_cases_and_say_overflow() -> None:
+    result = grade("bce_with_logits", {"bce_with_logits": naive_logits}, ctx_for())
+    failed = {o.label for o in result.failures()}
+    assert failed and all("large" in label for label in failed)
+    assert any("overflow" in o.problem for o in result.failures())
+    assert 0 < result.points < POINTS["bce_with_logits"]
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_every_simulated_mistake_is_caught_and_named(part: str) -> None:
+    # The Mistake.wrong functions themselves, as `dlcourse validate` runs them.
+    c = check(part)
+    for learner in LEARNERS:
+        for mistake in c.mistakes:
+            if mistake.wrong is None:
+                continue
+            wrong = mistake.wrong
+            result = grade(part, {part: lambda *a, _w=wrong: _w(*a)}, ctx_for(learner))
+            assert result.points < POINTS[part], mistake.name
+            assert [m.name for m in result.diagnoses] == [mistake.name], (learner, render_part(result))
+
+
+# ---- 4. broken code: zero or partial, never an exception, a specific message ------------------------
+
+
+def raising(y, p):
+    raise ValueError("shapes do not match")
+
+
+def hanging(y, p):
+    while True:
+        pass
+
+
+def text_result(y, p):
+    return "0.69"
+
+
+def list_result(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return list(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def no_return(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))  # noqa: F841
+
+
+def not_written(y, p):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize(
+    "broken, expected_text",
+    [
+        (raising, "it raised ValueError: shapes do not match"),
+        (text_result, "is text ('0.69'); a number was expected"),
+        (list_result, "a single number was expected"),
+        (no_return, "is None: did the function forget to `return` its result?"),
+    ],
+)
+@pytest.mark.parametrize("part", ["bce_loss", "bce_with_logits", "mse_loss"])
+def test_broken_scalar_results_score_zero_with_a_specific_message(part: str, broken, expected_text: str) -> None:
+    result = grade(part, {part: broken}, ctx_for())
+    assert result.points == 0
+    assert all(expected_text in o.problem for o in result.failures())
+    assert expected_text in render_part(result)
+    assert not result.diagnoses
+
+
+def test_a_hang_is_stopped_and_scores_zero() -> None:
+    ctx = dataclasses.replace(ctx_for(), timeout_s=0.5)
+    result = grade("bce_loss", {"bce_loss": hanging}, ctx)
+    assert result.points == 0
+    assert len(result.outcomes) == 1
+    assert "did not finish within 0.5 s" in result.outcomes[0].problem
+    assert "remaining cases were skipped" in render_part(result)
+
+
+def test_not_yet_written_is_fatal_and_says_so() -> None:
+    result = grade("bce_grad", {"bce_grad": not_written}, ctx_for())
+    assert result.points == 0
+    assert "not written yet" in render_part(result)
+
+
+def test_a_missing_function_is_fatal_and_named() -> None:
+    result = grade("mse_loss", {}, ctx_for())
+    assert result.points == 0
+    assert "no function named `mse_loss`" in render_part(result)
+
+
+def test_borrowing_the_reference_scores_zero() -> None:
+    result = grade("bce_loss", {"bce_loss": R.bce_loss}, ctx_for())
+    assert result.points == 0
+    assert "course's own" in result.fatal
+
+
+def flat_grad(y, p):
+    p = np.clip(np.ravel(p), 1e-12, 1 - 1e-12)
+    return (p - np.ravel(y)) / (p * (1 - p)) / p.size
+
+
+def scalar_grad(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return np.sum((p - y) / (p * (1 - p))) / p.size
+
+
+def two_d_only_loss(y, p):
+    if np.ndim(p) != 1:
+        raise ValueError("expected a 1-D array")
+    return clip_loss(y, p)
+
+
+def test_a_flattened_gradient_loses_only_the_column_vector_case() -> None:
+    result = grade("bce_grad", {"bce_grad": flat_grad}, ctx_for())
+    failures = result.failures()
+    assert [o.label for o in failures] == ["a column vector of shape (5, 1)"]
+    assert "has shape (5,); expected shape (5, 1)" in failures[0].problem
+    assert 0 < result.points < POINTS["bce_grad"]
+
+
+def test_a_summed_gradient_is_told_an_array_was_expected() -> None:
+    result = grade("bce_grad", {"bce_grad": scalar_grad}, ctx_for())
+    assert all("has shape ()" in o.problem for o in result.failures())
+    # n = 1 with a single sample: a 0-d value still is not the (1,)-shaped gradient
+    assert result.points == 0
+
+
+def test_an_exception_on_some_inputs_gives_partial_points() -> None:
+    result = grade("bce_loss", {"bce_loss": two_d_only_loss}, ctx_for())
+    assert [o.label for o in result.failures()] == ["a column vector of shape (5, 1)"]
+    assert "ValueError: expected a 1-D array" in result.failures()[0].problem
+    assert "line" in result.failures()[0].problem  # the learner's own traceback line
+    assert 0 < result.points < POINTS["bce_loss"]
+
+
+# ---- 5. per-learner cases -----------------------------------------------------------------------
+
+
+def fingerprint(part: str, ctx: Context) -> list[tuple]:
+    return [(c.label, *(np.asarray(a).tolist() for a in c.args), c.tolerance_factor) for c in check(part).cases(ctx)]
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_same_learner_same_cases_other_learner_other_random_cases(part: str) -> None:
+    assert fingerprint(part, ctx_for("ada")) == fingerprint(part, ctx_for("ada"))
+    ada, grace = fingerprint(part, ctx_for("ada")), fingerprint(part, ctx_for("grace"))
+    fixed = len(fingerprint(part, ctx_for("ada", randomized=False)))
+    assert len(ada) > fixed
+    assert ada[:fixed] == grace[:fixed]
+    assert all(a != g for a, g in zip(ada[fixed:], grace[fixed:]))
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_self_check_uses_only_the_fixed_cases(part: str) -> None:
+    assert fingerprint(part, ctx_for("ada", randomized=False)) == fingerprint(part, ctx_for("grace", randomized=False))
+    assert not any("random" in label for label, *_ in fingerprint(part, ctx_for("ada", randomized=False)))
+
+
+def test_same_learner_same_verdict() -> None:
+    first = grade("bce_with_logits", {"bce_with_logits": clipped_probability_logits}, ctx_for("s1234567"))
+    second = grade("bce_with_logits", {"bce_with_logits": clipped_probability_logits}, ctx_for("s1234567"))
+    assert first.outcomes == second.outcomes
+    assert render_part(first) == render_part(second)
+
+
+# ---- the lecture's numbers -------------------------------------------------------------------------
+
+
+def test_lecture_examples_have_the_lecture_values() -> None:
+    ctx = ctx_for(randomized=False)
+    loss = {c.label: float(R.bce_loss(*c.args)) for c in check("bce_loss").cases(ctx)}
+    assert loss["the lecture's p = 0.5 for y = 1 (loss ln 2)"] == pytest.approx(math.log(2), rel=1e-15)
+    grad = {c.label: R.bce_grad(*c.args).tolist() for c in check("bce_grad").cases(ctx)}
+    assert grad["the lecture's p = 0.5 for y = 1 (gradient -2)"] == [-2.0]
+    logits = {c.label: float(R.bce_with_logits(*c.args)) for c in check("bce_with_logits").cases(ctx)}
+    assert logits["z = 0 for y = 1 (loss ln 2)"] == pytest.approx(math.log(2), rel=1e-15)
+    assert logits["the four predictions of bce_loss given as logits"] == pytest.approx(
+        loss["four predictions y = (1, 0, 1, 0), p = (0.9, 0.2, 0.6, 0.7)"], rel=1e-12
+    )
+    mse = {c.label: float(R.mse_loss(*c.args)) for c in check("mse_loss").cases(ctx)}
+    assert mse["the lecture's y = (3, -0.5, 2, 7), yhat = (2.5, 0, 2, 8) (loss 0.375)"] == 0.375

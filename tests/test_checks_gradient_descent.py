@@ -1,0 +1,496 @@
+"""The gradient_descent checks: the reference and other correct forms score full points, every
+known mistake written the way a learner would is named, broken code scores zero or partial with a
+specific message, and dg_dw is judged against the course's own quartic."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import reference.gradient_descent as R
+from grader.checks import check_for
+from grader.checks import gradient_descent as gd_checks
+from grader.checks.model import Check, Context, PartResult
+from grader.checks.runner import run_check
+from grader.config import QuarticConfig
+from grader.feedback import render_part
+from grader.notebook import course, make_context
+from reference.gradient_descent import Quartic
+
+A = "gradient_descent"
+PARTS = ("dg_dw", "gradient_descent")
+POINTS = {p.id: p.points for p in course().assignment(A).parts}
+LEARNERS = ("ada", "grace", "s1234567")
+
+#: Another course's g: (2 w**4 - w**3 + 0.5 w**2 - 4 w + 7) / 3.
+OTHER = Quartic((2.0, -1.0, 0.5, -4.0, 7.0), 3.0)
+#: A steep g on which the lecture's learning rate 1 would diverge.
+STEEP = Quartic((4.0, 0.0, -3.0, 5.0, 0.0), 1.0)
+
+
+def ctx_for(learner: str = "ada", randomized: bool = True, quartic: Quartic | None = None) -> Context:
+    ctx = make_context(course(), randomized=randomized, learner=learner)
+    return ctx if quartic is None else dataclasses.replace(ctx, settings={**ctx.settings, "quartic": quartic})
+
+
+def check(part: str) -> Check:
+    return check_for(A, part)
+
+
+def grade(part: str, namespace: dict, ctx: Context | None = None, trusted: bool = False) -> PartResult:
+    return run_check(check(part), namespace, ctx or ctx_for(), POINTS[part], trusted=trusted)
+
+
+# ---- correct learners, written differently from the reference -------------------------------
+
+
+def explicit_dg_dw(w):
+    return (4 * w**3 - 6 * w + 5) / 16
+
+
+def list_descent(grad, w_init, learning_rate, num_steps):
+    w = w_init
+    path = [w]
+    for _ in range(num_steps):
+        w = w - learning_rate * grad(w)
+        path.append(w)
+    return np.array(path, dtype=float)
+
+
+def polyval_dg_dw(w):
+    return np.polyval(np.polyder([1, 0, -3, 5, 0]), w) / 16
+
+
+def preallocated_descent(grad, w_init, learning_rate, num_steps):
+    w = np.asarray(w_init, dtype=float)
+    out = np.empty((num_steps + 1,) + w.shape)
+    out[0] = w
+    for k in range(num_steps):
+        out[k + 1] = out[k] - learning_rate * grad(out[k])
+    return out
+
+
+def expanded_dg_dw(w):
+    w = np.asarray(w, dtype=float)
+    return w * w * w / 4 - 3 * w / 8 + 5 / 16
+
+
+def copy_then_inplace_descent(grad, w_init, learning_rate, num_steps):
+    w = np.array(w_init, dtype=float)  # a copy
+    path = [w.copy()]
+    for _ in range(num_steps):
+        w -= learning_rate * grad(w)
+        path.append(w.copy())
+    return np.stack(path)
+
+
+CORRECT = {
+    "explicit + list": {"dg_dw": explicit_dg_dw, "gradient_descent": list_descent},
+    "polyval + preallocated": {"dg_dw": polyval_dg_dw, "gradient_descent": preallocated_descent},
+    "expanded + in place on a copy": {"dg_dw": expanded_dg_dw, "gradient_descent": copy_then_inplace_descent},
+}
+BASE = CORRECT["explicit + list"]
+
+
+def quartic_learner(coefficients, scale):
+    """A correct dg_dw for another course's quartic, as its learner would write it."""
+
+    def dg_dw(w):
+        return np.polyval(np.polyder(np.array(coefficients)), w) / scale
+
+    return dg_dw
+
+
+# ---- the checks as data -------------------------------------------------------------------------
+
+
+def test_one_check_per_course_part_in_course_order() -> None:
+    assert [c.part for c in gd_checks.CHECKS] == [p.id for p in course().assignment(A).parts] == list(PARTS)
+    for c in gd_checks.CHECKS:
+        assert c.assignment == A
+        assert c.function == c.part
+        assert check_for(A, c.part) is c
+        assert len({m.name for m in c.mistakes}) == len(c.mistakes)
+        for m in c.mistakes:
+            assert m.hint.strip() and (m.wrong is not None) + (m.warning is not None) + (m.mutates is not None) == 1
+    mutations = [m.mutates for m in check("gradient_descent").mistakes if m.mutates]
+    assert mutations == ["w_init"] and "w_init" in check("gradient_descent").arg_names
+
+
+def test_descent_cases_cover_scalar_vector_and_zero_steps() -> None:
+    cases = check("gradient_descent").cases(ctx_for(randomized=False))
+    assert any(np.ndim(c.args[1]) == 0 and c.args[3] == 0 for c in cases)
+    assert any(isinstance(c.args[1], np.ndarray) and c.args[1].ndim == 1 and c.args[3] > 0 for c in cases)
+    assert any(isinstance(c.args[1], np.ndarray) and c.args[3] == 0 for c in cases)
+    assert any(isinstance(c.args[1], int) for c in cases)
+
+
+def test_the_lecture_run_reaches_the_minimum_near_minus_1_52() -> None:
+    case = check("gradient_descent").cases(ctx_for(randomized=False))[0]
+    assert case.label.startswith("the lecture's run")
+    grad, w_init, lr, steps = case.args
+    assert (w_init, lr, steps) == (2.5, 1.0, 4)
+    path = R.gradient_descent(grad, w_init, lr, steps)
+    assert path.shape == (5,) and path[0] == 2.5
+    assert path[-1] == pytest.approx(-1.52, abs=0.02)
+
+
+# ---- 1. the reference scores full points --------------------------------------------------------
+
+
+@pytest.mark.parametrize("learner", LEARNERS)
+@pytest.mark.parametrize("part", PARTS)
+def test_reference_scores_full_points(part: str, learner: str) -> None:
+    ctx = ctx_for(learner)
+    result = grade(part, vars(R), ctx, trusted=True)
+    assert result.passed, render_part(result)
+    assert result.points == POINTS[part]
+    assert len(result.outcomes) == len(check(part).cases(ctx)) >= 7
+
+
+# ---- 2. other correct forms score full points -----------------------------------------------------
+
+
+@pytest.mark.parametrize("learner", LEARNERS)
+@pytest.mark.parametrize("variant", CORRECT)
+@pytest.mark.parametrize("part", PARTS)
+def test_correct_alternatives_score_full_points(part: str, variant: str, learner: str) -> None:
+    result = grade(part, CORRECT[variant], ctx_for(learner))
+    assert result.passed, render_part(result)
+    assert result.points == POINTS[part]
+
+
+def test_a_list_of_iterates_is_accepted() -> None:
+    def as_list(grad, w_init, learning_rate, num_steps):
+        return list(list_descent(grad, w_init, learning_rate, num_steps))
+
+    assert grade("gradient_descent", {"gradient_descent": as_list}).passed
+
+
+# ---- 3. every mistake, written as a learner would --------------------------------------------------
+
+
+def unscaled_dg_dw(w):
+    return 4 * w**3 - 6 * w + 5
+
+
+def flipped_dg_dw(w):
+    return (-4 * w**3 + 6 * w - 5) / 16
+
+
+def no_constant_dg_dw(w):
+    return (4 * w**3 - 6 * w) / 16
+
+
+def lowered_powers_dg_dw(w):
+    return (w**3 - 3 * w + 5) / 16
+
+
+def g_not_dg_dw(w):
+    return (w**4 - 3 * w**2 + 5 * w) / 16
+
+
+def ascent(grad, w_init, learning_rate, num_steps):
+    w = w_init
+    path = [w]
+    for _ in range(num_steps):
+        w = w + learning_rate * grad(w)
+        path.append(w)
+    return np.array(path)
+
+
+def without_w_init(grad, w_init, learning_rate, num_steps):
+    w = w_init
+    path = []
+    for _ in range(num_steps):
+        w = w - learning_rate * grad(w)
+        path.append(w)
+    return np.array(path)
+
+
+def final_only(grad, w_init, learning_rate, num_steps):
+    w = w_init
+    for _ in range(num_steps):
+        w = w - learning_rate * grad(w)
+    return w
+
+
+def one_short(grad, w_init, learning_rate, num_steps):
+    path = [w_init]
+    for i in range(num_steps - 1):
+        path.append(path[i] - learning_rate * grad(path[i]))
+    return np.array(path)
+
+
+def aliased_rows(grad, w_init, learning_rate, num_steps):
+    w = np.array(w_init, dtype=float)
+    path = [w]
+    for _ in range(num_steps):
+        w -= learning_rate * grad(w)
+        path.append(w)
+    return np.array(path)
+
+
+def mutating(grad, w_init, learning_rate, num_steps):
+    w = w_init
+    path = [np.copy(w)]
+    for _ in range(num_steps):
+        w -= learning_rate * grad(w)
+        path.append(np.copy(w))
+    return np.array(path)
+
+
+MISTAKES = [
+    ("dg_dw", unscaled_dg_dw, "the scale factor is missing"),
+    ("dg_dw", flipped_dg_dw, "sign flipped"),
+    ("dg_dw", no_constant_dg_dw, "the linear term's derivative is missing"),
+    ("dg_dw", lowered_powers_dg_dw, "exponents not brought down"),
+    ("dg_dw", g_not_dg_dw, "returned g instead of its derivative"),
+    ("gradient_descent", ascent, "ascent instead of descent"),
+    ("gradient_descent", without_w_init, "w_init missing from the iterates"),
+    ("gradient_descent", final_only, "only the final value returned"),
+    ("gradient_descent", one_short, "one iterate short"),
+    ("gradient_descent", aliased_rows, "every row is the final iterate"),
+    ("gradient_descent", mutating, "w_init changed in place"),
+]
+
+
+def test_every_mistake_of_every_check_has_a_learner_style_test() -> None:
+    defined = {(c.part, m.name) for c in gd_checks.CHECKS for m in c.mistakes}
+    assert defined == {(part, name) for part, _, name in MISTAKES}
+
+
+@pytest.mark.parametrize("learner", ["ada", "grace"])
+@pytest.mark.parametrize("part, broken, name", MISTAKES, ids=[f"{p}-{f.__name__}" for p, f, _ in MISTAKES])
+def test_learner_mistake_loses_points_and_is_named(part: str, broken, name: str, learner: str) -> None:
+    namespace = {**BASE, part: broken}
+    ctx = ctx_for(learner)
+    result = grade(part, namespace, ctx)
+    assert result.points < POINTS[part]
+    assert result.fatal is None
+    assert [m.name for m in result.diagnoses] == [name], render_part(result)
+    text = render_part(result)
+    assert f"Likely mistake — {name}: " in text
+    assert result.diagnoses[0].hint in text
+    other = next(p for p in PARTS if p != part)
+    assert grade(other, namespace, ctx).points == POINTS[other]
+
+
+def test_mutating_w_init_fails_exactly_the_vector_runs_that_take_steps() -> None:
+    ctx = ctx_for()
+    result = grade("gradient_descent", {"gradient_descent": mutating}, ctx)
+    expected_failures = [
+        c.label for c in check("gradient_descent").cases(ctx) if isinstance(c.args[1], np.ndarray) and c.args[3] > 0
+    ]
+    assert len(expected_failures) >= 2
+    assert [o.label for o in result.failures()] == expected_failures
+    assert all(o.problem.startswith("it changed `w_init` in place") for o in result.failures())
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_every_simulated_mistake_is_caught_and_named(part: str) -> None:
+    # The Mistake.wrong functions themselves, as `dlcourse validate` runs them.
+    c = check(part)
+    for learner in LEARNERS:
+        for mistake in c.mistakes:
+            if mistake.wrong is None:
+                continue
+            wrong = mistake.wrong
+            result = grade(part, {part: lambda *a, _w=wrong: _w(*a)}, ctx_for(learner))
+            assert result.points < POINTS[part], mistake.name
+            assert [m.name for m in result.diagnoses] == [mistake.name], (learner, render_part(result))
+
+
+def test_ascent_stays_finite_on_the_fixed_cases() -> None:
+    # so that ascent is told by its values, not drowned in overflow warnings
+    result = grade("gradient_descent", {"gradient_descent": ascent}, ctx_for())
+    assert not any("warning" in o.problem for o in result.failures())
+
+
+# ---- 4. broken code: zero or partial, never an exception, a specific message ------------------------
+
+
+def raising(*args):
+    raise IndexError("index 5 is out of bounds for axis 0 with size 5")
+
+
+def hanging(*args):
+    while True:
+        pass
+
+
+def text_result(*args):
+    return "done"
+
+
+def no_return(*args):
+    pass
+
+
+@pytest.mark.parametrize(
+    "broken, expected_text",
+    [
+        (raising, "it raised IndexError: index 5 is out of bounds"),
+        (text_result, "is text ('done')"),
+        (no_return, "is None: did the function forget to `return` its result?"),
+    ],
+)
+@pytest.mark.parametrize("part", PARTS)
+def test_broken_results_score_zero_with_a_specific_message(part: str, broken, expected_text: str) -> None:
+    result = grade(part, {part: broken}, ctx_for())
+    assert result.points == 0
+    assert result.failures() and all(expected_text in o.problem for o in result.failures())
+    assert expected_text in render_part(result)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_a_hang_is_stopped_and_scores_zero(part: str) -> None:
+    result = grade(part, {part: hanging}, dataclasses.replace(ctx_for(), timeout_s=0.5))
+    assert result.points == 0
+    assert len(result.outcomes) == 1
+    assert "did not finish within 0.5 s" in result.outcomes[0].problem
+    assert "remaining cases were skipped" in render_part(result)
+
+
+def test_transposed_iterates_lose_only_the_vector_runs() -> None:
+    def transposed(grad, w_init, learning_rate, num_steps):
+        return list_descent(grad, w_init, learning_rate, num_steps).T
+
+    ctx = ctx_for()
+    result = grade("gradient_descent", {"gradient_descent": transposed}, ctx)
+    failures = result.failures()
+    assert {o.label for o in failures} == {
+        c.label for c in check("gradient_descent").cases(ctx) if isinstance(c.args[1], np.ndarray)
+    }
+    assert all("has shape (" in o.problem and "; expected shape (" in o.problem for o in failures)
+    assert 0 < result.points < POINTS["gradient_descent"]
+
+
+def test_a_scalar_only_dg_dw_fails_the_arrays_with_its_error() -> None:
+    import math
+
+    def scalar_only(w):
+        return (4 * math.pow(w, 3) - 6 * w + 5) / 16
+
+    ctx = ctx_for()
+    result = grade("dg_dw", {"dg_dw": scalar_only}, ctx)
+    assert {o.label for o in result.failures()} == {c.label for c in check("dg_dw").cases(ctx) if np.ndim(c.args[0]) > 0}
+    assert all("it raised TypeError" in o.problem for o in result.failures())
+    assert 0 < result.points < POINTS["dg_dw"]
+
+
+def test_a_list_from_dg_dw_for_an_array_is_judged_by_value_and_shape() -> None:
+    def per_element(w):
+        return [explicit_dg_dw(v) for v in np.ravel(w)]
+
+    ctx = ctx_for()
+    result = grade("dg_dw", {"dg_dw": per_element}, ctx)
+    problems = {o.label: o.problem for o in result.failures()}
+    assert "has shape (6,); expected shape (2, 3)" in problems["a 2-D array of w"]
+    assert "a single number was expected" in problems["the lecture's starting point w = 2.5"]
+    assert "a vector of w from -3 to 3" not in problems
+
+
+# ---- 5. per-learner cases -----------------------------------------------------------------------
+
+
+def fingerprint(part: str, ctx: Context) -> list[tuple]:
+    out = []
+    for c in check(part).cases(ctx):
+        if part == "dg_dw":
+            out.append((c.label, np.asarray(c.args[0]).tolist()))
+        else:
+            grad, w_init, lr, steps = c.args
+            out.append((c.label, np.asarray(grad(np.asarray(w_init, dtype=float))).tolist(), np.asarray(w_init).tolist(), lr, steps))
+    return out
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_same_learner_same_cases_other_learner_other_random_cases(part: str) -> None:
+    assert fingerprint(part, ctx_for("ada")) == fingerprint(part, ctx_for("ada"))
+    ada, grace = fingerprint(part, ctx_for("ada")), fingerprint(part, ctx_for("grace"))
+    fixed = len(fingerprint(part, ctx_for("ada", randomized=False)))
+    assert len(ada) > fixed
+    assert ada[:fixed] == grace[:fixed]
+    assert all(a != g for a, g in zip(ada[fixed:], grace[fixed:]))
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_self_check_uses_only_the_fixed_cases(part: str) -> None:
+    assert fingerprint(part, ctx_for("ada", randomized=False)) == fingerprint(part, ctx_for("grace", randomized=False))
+    assert not any("random" in entry[0] for entry in fingerprint(part, ctx_for("ada", randomized=False)))
+
+
+def test_same_learner_same_verdict() -> None:
+    first = grade("gradient_descent", {"gradient_descent": one_short}, ctx_for("s1234567"))
+    second = grade("gradient_descent", {"gradient_descent": one_short}, ctx_for("s1234567"))
+    assert first.outcomes == second.outcomes
+    assert render_part(first) == render_part(second)
+
+
+# ---- 6. the course's own quartic ----------------------------------------------------------------------
+
+
+def test_dg_dw_is_graded_against_the_quartic_in_the_context() -> None:
+    other = quartic_learner(OTHER.coefficients, OTHER.scale)
+    assert grade("dg_dw", {"dg_dw": other}, ctx_for(quartic=OTHER)).points == POINTS["dg_dw"]
+    # the very same code is wrong for the default course, and the default's answer is wrong for the other
+    assert grade("dg_dw", {"dg_dw": other}, ctx_for()).points < POINTS["dg_dw"]
+    assert grade("dg_dw", {"dg_dw": explicit_dg_dw}, ctx_for(quartic=OTHER)).points < POINTS["dg_dw"]
+    assert not grade("dg_dw", vars(R), ctx_for(quartic=OTHER), trusted=True).passed
+    assert grade("dg_dw", {"dg_dw": OTHER.dg_dw}, ctx_for(quartic=OTHER), trusted=True).passed
+
+
+def test_a_course_yaml_with_another_quartic_reaches_the_check() -> None:
+    changed = course().model_copy(update={"quartic": QuarticConfig(coefficients=OTHER.coefficients, scale=OTHER.scale)})
+    ctx = make_context(changed, randomized=True, learner="ada")
+    other = quartic_learner(OTHER.coefficients, OTHER.scale)
+    assert grade("dg_dw", {"dg_dw": other}, ctx).passed
+    assert not grade("dg_dw", {"dg_dw": explicit_dg_dw}, ctx).passed
+
+
+def test_mistakes_are_computed_from_the_quartic_in_the_context() -> None:
+    def other_unscaled(w):
+        return np.polyval(np.polyder(np.array(OTHER.coefficients)), w)
+
+    result = grade("dg_dw", {"dg_dw": other_unscaled}, ctx_for(quartic=OTHER))
+    assert [m.name for m in result.diagnoses] == ["the scale factor is missing"]
+
+
+def test_the_quartic_of_one_run_does_not_leak_into_the_next() -> None:
+    other = quartic_learner(OTHER.coefficients, OTHER.scale)
+    for _ in range(2):
+        assert grade("dg_dw", {"dg_dw": other}, ctx_for(quartic=OTHER)).passed
+        assert grade("dg_dw", {"dg_dw": explicit_dg_dw}, ctx_for()).passed
+        assert grade("dg_dw", {"dg_dw": no_constant_dg_dw}, ctx_for()).diagnoses[0].name == (
+            "the linear term's derivative is missing"
+        )
+
+
+def test_the_minimum_case_follows_the_quartic() -> None:
+    for q in (R.DEFAULT_QUARTIC, OTHER, STEEP):
+        case = next(c for c in check("dg_dw").cases(ctx_for(quartic=q)) if c.label.startswith("the minimum of g"))
+        assert abs(float(q.dg_dw(case.args[0]))) < 1e-12
+
+
+@pytest.mark.parametrize("quartic", [OTHER, STEEP], ids=["other", "steep"])
+def test_descent_on_another_quartic_uses_its_gradient_and_stays_finite(quartic: Quartic) -> None:
+    ctx = ctx_for(quartic=quartic)
+    cases = [c for c in check("gradient_descent").cases(ctx) if np.ndim(c.args[1]) == 0]
+    for c in cases:
+        assert c.args[0](1.25) == quartic.dg_dw(1.25)
+        with np.errstate(all="raise"):
+            path = R.gradient_descent(*c.args)
+        assert np.all(np.isfinite(path)) and np.max(np.abs(path)) <= 10 * max(1, abs(c.args[1]))
+    result = grade("gradient_descent", {**vars(R)}, ctx, trusted=True)
+    assert result.passed, render_part(result)
+    assert grade("gradient_descent", {"gradient_descent": list_descent}, ctx).passed
+    assert grade("gradient_descent", {"gradient_descent": ascent}, ctx).diagnoses[0].name == "ascent instead of descent"
+
+
+def test_the_steep_quartic_gets_a_smaller_lecture_learning_rate() -> None:
+    lecture = check("gradient_descent").cases(ctx_for(quartic=STEEP))[0]
+    assert lecture.args[2] < 1.0
+    assert f"learning rate {lecture.args[2]:g}" in lecture.label
