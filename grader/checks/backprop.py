@@ -1,3 +1,469 @@
-"""Checks for the backprop exercise."""
+"""Checks for the backprop exercise.
 
-CHECKS = ()
+The network has one input, one hidden sigmoid neuron and one sigmoid output:
+z1 = w1 x + b1, a1 = sigmoid(z1), z2 = w2 a1 + b2, yhat = sigmoid(z2), and
+J = mean BCE(y, yhat). ``forward`` is judged key by key; ``backward`` is
+judged twice, once for the output layer's gradients (w2, b2) and once for the
+hidden layer's (w1, b1), always given the *reference* forward's cache so that
+a wrong forward does not sink the backward parts. When a backward part fails,
+``explain`` compares the learner's gradients with central finite differences
+of the learner's own forward (and of the reference), which tells a learner
+whether to look at the forward, the backward, or both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from grader.checks.model import Case, Check, Context, Mistake
+from grader.compare import compare_entries, describe
+from grader.finite_diff import numeric_param_gradient, relative_error
+from grader.safe_call import safe_call
+from reference import backprop as ref
+from reference.bce import bce_loss
+from reference.perceptron import sigmoid
+
+A = "backprop"
+PARAMS = ref.PARAMETER_NAMES  # w1, b1, w2, b2
+CACHE = ref.CACHE_NAMES  # z1, a1, z2, yhat
+
+#: The lecture-sized network: one hidden neuron, weights of order one.
+LECTURE_PARAMS = {"w1": 0.8, "b1": -0.4, "w2": 1.2, "b2": 0.1}
+LECTURE_X1, LECTURE_Y1 = np.array([1.5]), np.array([1.0])
+LECTURE_X4, LECTURE_Y4 = np.array([-2.0, -0.5, 1.0, 3.0]), np.array([0.0, 0.0, 1.0, 1.0])
+
+#: Gradients that agree with finite differences to this relative error are "the same".
+FD_AGREEMENT = 1e-4
+
+
+def _floats(v: Any) -> np.ndarray:
+    return np.asarray(v, dtype=np.float64)
+
+
+# ---- forward -----------------------------------------------------------------------------
+
+
+def _random_params(rng: np.random.Generator) -> dict[str, float]:
+    return {k: float(v) for k, v in zip(PARAMS, rng.normal(0.0, 1.0, size=4))}
+
+
+def _forward_cases(ctx: Context) -> list[Case]:
+    cases = [
+        Case("the lecture's network on one sample x = 1.5", (LECTURE_X1, LECTURE_PARAMS)),
+        Case("the lecture's network on four samples", (LECTURE_X4, LECTURE_PARAMS)),
+        Case("all parameters zero (every yhat is 0.5)", (np.array([-1.0, 0.0, 2.0]), dict.fromkeys(PARAMS, 0.0))),
+        Case("x = 0 everywhere (only the biases act)", (np.zeros(3), {"w1": 2.0, "b1": 0.7, "w2": -1.5, "b2": 0.3})),
+        Case("negative weights", (np.array([0.5, -1.0, 2.5]), {"w1": -1.3, "b1": 0.2, "w2": -2.0, "b2": -0.6})),
+        Case(
+            "large |z1| that saturates the hidden unit (z1 = ±20)",
+            (np.array([-10.0, 10.0]), {"w1": 2.0, "b1": 0.0, "w2": 3.0, "b2": -1.0}),
+        ),
+        Case("integer-valued x (dtype int)", (np.array([0, 1, 2, 3]), LECTURE_PARAMS)),
+    ]
+    if ctx.randomized:
+        rng = ctx.rng(A, "forward")
+        n = int(rng.integers(5, 13))
+        cases.append(Case(f"random x of {n} samples, random parameters", (rng.normal(0.0, 2.0, size=n), _random_params(rng))))
+    return cases
+
+
+def _forward_no_output_sigmoid(x, params):
+    out = ref.forward(x, params)
+    return {**out, "yhat": out["z2"]}
+
+
+def _forward_z2_from_z1(x, params):
+    out = ref.forward(x, params)
+    z2 = params["w2"] * out["z1"] + params["b2"]
+    return {**out, "z2": z2, "yhat": sigmoid(z2)}
+
+
+def _forward_tanh_hidden(x, params):
+    out = ref.forward(x, params)
+    a1 = np.tanh(out["z1"])
+    z2 = params["w2"] * a1 + params["b2"]
+    return {**out, "a1": a1, "z2": z2, "yhat": sigmoid(z2)}
+
+
+FORWARD = Check(
+    assignment=A,
+    part="forward",
+    function="forward",
+    arg_names=("x", "params"),
+    cases=_forward_cases,
+    expected=ref.forward,
+    keys=CACHE,
+    mistakes=(
+        Mistake(
+            "no sigmoid on the output",
+            "yhat is a probability: yhat = sigmoid(z2), not z2 itself.",
+            wrong=_forward_no_output_sigmoid,
+            keys=("yhat",),
+        ),
+        Mistake(
+            "z2 computed from z1 instead of a1",
+            "the output layer takes the hidden unit's activation: z2 = w2 * a1 + b2 with a1 = sigmoid(z1).",
+            wrong=_forward_z2_from_z1,
+            keys=("z2", "yhat"),
+        ),
+        Mistake(
+            "tanh instead of sigmoid in the hidden unit",
+            "this network's hidden unit is a sigmoid: a1 = sigmoid(z1), with values in (0, 1); np.tanh has range (-1, 1).",
+            wrong=_forward_tanh_hidden,
+            keys=("a1", "z2", "yhat"),
+        ),
+    ),
+)
+
+# ---- backward: cases -----------------------------------------------------------------------
+
+
+def _backward_case(label: str, x: Any, y: Any, params: Mapping[str, float]) -> Case:
+    """backward's arguments, with the reference forward's cache so that backward is judged on its own."""
+    x, y = _floats(x), _floats(y)
+    return Case(label, (x, y, dict(params), ref.forward(x, params)))
+
+
+def _backward_cases(salt: str) -> Callable[[Context], list[Case]]:
+    def cases(ctx: Context) -> list[Case]:
+        out = [
+            _backward_case("the lecture's network on one sample x = 1.5, y = 1", LECTURE_X1, LECTURE_Y1, LECTURE_PARAMS),
+            _backward_case("the lecture's network on four samples", LECTURE_X4, LECTURE_Y4, LECTURE_PARAMS),
+            _backward_case(
+                "all labels 1, negative weights",
+                [0.5, -1.0, 2.5],
+                [1.0, 1.0, 1.0],
+                {"w1": -1.3, "b1": 0.2, "w2": -2.0, "b2": -0.6},
+            ),
+            _backward_case(
+                "w2 = 0 (no gradient reaches the hidden unit)",
+                [-1.0, 0.5, 2.0],
+                [0.0, 1.0, 0.0],
+                {"w1": 0.9, "b1": 0.1, "w2": 0.0, "b2": 0.4},
+            ),
+            _backward_case(
+                "a saturated hidden unit (z1 = ±20)",
+                [-10.0, 10.0, 0.25],
+                [1.0, 0.0, 1.0],
+                {"w1": 2.0, "b1": 0.0, "w2": 3.0, "b2": -1.0},
+            ),
+            _backward_case(
+                "x = 0 everywhere (only the biases act)",
+                np.zeros(3),
+                [0.0, 1.0, 1.0],
+                {"w1": 2.0, "b1": 0.7, "w2": -1.5, "b2": 0.3},
+            ),
+        ]
+        if ctx.randomized:
+            rng = ctx.rng(A, salt)
+            n = int(rng.integers(3, 11))
+            x = rng.normal(0.0, 2.0, size=n)
+            y = (rng.random(n) < 0.5).astype(np.float64)
+            out.append(_backward_case(f"random data of {n} samples, random parameters", x, y, _random_params(rng)))
+        return out
+
+    return cases
+
+
+# ---- backward: mistakes, computed from per-sample reference gradients ----------------------------
+
+
+def _signals(x, y, params, cache) -> tuple[int, np.ndarray, np.ndarray, dict[str, Any]]:
+    """n, the backward signals dJ_i/dz2_i and dJ_i/dz1_i of each sample, and the reference gradients.
+
+    On one sample the mean is that sample, so the reference's bias gradients of
+    sample i alone are exactly the signals at z2 and z1.
+    """
+    x, y = _floats(x), _floats(y)
+    n = x.shape[0]
+    dz2, dz1 = np.empty(n), np.empty(n)
+    for i in range(n):
+        one = {k: _floats(cache[k])[i : i + 1] for k in CACHE}
+        g = ref.backward(x[i : i + 1], y[i : i + 1], params, one)
+        dz2[i], dz1[i] = float(g["b2"]), float(g["b1"])
+    return n, dz2, dz1, ref.backward(x, y, params, cache)
+
+
+def _sum_not_mean(x, y, params, cache):
+    n, _, _, g = _signals(x, y, params, cache)
+    return {k: n * g[k] for k in PARAMS}
+
+
+def _sign_flipped(x, y, params, cache):
+    return {k: -v for k, v in ref.backward(x, y, params, cache).items()}
+
+
+def _x_a1_swapped(x, y, params, cache):
+    _, dz2, dz1, g = _signals(x, y, params, cache)
+    return {**g, "w1": np.mean(dz1 * _floats(cache["a1"])), "w2": np.mean(dz2 * _floats(x))}
+
+
+def _no_sigmoid_prime(x, y, params, cache):
+    _, dz2, _, g = _signals(x, y, params, cache)
+    dz1 = dz2 * params["w2"]
+    return {**g, "w1": np.mean(dz1 * _floats(x)), "b1": np.mean(dz1)}
+
+
+def _no_w2_in_chain(x, y, params, cache):
+    # The reference's own chain rule with w2 = 1 in the backward step only (the cache stays the true forward).
+    g = ref.backward(x, y, params, cache)
+    g1 = ref.backward(x, y, {**params, "w2": 1.0}, cache)
+    return {**g, "w1": g1["w1"], "b1": g1["b1"]}
+
+
+def _sigmoid_prime_of_a1(x, y, params, cache):
+    _, dz2, _, g = _signals(x, y, params, cache)
+    s = sigmoid(_floats(cache["a1"]))
+    dz1 = dz2 * params["w2"] * s * (1.0 - s)
+    return {**g, "w1": np.mean(dz1 * _floats(x)), "b1": np.mean(dz1)}
+
+
+def _zero_bias(key: str):
+    def wrong(x, y, params, cache):
+        return {**ref.backward(x, y, params, cache), key: 0.0}
+
+    return wrong
+
+
+def _not_summed(divide_by_n: bool):
+    def wrong(x, y, params, cache):
+        n, dz2, dz1, _ = _signals(x, y, params, cache)
+        scale = 1.0 / n if divide_by_n else 1.0
+        x, a1 = _floats(x), _floats(cache["a1"])
+        return {"w1": scale * dz1 * x, "b1": scale * dz1, "w2": scale * dz2 * a1, "b2": scale * dz2}
+
+    return wrong
+
+
+SUM_NOT_MEAN = Mistake(
+    "sum instead of mean",
+    "J is the *mean* loss over the n samples, so every gradient carries a factor 1/n: "
+    "dJ/dz2 = (yhat - y) / n. Yours are n times too large.",
+    wrong=_sum_not_mean,
+)
+SIGN_FLIPPED = Mistake(
+    "sign flipped",
+    "your gradients point the wrong way: for BCE with a sigmoid output dJ/dz2 = (yhat - y) / n, not (y - yhat) / n.",
+    wrong=_sign_flipped,
+)
+X_A1_SWAPPED = Mistake(
+    "x and a1 swapped",
+    "each weight's gradient is the signal times that weight's *input*: dJ/dw2 = sum(dz2 * a1) "
+    "(w2 multiplies a1), dJ/dw1 = sum(dz1 * x) (w1 multiplies x).",
+    wrong=_x_a1_swapped,
+)
+NO_SIGMOID_PRIME = Mistake(
+    "missing sigmoid'(z1)",
+    "on the way back through the hidden unit multiply by its derivative: "
+    "dz1 = dz2 * w2 * sigmoid'(z1), and sigmoid'(z1) = a1 * (1 - a1).",
+    wrong=_no_sigmoid_prime,
+    keys=("w1", "b1"),
+)
+NO_W2 = Mistake(
+    "w2 missing from the chain",
+    "the signal reaches the hidden unit through the weight w2: dz1 = dz2 * w2 * a1 * (1 - a1).",
+    wrong=_no_w2_in_chain,
+    keys=("w1", "b1"),
+)
+SIGMOID_PRIME_OF_A1 = Mistake(
+    "sigmoid' evaluated at a1 instead of z1",
+    "sigmoid'(z1) = a1 * (1 - a1) uses a1 = sigmoid(z1) directly; sigmoid(a1) * (1 - sigmoid(a1)) applies the sigmoid twice.",
+    wrong=_sigmoid_prime_of_a1,
+    keys=("w1", "b1"),
+)
+BIAS_HINT = (
+    "the biases get gradients too, the sum of the signal over the samples: "
+    "dJ/db2 = sum(dz2), dJ/db1 = sum(dz1); return them under the keys 'b2' and 'b1'."
+)
+NOT_SUMMED_HINT = (
+    "a parameter is a single number, so its gradient is too: sum the per-sample terms over the samples "
+    "(dJ/dw2 = np.sum(dz2 * a1) with dz2 = (yhat - y) / n)."
+)
+
+
+def _backward_mistakes(keys: tuple[str, ...]) -> tuple[Mistake, ...]:
+    bias = "b2" if "b2" in keys else "b1"
+    common = (
+        SUM_NOT_MEAN,
+        SIGN_FLIPPED,
+        X_A1_SWAPPED,
+        Mistake("missing bias gradients", BIAS_HINT, wrong=_zero_bias(bias), keys=(bias,)),
+        Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(True)),
+        Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(False)),
+    )
+    hidden = (NO_SIGMOID_PRIME, NO_W2, SIGMOID_PRIME_OF_A1) if "w1" in keys else ()
+    return hidden + common
+
+
+# ---- backward: explanation from finite differences ----------------------------------------------
+
+#: A small example with gradients well away from zero, so relative errors mean something.
+EXPLAIN_X = np.array([-1.5, 0.3, 2.0, 0.8])
+EXPLAIN_Y = np.array([0.0, 1.0, 1.0, 0.0])
+EXPLAIN_PARAMS = {"w1": 0.7, "b1": -0.2, "w2": -1.3, "b2": 0.4}
+
+
+def _finite(v: Any) -> np.ndarray:
+    arr = np.asarray(v, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("not a finite number")
+    return arr
+
+
+def _all_nan(v: Any) -> bool:
+    try:
+        arr = np.asarray(v, dtype=np.float64)
+    except Exception:  # noqa: BLE001 - not numbers at all: judged elsewhere
+        return False
+    return arr.size > 0 and bool(np.all(np.isnan(arr)))
+
+
+def _names(keys: tuple[str, ...]) -> str:
+    return " and ".join(f"dJ/d{k}" for k in keys)
+
+
+def _fd_error(grads: Mapping[str, Any], fd: Mapping[str, float], keys: tuple[str, ...]) -> float:
+    """Worst relative error over keys; inf for a value that is not a number."""
+    worst = 0.0
+    for k in keys:
+        try:
+            worst = max(worst, relative_error(_finite(grads[k]), fd[k]))
+        except Exception:  # noqa: BLE001 - a non-numeric gradient simply does not agree
+            return float("inf")
+    return worst
+
+
+def _explain_backward(keys: tuple[str, ...]):
+    bias = "b2" if "b2" in keys else "b1"
+
+    def explain(fn: Callable[..., Any], namespace: Mapping[str, Any], ctx: Context) -> list[str]:
+        timeout = min(ctx.timeout_s, 1.0)  # four samples: any working code takes microseconds
+        x, y, params = EXPLAIN_X, EXPLAIN_Y, EXPLAIN_PARAMS
+        ref_cache = ref.forward(x, params)
+        notes: list[str] = []
+
+        given = safe_call(fn, (x, y, dict(params), ref_cache), {}, ("x", "y", "params", "cache"), timeout)
+        if given.error is not None:
+            return notes  # the exception or the hang is already reported case by case
+        if isinstance(given.value, Mapping) and bias not in given.value:
+            notes.append(f"missing bias gradients: your result has no key {bias!r}; {BIAS_HINT}")
+        present = tuple(k for k in keys if isinstance(given.value, Mapping) and k in given.value)
+        if not present:
+            return notes
+        what = _names(present)
+        if all(_all_nan(given.value[k]) for k in present):
+            notes.append(
+                f"your {what} {_verb(present, 'are', 'is')} NaN everywhere: if that is the notebook's stand-in "
+                f"(it returns NaN until you write that part), define your own `hidden_layer_gradients`; "
+                f"otherwise look for 0/0 or a NaN in the cache."
+            )
+            return notes
+
+        ref_fd = numeric_param_gradient(lambda p: bce_loss(y, ref.forward(x, p)["yhat"]), params)
+        err_ref = _fd_error(given.value, ref_fd, present)
+        vs_ref = (
+            f"against finite differences of the reference's forward your {what} "
+            f"{_verb(present, 'agree', 'agrees') if err_ref < FD_AGREEMENT else _verb(present, 'are off', 'is off')} "
+            f"({_fmt_err(err_ref)})"
+        )
+
+        forward = namespace.get("forward")
+        own = None
+        own_problem = None
+        if not callable(forward):
+            own_problem = "there is no function `forward` to compare with"
+        else:
+            own = safe_call(forward, (x, dict(params)), {}, ("x", "params"), timeout)
+            if own.error is not None:
+                first = own.error.splitlines()[0]
+                own_problem = first.replace("your function", "your forward", 1) if "did not finish" in first else (
+                    f"your forward raised {first}"
+                )
+            elif not isinstance(own.value, Mapping) or "yhat" not in own.value:
+                own_problem = f"your forward returned {describe(own.value)}, not a dict with 'yhat'"
+        if own_problem is not None:
+            notes.append(
+                f"your gradients could not be checked against your own forward ({own_problem}); {vs_ref}."
+            )
+            return notes
+
+        forward_right = all(
+            p is None for p in compare_entries(own.value, ref_cache, CACHE, ctx.tolerance).values()
+        )
+
+        def own_loss(p: Mapping[str, float]) -> float:
+            call = safe_call(forward, (x, dict(p)), {}, ("x", "params"), timeout)
+            if call.error is not None:
+                raise RuntimeError(call.error.splitlines()[0])
+            with np.errstate(all="ignore"):
+                return float(bce_loss(y, _finite(call.value["yhat"])))
+
+        mine = safe_call(fn, (x, y, dict(params), own.value), {}, ("x", "y", "params", "cache"), timeout)
+        try:
+            own_fd = numeric_param_gradient(own_loss, params)
+        except Exception as exc:  # noqa: BLE001 - a forward that breaks when nudged cannot be differentiated
+            notes.append(f"finite differences of your own forward failed ({exc}); {vs_ref}.")
+            return notes
+        if mine.error is not None or not isinstance(mine.value, Mapping) or not all(k in mine.value for k in present):
+            err_own = float("inf")
+        else:
+            err_own = _fd_error(mine.value, own_fd, present)
+        consistent = err_own < FD_AGREEMENT
+
+        if not forward_right and consistent:
+            notes.append(
+                f"your forward is wrong (see forward) but your backward matches your own forward: "
+                f"finite differences of the loss computed with your forward agree with your {what} "
+                f"({_fmt_err(err_own)}); {vs_ref}. Fix forward, and keep the chain rule in step with it."
+            )
+        elif forward_right and not consistent:
+            notes.append(
+                f"your backward does not match finite differences of your own forward "
+                f"(your forward is right; your {what} {_verb(present, 'are', 'is')} off by {_fmt_err(err_own)} "
+                f"on x = {EXPLAIN_X.tolist()}): the error is in backward."
+            )
+        elif not forward_right:
+            notes.append(
+                f"your forward and your backward both differ from the reference: your forward is wrong (see forward), "
+                f"and your {what} {_verb(present, 'do', 'does')} not match finite differences of your own forward either "
+                f"({_fmt_err(err_own)}); {vs_ref}."
+            )
+        elif present == keys:
+            notes.append(
+                f"on a further example your {what} {_verb(present, 'agree', 'agrees')} with finite "
+                f"differences of your forward ({_fmt_err(err_own)}), so look at the particular cases listed above."
+            )
+        return notes
+
+    return explain
+
+
+def _verb(keys: tuple[str, ...], plural: str, singular: str) -> str:
+    return plural if len(keys) > 1 else singular
+
+
+def _fmt_err(err: float) -> str:
+    return "not comparable (not a finite number)" if not np.isfinite(err) else f"relative error {err:.1e}"
+
+
+def _backward_check(part: str, keys: tuple[str, ...]) -> Check:
+    return Check(
+        assignment=A,
+        part=part,
+        function="backward",
+        arg_names=("x", "y", "params", "cache"),
+        cases=_backward_cases(part),
+        expected=ref.backward,
+        keys=keys,
+        mistakes=_backward_mistakes(keys),
+        explain=_explain_backward(keys),
+    )
+
+
+BACKWARD_OUTPUT = _backward_check("backward_output", ("w2", "b2"))
+BACKWARD_HIDDEN = _backward_check("backward_hidden", ("w1", "b1"))
+
+CHECKS = (FORWARD, BACKWARD_OUTPUT, BACKWARD_HIDDEN)
