@@ -18,12 +18,14 @@ FORBIDDEN = (
 
 
 def _solution_lines(source: nbformat.NotebookNode) -> set[str]:
-    lines: set[str] = set()
+    """Substantial lines that appear only inside solution regions (given code may share a line)."""
+    secret: set[str] = set()
+    public: set[str] = set()
     for cell in source.cells:
         for region in SOLUTION_REGION.findall(cell.source):
-            # Single tokens such as `return out` could appear in given code too; judge substantial lines.
-            lines |= {ln.strip() for ln in region.splitlines() if len(ln.strip()) >= 12 and not ln.strip().startswith("#")}
-    return lines
+            secret |= {ln.strip() for ln in region.splitlines() if len(ln.strip()) >= 12 and not ln.strip().startswith("#")}
+        public |= {ln.strip() for ln in SOLUTION_REGION.sub("", cell.source).splitlines()}
+    return secret - public
 
 
 def release_problems(source_path: Path, release_path: Path) -> list[str]:
