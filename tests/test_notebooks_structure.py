@@ -1,0 +1,482 @@
+"""The exercise notebooks follow docs/notebooks.md and agree with course.yaml.
+
+``notebook_problems`` holds every structural rule and returns what is wrong, so
+the same function is run on the real notebooks (no problems expected) and on
+deliberately broken copies of the course data and of the notebooks (each break
+must be reported). The slow tests execute the notebooks in a real kernel: the
+released version (solutions removed, hidden tests dropped) must run from top
+to bottom, and the source version must earn full marks in every part whose
+checks exist.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import io
+import math
+import re
+from collections.abc import Callable
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+from grader import plots  # noqa: E402
+from grader.config import EXERCISES, Assignment, Course, load_course, parse_course  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE_YAML = ROOT / "course.yaml"
+
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+IMPORTS_REFERENCE = re.compile(r"^\s*(?:from\s+reference\b|import\s+(?:[\w.]+\s*,\s*)*reference\b)", re.M)
+LATEX = re.compile(r"\$[^$\n]+\$|\$\$.+?\$\$", re.S)
+PLOT_CALL = re.compile(r"\bplots\.\w+\(")
+
+
+# ---- the rules -------------------------------------------------------------------------------
+
+
+def _nbgrader(cell: Any) -> dict[str, Any]:
+    return dict(cell.get("metadata", {}).get("nbgrader", {}))
+
+
+def _blocks(source: str, begin: str, end: str) -> tuple[list[str], str, str | None]:
+    """The texts between begin/end marker lines, the text outside them, and a problem with the markers."""
+    inside: list[str] = []
+    outside: list[str] = []
+    current: list[str] | None = None
+    for line in source.splitlines():
+        marker = line.strip()
+        if marker == begin:
+            if current is not None:
+                return inside, "\n".join(outside), f"a second `{begin}` before `{end}`"
+            current = []
+        elif marker == end:
+            if current is None:
+                return inside, "\n".join(outside), f"`{end}` without `{begin}`"
+            inside.append("\n".join(current))
+            current = None
+        elif current is not None:
+            current.append(line)
+        else:
+            outside.append(line)
+    if current is not None:
+        return inside, "\n".join(outside), f"`{begin}` is never closed by `{end}`"
+    return inside, "\n".join(outside), None
+
+
+def _same_points(a: float, b: float) -> bool:
+    return math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-9)
+
+
+def notebook_problems(assignment: Assignment, nb: Any) -> list[str]:
+    """Everything in notebook ``nb`` that breaks docs/notebooks.md or disagrees with ``assignment``."""
+    problems: list[str] = []
+    a = assignment.id
+    parts = [(p.id, p.points) for p in assignment.parts]
+    part_ids = {p for p, _ in parts}
+
+    if nb.get("nbformat") != 4:
+        problems.append(f"nbformat is {nb.get('nbformat')}, expected 4")
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    if kernel != "python3":
+        problems.append(f"kernelspec name is {kernel!r}, expected 'python3'")
+
+    cells = list(nb.get("cells", []))
+    code = [c for c in cells if c.get("cell_type") == "code"]
+    for i, cell in enumerate(cells):
+        if cell.get("cell_type") == "code" and (cell.get("outputs") or cell.get("execution_count") is not None):
+            problems.append(f"cell {i} has outputs or an execution count; commit notebooks cleared")
+        if IMPORTS_REFERENCE.search(cell.get("source", "")):
+            problems.append(f"cell {i} imports `reference`, which learners never get")
+
+    # grade_ids: unique, schema 3
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        meta = _nbgrader(cell)
+        if not meta:
+            continue
+        gid = meta.get("grade_id")
+        if gid in seen:
+            problems.append(f"grade_id {gid!r} is used by cells {seen[gid]} and {i}")
+        seen.setdefault(gid, i)
+        if meta.get("schema_version") != 3:
+            problems.append(f"cell {i} ({gid}): nbgrader schema_version is {meta.get('schema_version')}, expected 3")
+
+    # set-up
+    first = _nbgrader(code[0]) if code else {}
+    if first.get("grade_id") != "setup":
+        problems.append("the first code cell is not the set-up cell (grade_id 'setup')")
+    else:
+        if not (first.get("locked") and not first.get("grade") and not first.get("solution")):
+            problems.append("the set-up cell must be locked, with grade and solution false")
+        if f'Exercise("{a}", globals())' not in code[0].get("source", ""):
+            problems.append(f'the set-up cell does not create Exercise("{a}", globals())')
+
+    # grade cells: exactly the parts, in order, with course.yaml's points, then the 0-point gpu cell
+    graded = [(i, _nbgrader(c)) for i, c in enumerate(cells) if _nbgrader(c).get("grade")]
+    found = [(m.get("grade_id"), m.get("points")) for _, m in graded]
+    wanted = [*parts, ("gpu", 0)]
+    if [g for g, _ in found] != [g for g, _ in wanted]:
+        problems.append(f"grade cells are {[g for g, _ in found]}, course.yaml wants {[g for g, _ in wanted]}")
+    for gid, pts in found:
+        want = dict(wanted).get(gid)
+        if want is not None and (pts is None or not _same_points(pts, want)):
+            problems.append(f"grade cell {gid!r} is worth {pts} points, course.yaml says {want}")
+
+    for i, meta in graded:
+        gid = meta.get("grade_id")
+        source = cells[i].get("source", "")
+        if meta.get("solution") or not meta.get("locked"):
+            problems.append(f"test cell {gid!r} must be locked and not a solution cell")
+        hidden, visible, broken = _blocks(source, BEGIN_HIDDEN, END_HIDDEN)
+        if broken:
+            problems.append(f"test cell {gid!r}: {broken}")
+            continue
+        if gid == "gpu":
+            if not any("exercise.gpu_report()" in h for h in hidden):
+                problems.append("the gpu cell has no hidden block calling exercise.gpu_report()")
+            continue
+        if not any(f'exercise.grade("{gid}")' in h for h in hidden):
+            problems.append(f'test cell {gid!r} has no hidden block calling exercise.grade("{gid}")')
+        if f'exercise.check("{gid}")' not in visible:
+            problems.append(f'test cell {gid!r} does not call exercise.check("{gid}") outside the hidden block')
+
+    # solution cells: markers, metadata, one per part before its test cell
+    test_index = {m.get("grade_id"): i for i, m in graded}
+    for i, cell in enumerate(cells):
+        meta = _nbgrader(cell)
+        if not meta.get("solution"):
+            continue
+        gid = meta.get("grade_id")
+        if meta.get("grade") or meta.get("locked"):
+            problems.append(f"solution cell {gid!r} must have grade and locked false")
+        inside, _, broken = _blocks(cell.get("source", ""), BEGIN_SOLUTION, END_SOLUTION)
+        if broken:
+            problems.append(f"solution cell {gid!r}: {broken}")
+        elif not inside:
+            problems.append(f"solution cell {gid!r} has no {BEGIN_SOLUTION} ... {END_SOLUTION} block")
+    for part in part_ids:
+        sol = seen.get(f"{part}_code")
+        if sol is None or not _nbgrader(cells[sol]).get("solution"):
+            problems.append(f"part {part!r} has no solution cell with grade_id '{part}_code'")
+        elif part in test_index and sol > test_index[part]:
+            problems.append(f"the solution cell of {part!r} comes after its test cell")
+
+    # teaching material
+    if not any(c.get("cell_type") == "markdown" and LATEX.search(c.get("source", "")) for c in cells):
+        problems.append("no markdown cell with LaTeX math")
+    if not any(c.get("cell_type") == "code" and not _nbgrader(c) and PLOT_CALL.search(c.get("source", "")) for c in cells):
+        problems.append("no plot cell (a plain code cell calling grader.plots)")
+    return problems
+
+
+def _notebook(course: Course, assignment: Assignment) -> Any:
+    return nbformat.read(course.path(assignment.notebook), as_version=4)
+
+
+# ---- the real notebooks ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_course() -> Course:
+    return load_course(COURSE_YAML)
+
+
+@pytest.mark.parametrize("assignment_id", EXERCISES)
+def test_notebook_matches_convention_and_course(real_course: Course, assignment_id: str) -> None:
+    assignment = real_course.assignment(assignment_id)
+    assert notebook_problems(assignment, _notebook(real_course, assignment)) == []
+
+
+def test_every_assignment_has_its_notebook(real_course: Course) -> None:
+    for assignment in real_course.assignments:
+        assert assignment.notebook == Path(f"exercises/{assignment.id}/{assignment.id}.ipynb")
+        assert real_course.path(assignment.notebook).is_file()
+
+
+# ---- the rules catch what they are meant to catch --------------------------------------------------
+
+
+def _course_with(edit: Callable[[dict[str, Any]], None]) -> Course:
+    data = yaml.safe_load(COURSE_YAML.read_text(encoding="utf-8"))
+    edit(data)
+    return parse_course(data, "edited course.yaml", ROOT)
+
+
+def _assignment_data(data: dict[str, Any], assignment_id: str) -> dict[str, Any]:
+    return next(a for a in data["assignments"] if a["id"] == assignment_id)
+
+
+def test_changed_points_in_course_yaml_are_detected(real_course: Course) -> None:
+    def bump(data: dict[str, Any]) -> None:
+        _assignment_data(data, "bce")["parts"][1]["points"] = 5
+
+    edited = _course_with(bump).assignment("bce")
+    problems = notebook_problems(edited, _notebook(real_course, edited))
+    assert any("'bce_grad'" in p and "points" in p for p in problems), problems
+
+
+def test_a_part_added_or_removed_in_course_yaml_is_detected(real_course: Course) -> None:
+    def add(data: dict[str, Any]) -> None:
+        _assignment_data(data, "dropout")["parts"].append({"id": "dropout_extra", "points": 1})
+
+    def remove(data: dict[str, Any]) -> None:
+        del _assignment_data(data, "perceptron")["parts"][1]
+
+    for edit, aid in ((add, "dropout"), (remove, "perceptron")):
+        edited = _course_with(edit).assignment(aid)
+        problems = notebook_problems(edited, _notebook(real_course, edited))
+        assert any("grade cells are" in p for p in problems), problems
+
+
+def _cell(nb: Any, grade_id: str) -> Any:
+    return next(c for c in nb.cells if _nbgrader(c).get("grade_id") == grade_id)
+
+
+def _drop_hidden(nb: Any) -> None:
+    cell = _cell(nb, "sigmoid")
+    cell.source = cell.source.split(BEGIN_HIDDEN)[0].rstrip()
+
+
+def _duplicate_id(nb: Any) -> None:
+    _cell(nb, "relu_code").metadata["nbgrader"]["grade_id"] = "sigmoid_code"
+
+
+def _import_reference(nb: Any) -> None:
+    nb.cells.insert(2, nbformat.v4.new_code_cell("from reference.perceptron import sigmoid"))
+
+
+def _unclosed_solution(nb: Any) -> None:
+    cell = _cell(nb, "predict_code")
+    cell.source = cell.source.replace(END_SOLUTION, "")
+
+
+def _no_solution_block(nb: Any) -> None:
+    cell = _cell(nb, "relu_code")
+    cell.source = "\n".join(line for line in cell.source.splitlines() if "SOLUTION" not in line)
+
+
+def _no_latex(nb: Any) -> None:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = cell.source.replace("$", "")
+
+
+def _no_plots(nb: Any) -> None:
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and not _nbgrader(c) and "plots." in c.source)]
+
+
+def _wrong_points(nb: Any) -> None:
+    _cell(nb, "count_parameters").metadata["nbgrader"]["points"] = 3
+
+
+def _no_gpu_cell(nb: Any) -> None:
+    nb.cells = [c for c in nb.cells if _nbgrader(c).get("grade_id") != "gpu"]
+
+
+def _grading_the_wrong_part(nb: Any) -> None:
+    cell = _cell(nb, "relu")
+    cell.source = cell.source.replace('exercise.grade("relu")', 'exercise.grade("sigmoid")')
+
+
+def _outputs_left(nb: Any) -> None:
+    _cell(nb, "setup").execution_count = 3
+
+
+def _unlocked_test(nb: Any) -> None:
+    _cell(nb, "predict").metadata["nbgrader"]["locked"] = False
+
+
+@pytest.mark.parametrize(
+    "breakage, expected",
+    [
+        (_drop_hidden, 'no hidden block calling exercise.grade("sigmoid")'),
+        (_duplicate_id, "grade_id 'sigmoid_code' is used by cells"),
+        (_import_reference, "imports `reference`"),
+        (_unclosed_solution, "never closed"),
+        (_no_solution_block, "has no ### BEGIN SOLUTION"),
+        (_no_latex, "no markdown cell with LaTeX"),
+        (_no_plots, "no plot cell"),
+        (_wrong_points, "'count_parameters' is worth 3 points"),
+        (_no_gpu_cell, "grade cells are"),
+        (_grading_the_wrong_part, 'exercise.grade("relu")'),
+        (_outputs_left, "outputs or an execution count"),
+        (_unlocked_test, "test cell 'predict' must be locked"),
+    ],
+)
+def test_a_broken_notebook_is_detected(real_course: Course, breakage: Callable[[Any], None], expected: str) -> None:
+    assignment = real_course.assignment("perceptron")
+    nb = copy.deepcopy(_notebook(real_course, assignment))
+    assert notebook_problems(assignment, nb) == []
+    breakage(nb)
+    problems = notebook_problems(assignment, nb)
+    assert any(expected in p for p in problems), problems
+
+
+# ---- the plots ---------------------------------------------------------------------------------------
+
+
+def _unfinished(*args: Any, **kwargs: Any) -> Any:
+    raise NotImplementedError()
+
+
+def _working_functions() -> dict[str, tuple[Any, ...]]:
+    from reference import backprop, bce, dropout, gradient_descent, perceptron
+
+    return {
+        "activation_functions": (perceptron.sigmoid, perceptron.relu),
+        "sigmoid_and_decision_line": (perceptron.sigmoid, perceptron.perceptron_forward),
+        "predict_regions": (perceptron.predict,),
+        "parameter_growth": (perceptron.count_parameters,),
+        "bce_curves": (bce.bce_loss,),
+        "bce_vs_mse": (bce.bce_loss, bce.mse_loss),
+        "logits_vs_probabilities": (bce.bce_loss, bce.bce_with_logits),
+        "computational_graph": (backprop.forward, backprop.backward),
+        "training_curve": (backprop.forward, backprop.backward),
+        "quartic": (gradient_descent.g,),
+        "slopes": (gradient_descent.g, gradient_descent.dg_dw),
+        "descent_paths": (gradient_descent.g, gradient_descent.gradient_descent, gradient_descent.dg_dw),
+        "descent_2d": (gradient_descent.gradient_descent,),
+        "dropout_masks": (dropout.dropout_forward,),
+        "kept_fraction": (dropout.dropout_forward,),
+    }
+
+
+def test_every_plot_is_exercised_here() -> None:
+    assert set(_working_functions()) == set(plots.__all__)
+
+
+@pytest.mark.parametrize("name", plots.__all__)
+def test_plot_draws_with_working_functions(name: str, recwarn: pytest.WarningsRecorder) -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        result = getattr(plots, name)(*_working_functions()[name])
+    assert result is None
+    assert out.getvalue() == ""
+    assert plt.get_fignums() == []
+    assert [str(w.message) for w in recwarn if not issubclass(w.category, DeprecationWarning)] == []
+
+
+@pytest.mark.parametrize("name", plots.__all__)
+def test_plot_with_an_unfinished_function_prints_a_note_instead(name: str) -> None:
+    functions = _working_functions()[name]
+    for i in range(len(functions)):
+        given = list(functions)
+        given[i] = _unfinished
+        out = io.StringIO()
+        with redirect_stdout(out):
+            getattr(plots, name)(*given)
+        assert "above to see this plot" in out.getvalue()
+        assert plt.get_fignums() == []
+
+
+def test_plot_names_the_broken_function_and_survives_garbage() -> None:
+    from reference import perceptron
+
+    def broken(z: Any) -> Any:
+        raise ZeroDivisionError("oops")
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        plots.sigmoid_and_decision_line(broken, perceptron.perceptron_forward)
+        plots.predict_regions(lambda X, W, w0: "not an array")
+        plots.dropout_masks(lambda a, p, rng, training=True: np.zeros(3))
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3
+    assert "`sigmoid` does not work yet (ZeroDivisionError: oops)" in lines[0]
+    assert all("above to see this plot" in line for line in lines)
+    assert plt.get_fignums() == []
+
+
+def test_plots_never_use_the_reference() -> None:
+    tree = ast.parse((ROOT / "grader" / "plots.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert "reference" not in imported
+
+
+# ---- executing the notebooks ---------------------------------------------------------------------------
+
+
+def _released(nb: Any) -> Any:
+    """What learners get: nbgrader's own preprocessors clear the solutions and drop the hidden tests."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    nb = copy.deepcopy(nb)
+    nb, resources = ClearSolutions().preprocess(nb, {})
+    nb, _ = ClearHiddenTests().preprocess(nb, resources)
+    return nb
+
+
+def _execute(nb: Any, cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(cwd)}})
+    client.execute()
+    return nb
+
+
+def _errors(nb: Any) -> list[str]:
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                found.append(f"cell {i} ({_nbgrader(cell).get('grade_id', 'plain')}): {out.get('ename')}: {out.get('evalue')}")
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment_id", EXERCISES)
+def test_released_notebook_runs_top_to_bottom(real_course: Course, assignment_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assignment = real_course.assignment(assignment_id)
+    path = real_course.path(assignment.notebook)
+    nb = _execute(_released(nbformat.read(path, as_version=4)), path.parent, monkeypatch)
+    assert _errors(nb) == []
+    notes = "".join(
+        out.get("text", "")
+        for cell in nb.cells
+        if cell.cell_type == "code" and not _nbgrader(cell) and "plots." in cell.source
+        for out in cell.outputs
+        if out.get("output_type") == "stream"
+    )
+    assert "above to see this plot" in notes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment_id", EXERCISES)
+def test_source_notebook_earns_full_marks(real_course: Course, assignment_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader.checks import CHECKS
+
+    assignment = real_course.assignment(assignment_id)
+    path = real_course.path(assignment.notebook)
+    nb = _execute(nbformat.read(path, as_version=4), path.parent, monkeypatch)
+    assert _errors(nb) == []
+    graded = {}
+    for cell in nb.cells:
+        meta = _nbgrader(cell)
+        if meta.get("grade") and meta["grade_id"] != "gpu":
+            results = [o for o in cell.outputs if o.get("output_type") == "execute_result"]
+            graded[meta["grade_id"]] = float(results[0]["data"]["text/plain"]) if results else None
+    for part in assignment.parts:
+        if (assignment.id, part.id) not in CHECKS:
+            continue  # its checks are not written yet
+        assert graded[part.id] == pytest.approx(part.points), f"{part.id}: {graded[part.id]} of {part.points}"
