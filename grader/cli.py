@@ -53,26 +53,26 @@ def cmd_validate(course: Course) -> bool:
 def cmd_release(course: Course, work: Path) -> CourseDirectory | None:
     cdir = CourseDirectory.prepare(course, work)
     ok = True
-    for a in course.assignments:
+    for assignment_id in cdir.assignment_ids:
         try:
-            released = cdir.release(a.id)
+            released = cdir.release(assignment_id)
         except NbgraderError as exc:
-            console.print(f"[red]✗ release of {a.id} failed[/]: {exc}")
+            console.print(f"[red]✗ release of {assignment_id} failed[/]: {exc}")
             ok = False
             continue
-        problems = release_problems(course.path(a.notebook), released)
+        problems = release_problems(cdir.source_notebook(assignment_id), released)
         for p in problems:
             console.print(f"[red]✗ leak[/]: {p}")
         ok = ok and not problems
-        console.print(f"{'[green]✓' if not problems else '[red]✗'}[/] released {a.id} → {released}")
+        console.print(f"{'[green]✓' if not problems else '[red]✗'}[/] released {assignment_id} → {released}")
     return cdir if ok else None
 
 
 def _demo_submissions(cdir: CourseDirectory) -> None:
     """The solution notebook and the untouched release, graded as two demo learners."""
-    for a in cdir.course.assignments:
-        cdir.submit(DEMO_STUDENTS[0], a.id, cdir.course.path(a.notebook))
-        cdir.submit(DEMO_STUDENTS[1], a.id, cdir.root / "release" / a.id / f"{a.id}.ipynb")
+    for assignment_id in cdir.assignment_ids:
+        cdir.submit(DEMO_STUDENTS[0], assignment_id, cdir.source_notebook(assignment_id))
+        cdir.submit(DEMO_STUDENTS[1], assignment_id, cdir.root / "release" / assignment_id / f"{assignment_id}.ipynb")
 
 
 def _import_submissions(cdir: CourseDirectory, submissions: Path) -> None:
@@ -90,18 +90,18 @@ def _import_submissions(cdir: CourseDirectory, submissions: Path) -> None:
 
 def cmd_grade(cdir: CourseDirectory) -> bool:
     ok = True
-    for a in cdir.course.assignments:
-        if not any((cdir.root / "submitted").glob(f"*/{a.id}")):
+    for assignment_id in cdir.assignment_ids:
+        if not any((cdir.root / "submitted").glob(f"*/{assignment_id}")):
             continue
-        run = cdir.autograde(a.id)
+        run = cdir.autograde(assignment_id)
         if run.returncode != 0:
             ok = False
             failed = [ln for ln in run.log.splitlines() if "ERROR" in ln or "failed" in ln.lower()]
-            console.print(f"[yellow]! autograde of {a.id} reported problems (others were graded):[/]")
+            console.print(f"[yellow]! autograde of {assignment_id} reported problems (others were graded):[/]")
             for ln in failed[-10:]:
                 console.print(f"    {ln}")
-        cdir.generate_feedback(a.id)
-        console.print(f"[green]✓[/] graded {a.id}")
+        cdir.generate_feedback(assignment_id)
+        console.print(f"[green]✓[/] graded {assignment_id}")
     return ok
 
 

@@ -50,9 +50,22 @@ class CourseDirectory:
     root: Path
     course: Course
 
+    @property
+    def assignment_ids(self) -> list[str]:
+        """Exercises first, then quizzes: everything nbgrader releases and grades."""
+        from grader.quiz.load import load_course_quizzes
+
+        return [a.id for a in self.course.assignments] + [q.id for q in load_course_quizzes(self.course)]
+
+    def source_notebook(self, assignment: str) -> Path:
+        return self.root / "source" / assignment / f"{assignment}.ipynb"
+
     @classmethod
     def prepare(cls, course: Course, root: Path) -> CourseDirectory:
-        """Write nbgrader_config.py and copy every assignment's source notebook in."""
+        """Write nbgrader_config.py, copy every exercise's source notebook in and build each quiz's."""
+        from grader.quiz.load import load_course_quizzes
+        from grader.quiz.notebook import write_source_notebook
+
         root = root.resolve()
         root.mkdir(parents=True, exist_ok=True)
         (root / "nbgrader_config.py").write_text(
@@ -67,10 +80,14 @@ class CourseDirectory:
             dest = root / "source" / a.id
             dest.mkdir(parents=True, exist_ok=True)
             shutil.copy2(course.path(a.notebook), dest / f"{a.id}.ipynb")
+        for quiz in load_course_quizzes(course):
+            write_source_notebook(quiz, root / "source")
         return cls(root, course)
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
+        # nbgrader calls its helpers (alembic) by name: this interpreter's bin/ must be on PATH.
+        env["PATH"] = os.pathsep.join((str(Path(sys.executable).parent), env.get("PATH", "")))
         # Kernels started by nbgrader import the course's grader package from this checkout.
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
         env["DLCOURSE_CONFIG"] = str(self.course.root / "course.yaml")
@@ -125,9 +142,9 @@ class CourseDirectory:
         if not db.exists():
             return pd.DataFrame(columns=["student", "assignment", "part", "score", "max_score"])
         with Gradebook(f"sqlite:///{db}") as gb:
-            for a in self.course.assignments:
+            for assignment_id in self.assignment_ids:
                 try:
-                    assignment = gb.find_assignment(a.id)
+                    assignment = gb.find_assignment(assignment_id)
                 except MissingEntry:
                     continue
                 for submission in assignment.submissions:
@@ -136,7 +153,7 @@ class CourseDirectory:
                             rows.append(
                                 {
                                     "student": submission.student.id,
-                                    "assignment": a.id,
+                                    "assignment": assignment_id,
                                     "part": grade.name,
                                     "score": float(grade.score),
                                     "max_score": float(grade.max_score),

@@ -1,0 +1,10 @@
+"""Auto-graded quizzes: YAML question files, safe answer checking, nbgrader notebooks.
+
+- ``load``: quiz files -> validated ``Quiz`` objects (``load_quiz``, ``find_quiz``)
+- ``checking``: one answer -> score and feedback (``grade``, ``expected_answer``)
+- ``symbolic``: whitelisted parsing and time-limited equivalence of expressions
+- ``variants``: per-learner parameters from a stable hash
+- ``compute``: reference-backed answers of "compute it" questions
+- ``notebook``: a quiz -> an nbgrader source notebook
+- ``runtime``: what the notebook cells call (``grade_answer``, ``show_variant``)
+"""

@@ -1,0 +1,41 @@
+"""``python -m grader.quiz check FILE...`` validates quiz files;
+``python -m grader.quiz notebook FILE... --source-dir DIR`` writes nbgrader source notebooks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from grader.errors import CourseError
+from grader.quiz.load import load_quiz
+from grader.quiz.notebook import write_source_notebook
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader.quiz", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="validate quiz files and report every problem")
+    check.add_argument("files", nargs="+", type=Path)
+    build = sub.add_parser("notebook", help="write nbgrader source notebooks")
+    build.add_argument("files", nargs="+", type=Path)
+    build.add_argument("--source-dir", type=Path, required=True, help="the nbgrader course's source/ folder")
+    args = parser.parse_args(argv)
+
+    failed = False
+    for path in args.files:
+        try:
+            quiz = load_quiz(path)
+        except CourseError as exc:
+            print(exc, file=sys.stderr)
+            failed = True
+            continue
+        if args.command == "check":
+            print(f"{path}: ok ({quiz.id}, {len(quiz.questions)} questions, {quiz.points:g} points)")
+        else:
+            print(f"{path}: wrote {write_source_notebook(quiz, args.source_dir)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,322 @@
+"""Grading one learner's answer to one question: a score and a message for the learner.
+
+Nothing here raises for anything a learner can write: a wrong type, an empty
+answer, NaN, an unreadable or dangerous expression all become a zero with a
+sentence saying what was wrong and how to write the answer instead.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+
+from grader.quiz import compute, symbolic, variants
+from grader.quiz.model import (
+    Compute,
+    Integer,
+    MultipleChoice,
+    Numeric,
+    Question,
+    Quiz,
+    RangeFeedback,
+    SingleChoice,
+    Symbolic,
+)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+#: Passed as the value when the learner never defined ``answer_<qid>``.
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    qid: str
+    score: float
+    points: float
+    message: str
+
+    @property
+    def full_marks(self) -> bool:
+        return self.score >= self.points
+
+
+def answer_name(qid: str) -> str:
+    """The variable a learner assigns in the notebook."""
+    return f"answer_{qid}"
+
+
+def learner_values(quiz: Quiz, question: Question, learner_id: str) -> dict[str, Any]:
+    """This learner's parameters for the question ({} when it has none)."""
+    draws = question.draws()
+    return variants.learner_values(quiz.id, question.id, learner_id, draws) if draws else {}
+
+
+def learner_prompt(quiz: Quiz, question: Question, learner_id: str) -> str:
+    """The prompt with this learner's parameters filled in."""
+    return variants.render(question.prompt, learner_values(quiz, question, learner_id))
+
+
+def expected_answer(quiz: Quiz, question: Question, learner_id: str) -> Any:
+    """The correct answer for this learner, as they would assign it in the notebook."""
+    if isinstance(question, SingleChoice):
+        return question.answer
+    if isinstance(question, MultipleChoice):
+        return set(question.answer)
+    if isinstance(question, Numeric):
+        if question.variants:
+            n = variants.variant_number(quiz.id, question.id, learner_id, question.draws())
+            return question.variants[n].answer
+        return question.answer
+    if isinstance(question, Integer):
+        return question.answer
+    if isinstance(question, Symbolic):
+        return question.answer
+    if isinstance(question, Compute):
+        return compute_answer(question, learner_values(quiz, question, learner_id))
+    raise TypeError(f"unknown question type {type(question).__name__}")
+
+
+def compute_answer(question: Compute, values: dict[str, Any]) -> int | float:
+    function = compute.FUNCTIONS[question.compute.function]
+    return function(**variants.substitute(dict(question.compute.args), values))
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"a NumPy array of shape {value.shape}"
+    try:
+        text = repr(value) if isinstance(value, str) else f"{type(value).__name__} {value!r}"
+    except Exception:  # noqa: BLE001 - a learner's object may have a broken repr
+        text = f"a {type(value).__name__} object"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        return len(value) == 0
+    return False
+
+
+def _unwrap(text: str) -> str:
+    """YAML block text with its line wrapping undone (paragraph breaks kept)."""
+    return re.sub(r"(?<!\n)\n(?!\n)", " ", text.strip())
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _range_feedback(ranges: Iterable[RangeFeedback], value: float) -> str:
+    for r in ranges:
+        if r.contains(value):
+            return " " + r.message.strip()
+    return ""
+
+
+# Each checker returns (fraction of the points earned, what to tell the learner).
+Verdict = tuple[float, str]
+
+
+def _check_single(q: SingleChoice, value: Any) -> Verdict:
+    keys = [o.key for o in q.options]
+    if not isinstance(value, str):
+        return 0.0, (
+            f"The answer should be the letter of one option as text, e.g. \"{keys[0]}\"; "
+            f"you gave {_describe(value)}."
+        )
+    key = re.sub(r"[\s().]", "", value).lower()
+    if key not in keys:
+        return 0.0, f"Your answer {value.strip()!r} is not one of the options ({', '.join(keys)})."
+    if key == q.answer:
+        return 1.0, "Correct."
+    chosen = next(o for o in q.options if o.key == key)
+    hint = f" {chosen.feedback.strip()}" if chosen.feedback.strip() else ""
+    return 0.0, f"Option {key} is not the right one.{hint}"
+
+
+def _as_key_set(value: Any) -> set[str] | str:
+    """The chosen keys, or a message explaining why the value is not a set of option letters."""
+    if isinstance(value, str):
+        parts = [p for p in re.split(r"[\s,;]+", value.strip().lower()) if p]
+        if len(parts) == 1 and parts[0].isalpha() and len(parts[0]) > 1:
+            parts = list(parts[0])  # "ac" means {"a", "c"}
+        return {p.strip("()") for p in parts}
+    if isinstance(value, (set, frozenset, list, tuple)):
+        bad = [v for v in value if not isinstance(v, str)]
+        if bad:
+            return f"Every chosen option should be a letter in quotes; {_describe(bad[0])} is not."
+        return {v.strip().strip("()").lower() for v in value}
+    return f"The answer should be a set of option letters, e.g. {{\"a\", \"c\"}}; you gave {_describe(value)}."
+
+
+def _check_multiple(q: MultipleChoice, value: Any) -> Verdict:
+    keys = [o.key for o in q.options]
+    chosen = _as_key_set(value)
+    if isinstance(chosen, str):
+        return 0.0, chosen
+    unknown = sorted(chosen - set(keys))
+    if unknown:
+        return 0.0, f"{', '.join(map(repr, unknown))}: not among the options ({', '.join(keys)})."
+    right = set(q.answer)
+    k = len(right)
+    hits, false_picks = chosen & right, chosen - right
+    fraction = max(0.0, (len(hits) - len(false_picks)) / k)
+    if chosen == right:
+        return 1.0, "Correct: you chose exactly the right options."
+    lines = [
+        f"You chose {len(hits)} of the {k} correct option(s) and {len(false_picks)} incorrect one(s)."
+    ]
+    by_key = {o.key: o for o in q.options}
+    for key in sorted(false_picks):
+        note = by_key[key].feedback.strip()
+        lines.append(f"Option {key} is not correct." + (f" {note}" if note else ""))
+    missed = sorted(right - chosen)
+    if missed:
+        lines.append(f"You missed option(s) {', '.join(missed)}.")
+    return fraction, " ".join(lines)
+
+
+def _as_number(value: Any) -> float | str:
+    """A finite float, or a message explaining why the value is not one."""
+    if isinstance(value, (bool, np.bool_)):
+        return f"The answer is a boolean ({value}); a number was expected."
+    if isinstance(value, str):
+        return (
+            f"The answer is text ({value.strip()[:40]!r}); write the number itself without quotes, "
+            "e.g. answer = 0.25 rather than answer = \"0.25\"."
+        )
+    if isinstance(value, np.ndarray):
+        if value.size != 1:
+            return f"The answer is {_describe(value)}; a single number was expected."
+        value = value.reshape(()).item()
+    if isinstance(value, sympy.Basic) and value.is_number:
+        value = complex(value.evalf())
+        value = value.real if value.imag == 0 else value
+    if isinstance(value, complex) or not isinstance(value, numbers.Real):
+        return f"The answer is {_describe(value)}; a single real number was expected."
+    try:
+        number = float(value)
+    except (OverflowError, ValueError, TypeError):
+        return "the answer is too large to be a sensible value here."
+    if math.isnan(number):
+        return "The answer is NaN (not a number), which usually means a 0/0 or a log of a negative number slipped in."
+    if math.isinf(number):
+        return "The answer is infinite; check for a division by zero or a log of 0."
+    return number
+
+
+def _check_number(value: Any, expected: float, atol: float, rtol: float, ranges: Iterable[RangeFeedback]) -> Verdict:
+    number = _as_number(value)
+    if isinstance(number, str):
+        return 0.0, number
+    if abs(number - expected) <= atol + rtol * abs(expected):
+        return 1.0, f"Correct: {_fmt(number)} (the exact value is {_fmt(expected)})."
+    return 0.0, (
+        f"Your answer {_fmt(number)} is not within the accepted tolerance of the expected value {_fmt(expected)}."
+        + _range_feedback(ranges, number)
+    )
+
+
+def _check_integer(value: Any, expected: int, ranges: Iterable[RangeFeedback]) -> Verdict:
+    number = _as_number(value)
+    if isinstance(number, str):
+        return 0.0, number.replace("a number was expected", "a whole number was expected")
+    if not float(number).is_integer():
+        return 0.0, f"Your answer {_fmt(number)} is not a whole number; this question asks for an integer."
+    if int(number) == expected:
+        return 1.0, f"Correct: {expected}."
+    return 0.0, f"Your answer {int(number)} is not right; the answer is {expected}." + _range_feedback(ranges, number)
+
+
+def _check_symbolic(q: Symbolic, value: Any) -> Verdict:
+    if isinstance(value, sympy.Basic):
+        value = str(value)  # a SymPy expression built in the notebook goes through the same checks as text
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        value = repr(value)
+    if not isinstance(value, str):
+        return 0.0, (
+            f"The answer should be a formula written as text, e.g. \"2*{q.symbols[0]} + 1\"; "
+            f"you gave {_describe(value)}."
+        )
+    try:
+        symbolic.safe_parse(value, q.symbols, q.functions)
+    except symbolic.ExpressionError as exc:
+        return 0.0, f"Your expression {value.strip()[:80]!r} could not be accepted: {exc}."
+    verdict = symbolic.check_equivalence(
+        value,
+        q.answer,
+        symbols=q.symbols,
+        functions=q.functions,
+        mistakes=[m.expression for m in q.mistakes],
+        sample_range=q.sample_range,
+        time_limit_s=q.time_limit_s,
+    )
+    if verdict.status == "equivalent":
+        return 1.0, f"Correct: {value.strip()} is equivalent to the expected {q.answer}."
+    if verdict.status == "timeout":
+        return 0.0, (
+            f"Your expression could not be checked in time (limit {q.time_limit_s:g} s). "
+            "Please write it in a simpler, shorter form."
+        )
+    if verdict.status == "error":
+        return 0.0, f"Your expression could not be checked: {verdict.detail}."
+    hint = f" {q.mistakes[verdict.mistake].feedback.strip()}" if verdict.mistake is not None else ""
+    return 0.0, f"Your expression {value.strip()} is not equivalent to the expected one.{hint}"
+
+
+def check(quiz: Quiz, question: Question, value: Any, learner_id: str) -> Verdict:
+    """(fraction of the points, message) for one answer; MISSING when it was never assigned."""
+    name = answer_name(question.id)
+    if value is MISSING:
+        return 0.0, (
+            f"`{name}` is not defined. Assign your answer to it in the answer cell "
+            "(and run that cell) before the test cell."
+        )
+    if _is_empty(value):
+        return 0.0, f"`{name}` is empty ({_describe(value)}); assign your answer to it."
+    if isinstance(question, SingleChoice):
+        return _check_single(question, value)
+    if isinstance(question, MultipleChoice):
+        return _check_multiple(question, value)
+    if isinstance(question, Integer):
+        return _check_integer(value, question.answer, question.feedback)
+    if isinstance(question, Numeric):
+        expected = expected_answer(quiz, question, learner_id)
+        return _check_number(value, expected, question.atol, question.rtol, question.feedback)
+    if isinstance(question, Compute):
+        expected = expected_answer(quiz, question, learner_id)
+        if question.result == "integer":
+            return _check_integer(value, int(expected), question.feedback)
+        return _check_number(value, float(expected), question.atol, question.rtol, question.feedback)
+    if isinstance(question, Symbolic):
+        return _check_symbolic(question, value)
+    raise TypeError(f"unknown question type {type(question).__name__}")
+
+
+def grade(quiz: Quiz, question: Question, value: Any, learner_id: str) -> Outcome:
+    """Score and the full feedback text (verdict, the learner's values, the explanation)."""
+    fraction, verdict = check(quiz, question, value, learner_id)
+    score = round(question.points * min(1.0, max(0.0, fraction)), 6)
+    lines = [f"Question {question.id}: {score:g} of {question.points:g} point(s).", verdict]
+    values = learner_values(quiz, question, learner_id)
+    if values:
+        shown = ", ".join(f"{k} = {variants.format_value(v)}" for k, v in values.items())
+        lines.append(f"(Your personal values, for learner {learner_id!r}: {shown}.)")
+    lines.append(f"Explanation: {_unwrap(question.explanation)}")
+    return Outcome(question.id, score, question.points, "\n".join(lines))

@@ -1,0 +1,87 @@
+"""Child process for ``symbolic.check_equivalence``: reads one JSON request on stdin,
+writes one JSON line per candidate as soon as it is decided.
+
+Run as ``python -m grader.quiz.equivalence_worker``; the parent kills it at the
+time limit, so nothing here needs its own timeout. Lines are flushed one by
+one so that a verdict on the correct answer survives a later timeout while
+the known mistakes are still being compared.
+"""
+
+from __future__ import annotations
+
+import cmath
+import json
+import random
+import sys
+import warnings
+from collections.abc import Sequence
+
+import sympy
+
+from grader.quiz.symbolic import ExpressionError, safe_parse
+
+SAMPLES = 12
+REL_TOL = 1e-8
+
+
+def _value(expr: sympy.Expr, point: dict[sympy.Symbol, float]) -> complex | None:
+    try:
+        v = complex(expr.evalf(30, subs=point))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+        return None
+    if not (cmath.isfinite(v)):
+        return None
+    return v
+
+
+def _sampled(a: sympy.Expr, b: sympy.Expr, symbols: Sequence[sympy.Symbol], low: float, high: float) -> bool | None:
+    """True/False when sampling decides, None when too few points could be evaluated."""
+    rng = random.Random(20240601)  # fixed, so a verdict never changes between runs
+    agreeing = 0
+    for _ in range(SAMPLES):
+        point = {s: rng.uniform(low, high) for s in symbols}
+        va, vb = _value(a, point), _value(b, point)
+        if va is None or vb is None:
+            continue
+        if abs(va - vb) > REL_TOL * max(1.0, abs(va), abs(vb)):
+            return False
+        agreeing += 1
+    return True if agreeing >= 3 else None
+
+
+def equivalent(a: sympy.Expr, b: sympy.Expr, symbols: Sequence[sympy.Symbol], low: float, high: float) -> bool:
+    """simplify(a - b) == 0, with random points as fallback (and as a quick way to reject)."""
+    sampled = _sampled(a, b, symbols, low, high)
+    if sampled is False:
+        return False  # a clear counter-example: no need to ask simplify
+    try:
+        if sympy.simplify(a - b) == 0:
+            return True
+    except Exception:  # noqa: BLE001 - simplify giving up is not a verdict
+        pass
+    return bool(sampled)
+
+
+def main() -> None:
+    warnings.simplefilter("ignore")
+    request = json.load(sys.stdin)
+    names: list[str] = request["symbols"]
+    functions = request["functions"]
+    low, high = request["sample_range"]
+    try:
+        learner = safe_parse(request["learner"], names, functions)
+        candidates = [safe_parse(c, names, functions) for c in request["candidates"]]
+    except ExpressionError as exc:
+        print(json.dumps({"error": str(exc)}), flush=True)
+        return
+    # safe_parse gives real symbols; compare on the same objects.
+    symbols = [sympy.Symbol(n, real=True) for n in names]
+    for index, candidate in enumerate(candidates):
+        same = equivalent(learner, candidate, symbols, low, high)
+        print(json.dumps({"candidate": index, "equivalent": same}), flush=True)
+        if same:
+            break
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,325 @@
+"""Reading quiz files: YAML -> validated ``Quiz``, or one ``CourseError`` listing every problem.
+
+Each problem reads ``<question id>.<field>: <what was expected>`` (or
+``questions[3].<field>`` when the question has no usable id), and the
+error's source is the file, so an author sees file, question and field.
+The header and each question are validated separately, and the checks
+that relate fields to each other run on every question that passed the
+type checks, so one load reports everything wrong in the file.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import math
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from grader.config import Course
+from grader.errors import CourseError
+from grader.quiz import compute, symbolic, variants
+from grader.quiz.model import (
+    QUESTION_TYPES,
+    VARIANT_SET,
+    Compute,
+    MultipleChoice,
+    Numeric,
+    Question,
+    Quiz,
+    QuizHeader,
+    RangeFeedback,
+    SingleChoice,
+    Symbolic,
+)
+
+_QUESTION = TypeAdapter(Question)
+#: Compute-it answers are checked for every combination of parameters up to this many.
+MAX_CHECKED_VARIANTS = 500
+#: Where ``find_quiz`` looks by default: the course's own quiz folder.
+DEFAULT_QUIZ_DIR = Path(__file__).resolve().parents[2] / "exercises" / "quizzes"
+#: Extra files or folders to search, separated like PATH (used by tests and other courses).
+QUIZ_PATH_ENV = "DLCOURSE_QUIZ_PATH"
+
+
+def _loc(loc: Sequence[Any]) -> str:
+    out = ""
+    for item in loc:
+        out += f"[{item}]" if isinstance(item, int) else ("." if out else "") + str(item)
+    return out
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind, got = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key (not part of the quiz format; check its spelling)"
+    if kind == "missing":
+        return "required key is missing"
+    if kind in ("float_parsing", "float_type"):
+        return f"expected a number, got {got!r}"
+    if kind == "finite_number":
+        return f"expected a finite number, got {got!r}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"expected a whole number, got {got!r}"
+    if kind == "string_type":
+        return f"expected text, got {got!r}"
+    if kind == "union_tag_invalid":
+        tag = (error.get("ctx") or {}).get("tag", got)
+        return f"unknown question type {tag!r} (expected one of {', '.join(QUESTION_TYPES)})"
+    if kind == "union_tag_not_found":
+        return f"required key is missing (the question type: one of {', '.join(QUESTION_TYPES)})"
+    if kind == "string_pattern_mismatch":
+        return f"{got!r} is not allowed: use lower-case letters, digits and _ , starting with a letter"
+    message = error["msg"].removeprefix("Value error, ")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal"):
+        return f"{message.replace('Input should be', 'must be')}, got {got!r}"
+    return message if "got" in message else f"{message} (got {got!r})"
+
+
+def _pydantic_problems(exc: ValidationError, prefix: str, tag: str | None = None) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        loc = list(error["loc"])
+        if tag is not None and loc and loc[0] == tag:
+            loc = loc[1:]  # pydantic puts the discriminator value first; authors never wrote it
+        where = _loc(loc) or "type"
+        problems.append(f"{prefix}.{where}: {_message(error)}" if prefix else f"{where}: {_message(error)}")
+    return problems
+
+
+def _question_label(raw: Any, index: int) -> str:
+    qid = raw.get("id") if isinstance(raw, dict) else None
+    return qid if isinstance(qid, str) and qid.strip() else f"questions[{index}]"
+
+
+def _check_ranges(label: str, ranges: Iterable[RangeFeedback]) -> list[str]:
+    return [
+        f"{label}.feedback[{i}]: low ({r.low}) is above high ({r.high})"
+        for i, r in enumerate(ranges)
+        if r.low is not None and r.high is not None and r.low > r.high
+    ]
+
+
+def _check_options(label: str, q: SingleChoice | MultipleChoice) -> list[str]:
+    problems: list[str] = []
+    keys = [o.key for o in q.options]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.append(f"{label}.options: key {key!r} is used by more than one option")
+    answers = [q.answer] if isinstance(q, SingleChoice) else q.answer
+    for a in answers:
+        if a not in keys:
+            problems.append(f"{label}.answer: {a!r} is not among the options ({', '.join(keys)})")
+    if isinstance(q, MultipleChoice):
+        for a in sorted({a for a in answers if answers.count(a) > 1}):
+            problems.append(f"{label}.answer: {a!r} is listed more than once")
+    return problems
+
+
+def _check_placeholders(label: str, q: Question, declared: set[str]) -> list[str]:
+    unknown = sorted(q.placeholders - declared)
+    if not unknown:
+        return []
+    known = ", ".join(sorted(declared)) or "none for this question type"
+    return [f"{label}.prompt: placeholder(s) {', '.join(unknown)} are not declared parameters ({known})"]
+
+
+def _check_symbolic(label: str, q: Symbolic) -> list[str]:
+    problems = [f"{label}.symbols: {why}" for s in q.symbols if (why := symbolic.check_symbol_name(s))]
+    if q.functions is not None:
+        unknown = sorted(set(q.functions) - set(symbolic.FUNCTIONS))
+        if unknown:
+            problems.append(
+                f"{label}.functions: unknown function(s) {', '.join(unknown)} "
+                f"(allowed: {', '.join(sorted(symbolic.FUNCTIONS))})"
+            )
+    if q.sample_range[0] >= q.sample_range[1]:
+        problems.append(f"{label}.sample_range: the low end must be below the high end, got {list(q.sample_range)}")
+    if problems:
+        return problems  # parsing with broken symbols would only repeat the same problem
+    try:
+        symbolic.safe_parse(q.answer, q.symbols, q.functions)
+    except symbolic.ExpressionError as exc:
+        problems.append(f"{label}.answer: {q.answer!r} does not parse as an expression: {exc}")
+    for i, m in enumerate(q.mistakes):
+        try:
+            symbolic.safe_parse(m.expression, q.symbols, q.functions)
+        except symbolic.ExpressionError as exc:
+            problems.append(f"{label}.mistakes[{i}].expression: {m.expression!r} does not parse: {exc}")
+    return problems
+
+
+def _check_numeric(label: str, q: Numeric) -> list[str]:
+    problems = _check_ranges(label, q.feedback)
+    if (q.answer is None) == (q.variants is None):
+        problems.append(f"{label}.answer: give exactly one of 'answer' (everyone) and 'variants' (one per learner)")
+        return problems
+    if q.variants is not None:
+        if not q.variants:
+            problems.append(f"{label}.variants: the list is empty")
+        names = [set(v.values) for v in q.variants]
+        for i, n in enumerate(names):
+            if n != names[0]:
+                problems.append(f"{label}.variants[{i}].values: names {sorted(n)} differ from variants[0]'s {sorted(names[0])}")
+        declared = names[0] if names else set()
+    else:
+        declared = set()
+    return problems + _check_placeholders(label, q, declared)
+
+
+def _check_compute(label: str, q: Compute) -> list[str]:
+    problems = _check_ranges(label, q.feedback)
+    function = compute.FUNCTIONS.get(q.compute.function)
+    if function is None:
+        return problems + [
+            f"{label}.compute.function: unknown compute function {q.compute.function!r} "
+            f"(known: {', '.join(sorted(compute.FUNCTIONS))})"
+        ]
+    declared = set(q.parameters)
+    used = variants.referenced(q.compute.args)
+    problems += [f"{label}.compute.args: refers to {{{{{n}}}}}, which is not under parameters" for n in sorted(used - declared)]
+    problems += [f"{label}.parameters.{n}: declared but used neither in compute.args nor the prompt" for n in sorted(declared - used - q.placeholders)]
+    problems += _check_placeholders(label, q, declared)
+    if VARIANT_SET in declared:
+        problems.append(f"{label}.parameters.{VARIANT_SET}: this name is reserved; choose another")
+    if problems:
+        return problems
+    try:
+        inspect.signature(function).bind(**q.compute.args)
+    except TypeError as exc:
+        return [f"{label}.compute.args: do not fit {q.compute.function}{inspect.signature(function)}: {exc}"]
+    draws = q.draws()
+    combos = itertools.islice(itertools.product(*draws.values()), MAX_CHECKED_VARIANTS)
+    for combo in combos:
+        values = dict(zip(draws, combo))
+        try:
+            result = function(**variants.substitute(dict(q.compute.args), values))
+        except Exception as exc:  # noqa: BLE001 - any failure of the reference is the author's to fix
+            shown = f" with {values}" if values else ""
+            return [f"{label}.compute: {q.compute.function}{shown} failed: {type(exc).__name__}: {exc}"]
+        if not isinstance(result, (int, float)) or not math.isfinite(result):
+            return [f"{label}.compute: {q.compute.function} gave {result!r}, not a finite number, for {values}"]
+        if q.result == "integer" and not float(result).is_integer():
+            return [f"{label}.result: declared integer, but {q.compute.function} gave {result!r} for {values}"]
+    return []
+
+
+def _semantic_problems(label: str, q: Question) -> list[str]:
+    if isinstance(q, (SingleChoice, MultipleChoice)):
+        return _check_options(label, q) + _check_placeholders(label, q, set())
+    if isinstance(q, Numeric):
+        return _check_numeric(label, q)
+    if isinstance(q, Compute):
+        return _check_compute(label, q)
+    if isinstance(q, Symbolic):
+        return _check_symbolic(label, q) + _check_placeholders(label, q, set())
+    return _check_ranges(label, getattr(q, "feedback", [])) + _check_placeholders(label, q, set())
+
+
+def parse_quiz(data: Any, source: str) -> Quiz:
+    """Validate an already-parsed quiz mapping; CourseError(source, every problem) otherwise."""
+    if not isinstance(data, dict):
+        raise CourseError(source, [f"(top level): expected a mapping of keys, got {type(data).__name__}"])
+    problems: list[str] = []
+    try:
+        header = QuizHeader.model_validate(data)
+        raw_questions = header.questions
+    except ValidationError as exc:
+        problems += _pydantic_problems(exc, "")
+        header = None
+        raw_questions = data.get("questions") if isinstance(data.get("questions"), list) else []
+
+    questions: list[Question] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_questions):
+        label = _question_label(raw, index)
+        if isinstance(label, str) and not label.startswith("questions["):
+            if label in seen:
+                problems.append(f"{label}.id: used by more than one question (questions[{seen[label]}] and questions[{index}])")
+            seen.setdefault(label, index)
+        if not isinstance(raw, dict):
+            problems.append(f"{label}: expected a mapping of keys, got {type(raw).__name__}")
+            continue
+        tag = raw.get("type") if isinstance(raw.get("type"), str) else None
+        try:
+            question = _QUESTION.validate_python(raw)
+        except ValidationError as exc:
+            problems += _pydantic_problems(exc, label, tag)
+            continue
+        problems += _semantic_problems(label, question)
+        questions.append(question)
+
+    if problems or header is None:
+        raise CourseError(source, problems)
+    return Quiz(id=header.id, title=header.title, intro=header.intro, questions=questions, source=source)
+
+
+def load_quiz(path: str | Path) -> Quiz:
+    """Read and validate one quiz file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CourseError(str(path), ["file not found"]) from None
+    except OSError as exc:
+        raise CourseError(str(path), [f"cannot be read: {exc.strerror}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        raise CourseError(str(path), [f"not valid YAML at {where}: {getattr(exc, 'problem', None) or exc}"]) from None
+    return parse_quiz(data, str(path))
+
+
+def load_course_quizzes(course: Course) -> list[Quiz]:
+    """Every quiz listed under ``quizzes:`` in course.yaml; duplicate quiz ids are an error."""
+    quizzes = [load_quiz(course.path(p)) for p in course.quizzes]
+    by_id: dict[str, str] = {}
+    problems = []
+    for quiz in quizzes:
+        if quiz.id in by_id:
+            problems.append(f"quizzes: quiz id {quiz.id!r} is used by both {by_id[quiz.id]} and {quiz.source}")
+        by_id.setdefault(quiz.id, quiz.source)
+    if problems:
+        raise CourseError(str(course.root / "course.yaml"), problems)
+    return quizzes
+
+
+def quiz_files(search: Iterable[Path] | None = None) -> list[Path]:
+    """Quiz YAML files to look in: $DLCOURSE_QUIZ_PATH entries first, then exercises/quizzes."""
+    if search is None:
+        extra = [Path(p) for p in os.environ.get(QUIZ_PATH_ENV, "").split(os.pathsep) if p]
+        search = [*extra, DEFAULT_QUIZ_DIR]
+    files: list[Path] = []
+    for entry in search:
+        if entry.is_dir():
+            files += sorted(entry.glob("*.yaml")) + sorted(entry.glob("*.yml"))
+        elif entry.is_file():
+            files.append(entry)
+    return files
+
+
+_cache: dict[Path, tuple[float, Quiz]] = {}
+
+
+def find_quiz(quiz_id: str, search: Iterable[Path] | None = None) -> Quiz:
+    """The quiz with this id among the quiz files (cached per file until it changes)."""
+    for path in quiz_files(search):
+        mtime = path.stat().st_mtime
+        cached = _cache.get(path)
+        if cached is None or cached[0] != mtime:
+            try:
+                cached = (mtime, load_quiz(path))
+            except CourseError:
+                if path.stem == quiz_id or path.stem == quiz_id.removeprefix("quiz_"):
+                    raise  # the file this id most likely lives in is broken: say so
+                continue
+            _cache[path] = cached
+        if cached[1].id == quiz_id:
+            return cached[1]
+    raise LookupError(f"no quiz with id {quiz_id!r} in {', '.join(str(p) for p in quiz_files(search)) or 'any quiz file'}")

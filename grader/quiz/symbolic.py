@@ -1,0 +1,257 @@
+"""Reading learner expressions safely and deciding whether two expressions are equal.
+
+A learner's text is never handed to ``eval``: it must first pass a whitelist
+of characters and of Python tokens (numbers, the question's symbols, the
+allowed function names, + - * / ** ^ and parentheses). Only then does
+SymPy's ``parse_expr`` see it, with ``evaluate=False`` (so ``9**9**9`` is not
+computed while parsing), a ``local_dict`` of exactly the allowed names, and
+a ``global_dict`` holding only the constructors the parser's own generated
+code calls, with empty ``__builtins__``.
+
+Equivalence can take unbounded time (``simplify`` on a huge power), so it
+runs in a separate Python process that is killed at the question's time
+limit; see ``grader.quiz.equivalence_worker``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import keyword
+import os
+import re
+import subprocess
+import sys
+import tokenize
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import sympy
+from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr
+
+#: Function names a learner may call, and what they mean.
+FUNCTIONS: dict[str, sympy.Function] = {
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "ln": sympy.log,
+    "sqrt": sympy.sqrt,
+    "tanh": sympy.tanh,
+    "abs": sympy.Abs,
+}
+MAX_LENGTH = 300
+_ALLOWED_CHARS = re.compile(r"^[A-Za-z0-9_+\-*/^(). ]*$")
+_NUMBER = re.compile(r"^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_OPERATORS = {"+", "-", "*", "/", "**", "^", "(", ")"}
+_SYMBOL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+class ExpressionError(ValueError):
+    """A learner's (or author's) text is not an allowed expression; str() says why, kindly."""
+
+
+def check_symbol_name(name: str) -> str | None:
+    """Why ``name`` cannot be a question symbol, or None if it can."""
+    if not _SYMBOL_NAME.match(name) or "__" in name:
+        return f"symbol {name!r} must be a letter followed by letters, digits or single underscores"
+    if keyword.iskeyword(name):
+        return f"symbol {name!r} is a Python keyword"
+    if name in FUNCTIONS:
+        return f"symbol {name!r} is also the name of a function"
+    return None
+
+
+def _allowed_names(symbols: Sequence[str], functions: Sequence[str] | None) -> tuple[set[str], set[str]]:
+    funcs = set(FUNCTIONS) if functions is None else set(functions)
+    return set(symbols), funcs
+
+
+def _check_tokens(text: str, symbols: set[str], functions: set[str]) -> None:
+    allowed = ", ".join(sorted(symbols))
+    try:
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(text).readline)
+            if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)
+        ]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        raise ExpressionError("the parentheses are not balanced") from None
+    for i, tok in enumerate(tokens):
+        following = tokens[i + 1].string if i + 1 < len(tokens) else ""
+        if tok.type == tokenize.NAME:
+            if tok.string in symbols:
+                if following == "(":
+                    raise ExpressionError(
+                        f"{tok.string!r} is a symbol, not a function; write {tok.string}*(...) to multiply"
+                    )
+            elif tok.string in functions:
+                if following != "(":
+                    raise ExpressionError(f"the function {tok.string!r} must be followed by (...)")
+            else:
+                funcs = ", ".join(sorted(functions)) or "none"
+                raise ExpressionError(
+                    f"the name {tok.string!r} is not allowed here; use only the symbols {allowed} "
+                    f"and the functions {funcs}"
+                )
+        elif tok.type == tokenize.NUMBER:
+            if not _NUMBER.match(tok.string):
+                raise ExpressionError(f"{tok.string!r} is not a plain decimal number")
+        elif tok.type == tokenize.OP:
+            if tok.string not in _OPERATORS:
+                raise ExpressionError(
+                    f"the character(s) {tok.string!r} are not allowed; use only + - * / ** ^ and ( )"
+                )
+        else:
+            raise ExpressionError(f"{tok.string!r} is not allowed in an expression")
+
+
+def safe_parse(
+    text: str, symbols: Sequence[str], functions: Sequence[str] | None = None
+) -> sympy.Expr:
+    """The SymPy expression ``text`` stands for, or ExpressionError saying what is not allowed."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"expected the expression as text, got {type(text).__name__}")
+    text = text.strip()
+    if not text:
+        raise ExpressionError("the expression is empty")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters")
+    if "__" in text:
+        raise ExpressionError("double underscores are not allowed in an expression")
+    if not _ALLOWED_CHARS.match(text):
+        bad = sorted({c for c in text if not _ALLOWED_CHARS.match(c)})
+        raise ExpressionError(
+            f"the character(s) {' '.join(repr(c) for c in bad)} are not allowed; use letters, digits, "
+            f"spaces, + - * / ** ^ and ( )"
+        )
+    sym_names, func_names = _allowed_names(symbols, functions)
+    _check_tokens(text, sym_names, func_names)
+
+    local_dict: dict[str, object] = {name: sympy.Symbol(name, real=True) for name in sym_names}
+    local_dict.update({name: FUNCTIONS[name] for name in func_names})
+    # Only what auto_number and evaluate=False emit; empty builtins so no Python builtin is reachable.
+    global_dict: dict[str, object] = {
+        "__builtins__": {},
+        "Integer": sympy.Integer,
+        "Float": sympy.Float,
+        "Rational": sympy.Rational,
+        "Add": sympy.Add,
+        "Mul": sympy.Mul,
+        "Pow": sympy.Pow,
+    }
+    try:
+        expr = parse_expr(
+            text,
+            local_dict=local_dict,
+            global_dict=global_dict,
+            transformations=(auto_number, convert_xor),
+            evaluate=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a malformed expression
+        raise ExpressionError(_describe_parse_failure(text, exc)) from None
+    if not isinstance(expr, sympy.Expr):
+        raise ExpressionError("this is not a single mathematical expression")
+    stray = {str(s) for s in expr.free_symbols} - sym_names
+    if stray:
+        raise ExpressionError(f"unexpected symbol(s) {', '.join(sorted(stray))}")
+    return expr
+
+
+def _describe_parse_failure(text: str, exc: Exception) -> str:
+    if isinstance(exc, SyntaxError):
+        if re.search(r"[0-9)]\s*[A-Za-z(]", text) or re.search(r"\)\s*\(", text):
+            return "it could not be read as a formula; write every product with *, e.g. 2*s, not 2s"
+        return "it could not be read as a formula (check for a missing operand or operator)"
+    if isinstance(exc, TypeError):
+        return "a function was given the wrong number of arguments"
+    return f"it could not be read as a formula ({type(exc).__name__})"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of comparing a learner's expression with the answer and the known mistakes."""
+
+    status: Literal["equivalent", "different", "timeout", "error"]
+    #: Index into the question's mistakes when the expression matches one of them.
+    mistake: int | None = None
+    detail: str = ""
+
+
+def _repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def check_equivalence(
+    learner: str,
+    answer: str,
+    *,
+    symbols: Sequence[str],
+    functions: Sequence[str] | None = None,
+    mistakes: Sequence[str] = (),
+    sample_range: tuple[float, float] = (0.1, 0.9),
+    time_limit_s: float = 10.0,
+) -> Verdict:
+    """Compare two expressions in a child process that is killed after ``time_limit_s``.
+
+    Both texts are re-checked by ``safe_parse`` in the child. A subprocess (not
+    a thread) is used because a thread stuck in SymPy cannot be stopped; its
+    stdout and stderr are captured, so nothing reaches a notebook's stderr,
+    which nbgrader would score as a failure.
+    """
+    request = {
+        "learner": learner,
+        "candidates": [answer, *mistakes],
+        "symbols": list(symbols),
+        "functions": None if functions is None else list(functions),
+        "sample_range": list(sample_range),
+    }
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(_repo_root()), env.get("PYTHONPATH", "")) if p
+    )
+    env["PYTHONWARNINGS"] = "ignore"
+    command = [sys.executable or "python3", "-m", "grader.quiz.equivalence_worker"]
+    try:
+        done = subprocess.run(
+            command,
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=time_limit_s,
+            env=env,
+            cwd=str(_repo_root()),
+        )
+        output, failed = done.stdout, done.returncode != 0
+    except subprocess.TimeoutExpired as exc:
+        # run() has already killed the child; lines it flushed before that still count.
+        partial = exc.stdout or b""
+        output = partial.decode() if isinstance(partial, bytes) else partial
+        return _verdict_from_lines(output, timed_out=True)
+    except OSError as exc:
+        return Verdict("error", detail=f"the checker could not be started ({exc.strerror})")
+    verdict = _verdict_from_lines(output, timed_out=False)
+    if failed and verdict.status == "error":
+        return Verdict("error", detail="the checker stopped unexpectedly")
+    return verdict
+
+
+def _verdict_from_lines(output: str, *, timed_out: bool) -> Verdict:
+    """Each worker line is {"candidate": i, "equivalent": bool} or {"error": "..."}."""
+    results: dict[int, bool] = {}
+    for line in output.splitlines():
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if "error" in item:
+            return Verdict("error", detail=str(item["error"]))
+        results[int(item["candidate"])] = bool(item["equivalent"])
+    if results.get(0):
+        return Verdict("equivalent")
+    for index, same in sorted(results.items()):
+        if index > 0 and same:
+            return Verdict("different", mistake=index - 1)
+    if 0 not in results:
+        return Verdict("timeout" if timed_out else "error")
+    return Verdict("different")
