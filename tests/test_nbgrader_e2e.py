@@ -83,9 +83,13 @@ def test_grading_ran_without_errors_except_the_broken_file(course, graded) -> No
     assert all(code == 0 for a, code in codes.items() if a != "perceptron"), codes
     # The unreadable notebook fails alone: every other perceptron submission was graded.
     assert codes["perceptron"] != 0
-    graded_students = set(book[book.assignment == "perceptron"].student)
-    assert BROKEN not in graded_students
-    assert {SOLUTION, BLANK} <= graded_students
+    autograded = cdir.root / "autograded"
+    assert not (autograded / BROKEN / "perceptron" / "perceptron.ipynb").exists()
+    submitted = {p.parent.parent.name for p in (cdir.root / "submitted").glob("*/perceptron/perceptron.ipynb")}
+    graded_ok = {p.parent.parent.name for p in autograded.glob("*/perceptron/perceptron.ipynb")}
+    assert graded_ok == submitted - {BROKEN}
+    broken_scores = _scores(book, BROKEN, "perceptron")
+    assert all(score == 0 for score, _ in broken_scores.values())
 
 
 def test_autograde_resumes_without_regrading(course, graded) -> None:

@@ -1,0 +1,16 @@
+"""dz2 = yhat - y without the 1/n of the mean loss; the factor n carries into the hidden layer.
+
+mistake: sum instead of mean
+parts: backward_output, backward_hidden
+"""
+
+# %% backward_output_code
+def backward(x, y, params, cache):
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    yhat = cache["yhat"]
+    dz2 = yhat - y  # sigmoid + BCE simplifies nicely
+    dw2 = np.sum(dz2 * cache["a1"])
+    db2 = np.sum(dz2)
+    dw1, db1 = hidden_layer_gradients(x, dz2, params, cache)
+    return {"w1": dw1, "b1": db1, "w2": dw2, "b2": db2}
