@@ -103,6 +103,8 @@ def compare_integers(got: Any, expected: Any, what: str = "your result") -> str 
         arr, problem = _as_number_array(value, what)
         if problem:
             return problem
+        if arr.dtype.kind == "b":
+            return f"{what} holds booleans ({describe(arr)}); return integers 0/1 (e.g. `.astype(int)`)"
         if arr.dtype.kind == "f":
             return f"{what} holds floats ({describe(arr)}); return integers (int, or an integer array via .astype(int))"
     if exp.ndim == 0 and arr.ndim != 0:

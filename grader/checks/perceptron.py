@@ -88,6 +88,12 @@ RELU = Check(
             wrong=lambda z: (np.asarray(z) > 0).astype(float),
         ),
         Mistake("min instead of max", "ReLU is max(0, z); min(0, z) keeps the negative part.", wrong=lambda z: np.minimum(z, 0)),
+        Mistake(
+            "np.max instead of np.maximum",
+            "np.max(z, 0) is the largest entry along axis 0, not an elementwise comparison; "
+            "np.maximum(z, 0) compares every entry with 0.",
+            wrong=lambda z: np.max(z, 0),
+        ),
     ),
 )
 

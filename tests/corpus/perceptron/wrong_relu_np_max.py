@@ -1,6 +1,6 @@
 """np.max(z, 0) reduces along axis 0 instead of comparing elementwise.
 
-mistake: relu(...) has shape (); expected shape (5,)
+mistake: np.max instead of np.maximum
 parts: relu
 """
 
