@@ -168,9 +168,8 @@ def parse_course(data: Any, source: str, root: Path) -> Course:
     return course
 
 
-def load_course(path: str | Path = "course.yaml") -> Course:
-    """Read, parse and validate course.yaml; CourseError names every problem."""
-    path = Path(path)
+def read_yaml(path: Path) -> Any:
+    """A YAML file's data; CourseError naming the file (and line) when it is absent or malformed."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -178,10 +177,15 @@ def load_course(path: str | Path = "course.yaml") -> Course:
     except OSError as exc:
         raise CourseError(str(path), [f"cannot be read: {exc.strerror}"]) from None
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
         problem = getattr(exc, "problem", None) or str(exc)
         raise CourseError(str(path), [f"not valid YAML at {where}: {problem}"]) from None
-    return parse_course(data, str(path), path.parent.resolve())
+
+
+def load_course(path: str | Path = "course.yaml") -> Course:
+    """Read, parse and validate course.yaml; CourseError names every problem."""
+    path = Path(path)
+    return parse_course(read_yaml(path), str(path), path.parent.resolve())

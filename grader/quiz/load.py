@@ -18,10 +18,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from grader.config import Course
+from grader.config import Course, read_yaml
 from grader.errors import CourseError
 from grader.quiz import compute, symbolic, variants
 from grader.quiz.model import (
@@ -261,18 +260,7 @@ def parse_quiz(data: Any, source: str) -> Quiz:
 def load_quiz(path: str | Path) -> Quiz:
     """Read and validate one quiz file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CourseError(str(path), ["file not found"]) from None
-    except OSError as exc:
-        raise CourseError(str(path), [f"cannot be read: {exc.strerror}"]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        raise CourseError(str(path), [f"not valid YAML at {where}: {getattr(exc, 'problem', None) or exc}"]) from None
+    data = read_yaml(path)
     return parse_quiz(data, str(path))
 
 
