@@ -25,7 +25,7 @@ from grader.nbgrader_course import CourseDirectory, NbgraderError
 from grader.release_check import release_problems
 from grader.validation import validate_course
 
-console = Console(width=None if sys.stdout.isatty() else 120)
+console = Console(width=None if sys.stdout.isatty() else 200)
 DEMO_STUDENTS = ("demo-solution", "demo-blank")
 
 
