@@ -15,20 +15,16 @@ from grader.checks import checks_of
 from grader.checks.model import Context
 from grader.checks.runner import run_check
 from grader.feedback import render_part
-from grader.notebook import course, make_context
+from check_support import ctx_for, grade_all, points_of
+from grader.notebook import course
 from reference.perceptron import sigmoid  # the notebook hands learners this sigmoid
 
 PARTS = ("forward", "backward_output", "backward_hidden")
-POINTS = {p.id: p.points for p in course().assignment("backprop").parts}
-
-
-def ctx_for(learner: str = "alice", randomized: bool = True) -> Context:
-    return make_context(course(), randomized=randomized, learner=learner)
+POINTS = points_of("backprop")
 
 
 def grade(namespace: dict, learner: str = "alice", ctx: Context | None = None, trusted: bool = False) -> dict:
-    ctx = ctx or ctx_for(learner)
-    return {c.part: run_check(c, namespace, ctx, POINTS[c.part], trusted=trusted) for c in checks_of("backprop")}
+    return grade_all("backprop", namespace, ctx or ctx_for(learner), trusted)
 
 
 # ---- learners' code, written the way learners write it ---------------------------------------

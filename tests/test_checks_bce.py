@@ -14,19 +14,20 @@ import reference.bce as R
 from grader.checks import bce as bce_checks
 from grader.checks import check_for
 from grader.checks.model import Check, Context, PartResult
-from grader.checks.runner import run_check
 from grader.feedback import render_part
-from grader.notebook import course, make_context
+from check_support import ctx_for as shared_ctx_for
+from check_support import grade_part, points_of
+from grader.notebook import course
 
 A = "bce"
 PARTS = ("bce_loss", "bce_grad", "bce_with_logits", "mse_loss")
-POINTS = {p.id: p.points for p in course().assignment(A).parts}
+POINTS = points_of(A)
 LEARNERS = ("ada", "grace", "s1234567")
 EPS = 1e-12
 
 
 def ctx_for(learner: str = "ada", randomized: bool = True) -> Context:
-    return make_context(course(), randomized=randomized, learner=learner)
+    return shared_ctx_for(learner, randomized)
 
 
 def check(part: str) -> Check:
@@ -34,7 +35,7 @@ def check(part: str) -> Check:
 
 
 def grade(part: str, namespace: dict, ctx: Context | None = None, trusted: bool = False) -> PartResult:
-    return run_check(check(part), namespace, ctx or ctx_for(), POINTS[part], trusted=trusted)
+    return grade_part(A, part, namespace, ctx or ctx_for(), trusted)
 
 
 # ---- correct learners, written differently from the reference -------------------------------

@@ -16,19 +16,14 @@ from grader.checks import dropout as checks
 from grader.checks.model import Context
 from grader.checks.runner import run_check
 from grader.feedback import render_part
-from grader.notebook import course, make_context
+from check_support import ctx_for, grade_all, points_of
 
 PARTS = ("dropout_forward", "dropout_inference", "dropout_backward")
-POINTS = {p.id: p.points for p in course().assignment("dropout").parts}
-
-
-def ctx_for(learner: str = "alice", randomized: bool = True) -> Context:
-    return make_context(course(), randomized=randomized, learner=learner)
+POINTS = points_of("dropout")
 
 
 def grade(namespace: dict, learner: str = "alice", ctx: Context | None = None, trusted: bool = False) -> dict:
-    ctx = ctx or ctx_for(learner)
-    return {c.part: run_check(c, namespace, ctx, POINTS[c.part], trusted=trusted) for c in checks_of("dropout")}
+    return grade_all("dropout", namespace, ctx or ctx_for(learner), trusted)
 
 
 # ---- learners' code, written the way learners write it ---------------------------------------

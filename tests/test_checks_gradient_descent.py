@@ -13,15 +13,16 @@ import reference.gradient_descent as R
 from grader.checks import check_for
 from grader.checks import gradient_descent as gd_checks
 from grader.checks.model import Check, Context, PartResult
-from grader.checks.runner import run_check
 from grader.config import QuarticConfig
 from grader.feedback import render_part
+from check_support import ctx_for as shared_ctx_for
+from check_support import grade_part, points_of
 from grader.notebook import course, make_context
 from reference.gradient_descent import Quartic
 
 A = "gradient_descent"
 PARTS = ("dg_dw", "gradient_descent")
-POINTS = {p.id: p.points for p in course().assignment(A).parts}
+POINTS = points_of(A)
 LEARNERS = ("ada", "grace", "s1234567")
 
 #: Another course's g: (2 w**4 - w**3 + 0.5 w**2 - 4 w + 7) / 3.
@@ -31,7 +32,7 @@ STEEP = Quartic((4.0, 0.0, -3.0, 5.0, 0.0), 1.0)
 
 
 def ctx_for(learner: str = "ada", randomized: bool = True, quartic: Quartic | None = None) -> Context:
-    ctx = make_context(course(), randomized=randomized, learner=learner)
+    ctx = shared_ctx_for(learner, randomized)
     return ctx if quartic is None else dataclasses.replace(ctx, settings={**ctx.settings, "quartic": quartic})
 
 
@@ -40,7 +41,7 @@ def check(part: str) -> Check:
 
 
 def grade(part: str, namespace: dict, ctx: Context | None = None, trusted: bool = False) -> PartResult:
-    return run_check(check(part), namespace, ctx or ctx_for(), POINTS[part], trusted=trusted)
+    return grade_part(A, part, namespace, ctx or ctx_for(), trusted)
 
 
 # ---- correct learners, written differently from the reference -------------------------------

@@ -1,0 +1,25 @@
+"""What every check test needs: the course's points, a context per learner, and grading calls."""
+
+from __future__ import annotations
+
+from grader.checks import check_for, checks_of
+from grader.checks.model import Context, PartResult
+from grader.checks.runner import run_check
+from grader.notebook import course, make_context
+
+
+def points_of(assignment: str) -> dict[str, float]:
+    return {p.id: p.points for p in course().assignment(assignment).parts}
+
+
+def ctx_for(learner: str = "alice", randomized: bool = True) -> Context:
+    return make_context(course(), randomized=randomized, learner=learner)
+
+
+def grade_part(assignment: str, part: str, namespace: dict, ctx: Context, trusted: bool = False) -> PartResult:
+    return run_check(check_for(assignment, part), namespace, ctx, points_of(assignment)[part], trusted=trusted)
+
+
+def grade_all(assignment: str, namespace: dict, ctx: Context, trusted: bool = False) -> dict[str, PartResult]:
+    points = points_of(assignment)
+    return {c.part: run_check(c, namespace, ctx, points[c.part], trusted=trusted) for c in checks_of(assignment)}
