@@ -57,7 +57,16 @@ class Grading(_Strict):
     rtol: Annotated[float, Field(ge=0)] = 1e-6
     atol: Annotated[float, Field(ge=0)] = 1e-9
     cell_timeout_s: Annotated[float, Field(gt=0)] = 30
-    memory_limit_mb: Annotated[int, Field(gt=0)] = 2048
+    #: Address space of the sandboxed worker that runs one learner's code (RLIMIT_AS).
+    memory_limit_mb: Annotated[int, Field(ge=256)] = 2048
+    #: Processes and threads the learner's code may run at once (a fork bomb stops here).
+    max_processes: Annotated[int, Field(ge=1)] = 64
+    #: Largest file the learner's code may write, in its private scratch folder.
+    max_file_mb: Annotated[int, Field(ge=1)] = 64
+    #: Printed text kept per cell; the rest is counted and cut.
+    max_output_kb: Annotated[int, Field(ge=1)] = 64
+    #: Wall-clock and CPU budget for grading one submission, all cells and calls together.
+    submission_timeout_s: Annotated[float, Field(gt=0)] = 600
 
 
 class QuarticConfig(_Strict):

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import Tolerance, compare_value
-from grader.safe_call import safe_call
+from grader.learner.compare import Tolerance, compare_value
+from grader.learner.calls import safe_call
 
 SIZE = 10_000_000
 
@@ -96,7 +96,7 @@ def gpu_report(assignment: str, namespace: Mapping[str, Any], tolerance: Toleran
         call = safe_call(fn, args, timeout_s=60.0)
         cupy.cuda.Device().synchronize()
         seconds = time.perf_counter() - start
-        if call.error:
+        if call.kind != "ok":
             lines.append(f"  {case.function}: raised {call.error.splitlines()[0]}")
             continue
         on_device = isinstance(call.value, cupy.ndarray) or (

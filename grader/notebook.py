@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from grader.checks import check_for
-from grader.checks.model import Context, PartResult
+from grader.learner.model import Context, PartResult
 from grader.checks.runner import run_check
-from grader.compare import Tolerance
+from grader.learner.compare import Tolerance
 from grader.config import Course, load_course
-from grader.feedback import render_part
+from grader.learner.feedback import render_part
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.checks import check_for, checks_of
-from grader.checks.model import Context, PartResult
+from grader.learner.model import Context, PartResult
 from grader.checks.runner import run_check
 from grader.notebook import course, make_context
 

@@ -12,9 +12,9 @@ import pytest
 import reference.backprop as reference
 from grader.checks import backprop as checks
 from grader.checks import checks_of
-from grader.checks.model import Context
+from grader.learner.model import Context
 from grader.checks.runner import run_check
-from grader.feedback import render_part
+from grader.learner.feedback import render_part
 from check_support import ctx_for, grade_all, points_of
 from grader.notebook import course
 from reference.perceptron import sigmoid  # the notebook hands learners this sigmoid

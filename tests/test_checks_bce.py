@@ -13,8 +13,8 @@ import pytest
 import reference.bce as R
 from grader.checks import bce as bce_checks
 from grader.checks import check_for
-from grader.checks.model import Check, Context, PartResult
-from grader.feedback import render_part
+from grader.learner.model import Check, Context, PartResult
+from grader.learner.feedback import render_part
 from check_support import ctx_for as shared_ctx_for
 from check_support import grade_part, points_of
 from grader.notebook import course

@@ -13,9 +13,9 @@ import pytest
 import reference.dropout as reference
 from grader.checks import checks_of
 from grader.checks import dropout as checks
-from grader.checks.model import Context
+from grader.learner.model import Context
 from grader.checks.runner import run_check
-from grader.feedback import render_part
+from grader.learner.feedback import render_part
 from check_support import ctx_for, grade_all, points_of
 
 PARTS = ("dropout_forward", "dropout_inference", "dropout_backward")

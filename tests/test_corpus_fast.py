@@ -13,7 +13,7 @@ import pytest
 from corpus_support import build_notebook, corpus
 from grader.checks import check_for
 from grader.checks.runner import run_check
-from grader.feedback import render_part
+from grader.learner.feedback import render_part
 from grader.notebook import course as current_course
 from grader.notebook import make_context
 

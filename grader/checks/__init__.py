@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.checks import backprop, bce, dropout, gradient_descent, perceptron
-from grader.checks.model import Check
+from grader.learner.model import Check
 
 _MODULES = (perceptron, bce, backprop, gradient_descent, dropout)
 CHECKS: dict[tuple[str, str], Check] = {(c.assignment, c.part): c for m in _MODULES for c in m.CHECKS}

@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks.model import Case, Check, Context, Mistake
-from grader.compare import compare_entries, describe
+from grader.learner.model import Case, Check, Context, Mistake
+from grader.learner.compare import compare_entries, describe
 from grader.finite_diff import numeric_param_gradient, relative_error
-from grader.safe_call import safe_call
+from grader.learner.calls import safe_call
 from reference import backprop as ref
 from reference.bce import bce_loss
 from reference.perceptron import sigmoid
@@ -346,7 +346,7 @@ def _explain_backward(keys: tuple[str, ...]):
         notes: list[str] = []
 
         given = safe_call(fn, (x, y, dict(params), ref_cache), {}, ("x", "y", "params", "cache"), timeout)
-        if given.error is not None:
+        if given.kind != "ok":
             return notes  # the exception or the hang is already reported case by case
         if isinstance(given.value, Mapping) and bias not in given.value:
             notes.append(f"missing bias gradients: your result has no key {bias!r}; {BIAS_HINT}")
@@ -377,7 +377,7 @@ def _explain_backward(keys: tuple[str, ...]):
             own_problem = "there is no function `forward` to compare with"
         else:
             own = safe_call(forward, (x, dict(params)), {}, ("x", "params"), timeout)
-            if own.error is not None:
+            if own.kind != "ok":
                 first = own.error.splitlines()[0]
                 own_problem = first.replace("your function", "your forward", 1) if "did not finish" in first else (
                     f"your forward raised {first}"
@@ -396,7 +396,7 @@ def _explain_backward(keys: tuple[str, ...]):
 
         def own_loss(p: Mapping[str, float]) -> float:
             call = safe_call(forward, (x, dict(p)), {}, ("x", "params"), timeout)
-            if call.error is not None:
+            if call.kind != "ok":
                 raise RuntimeError(call.error.splitlines()[0])
             with np.errstate(all="ignore"):
                 return float(bce_loss(y, _finite(call.value["yhat"])))
@@ -407,7 +407,7 @@ def _explain_backward(keys: tuple[str, ...]):
         except Exception as exc:  # noqa: BLE001 - a forward that breaks when nudged cannot be differentiated
             notes.append(f"finite differences of your own forward failed ({exc}); {vs_ref}.")
             return notes
-        if mine.error is not None or not isinstance(mine.value, Mapping) or not all(k in mine.value for k in present):
+        if mine.kind != "ok" or not isinstance(mine.value, Mapping) or not all(k in mine.value for k in present):
             err_own = float("inf")
         else:
             err_own = _fd_error(mine.value, own_fd, present)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from grader.checks.model import Case, Check, Context, Mistake
+from grader.learner.model import Case, Check, Context, Mistake
 from reference import bce as ref
 from reference.perceptron import sigmoid as _sigmoid
 

@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks.model import Case, Check, Context, Mistake, Outcome, Probe
-from grader.compare import Tolerance, compare_numbers, describe, to_numpy
-from grader.safe_call import CallResult, safe_call
+from grader.learner.model import Case, Check, Context, Mistake, Outcome, Probe
+from grader.learner.compare import Tolerance, compare_numbers, describe, to_numpy
+from grader.learner.calls import CallResult, safe_call
 from reference import dropout as ref
 
 A = "dropout"
@@ -82,22 +82,24 @@ class _Caller:
     def __init__(self, fn: Callable[..., Any], ctx: Context) -> None:
         self.fn, self.ctx, self.hung = fn, ctx, None
 
-    def call(self, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> CallResult:
+    def call(self, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None,
+             np_random_seed: int | None = None) -> CallResult:
         if self.hung is not None:
-            return CallResult(error=self.hung)
-        call = safe_call(self.fn, args, kwargs or {}, ARG_NAMES, self.ctx.timeout_s)
-        if call.error is not None and "did not finish within" in call.error:
-            self.hung = call.error
+            return self.hung
+        call = safe_call(self.fn, args, kwargs or {}, ARG_NAMES, self.ctx.timeout_s, np_random_seed)
+        if call.kind in ("timeout", "crashed"):
+            self.hung = call
         return call
 
-    def forward(self, a: np.ndarray, p: float, rng: np.random.Generator, **kwargs: Any) -> _Got:
-        call = self.call((a, p, rng), kwargs)
+    def forward(self, a: np.ndarray, p: float, rng: np.random.Generator, np_random_seed: int | None = None,
+                **kwargs: Any) -> _Got:
+        call = self.call((a, p, rng), kwargs, np_random_seed)
         got = _Got(call)
-        if call.error is not None:
-            if call.error.startswith("NotImplementedError"):
+        if call.kind != "ok":
+            if call.kind == "not_implemented":
                 got.unusable = "`dropout_forward` is not written yet (it still raises NotImplementedError)"
             else:
-                got.unusable = call.error if "did not finish" in call.error else f"it raised {call.error}"
+                got.unusable = call.error if call.kind in ("timeout", "crashed") else f"it raised {call.error}"
             return got
         if call.warnings:
             got.warned = f"it raised a warning ({'; '.join(call.warnings)}), which counts as a failure here"
@@ -156,7 +158,7 @@ def _probe_format(fn: Callable[..., Any], namespace: Any, ctx: Context) -> list[
         "a is not changed in place",
     )
     w = 0.25
-    if got.call.error is not None:
+    if got.call.kind != "ok":
         return [Outcome(label, got.unusable, w) for label in labels]
     value = got.call.value
     if isinstance(value, (tuple, list)) and len(value) == 2:
@@ -302,20 +304,14 @@ def _probe_rng(fn: Callable[..., Any], namespace: Any, ctx: Context) -> list[Out
 
     same = _same_mask(caller.forward(a, p, fresh(s0)), caller.forward(a, p, fresh(s0)))
     other = _same_mask(caller.forward(a, p, fresh(s0)), caller.forward(a, p, fresh(s1)))
-    saved = np.random.get_state()
-    try:
-        np.random.seed(g0 % 2**32)
-        first = caller.forward(a, p, fresh(s0))
-        np.random.seed(g1 % 2**32)
-        second = caller.forward(a, p, fresh(s0))
-    finally:
-        np.random.set_state(saved)
+    first = caller.forward(a, p, fresh(s0), np_random_seed=g0)
+    second = caller.forward(a, p, fresh(s0), np_random_seed=g1)
     global_state = _same_mask(first, second)
     rng = fresh(s0)
     before = copy.deepcopy(rng.bit_generator.state)
     drawn = caller.forward(a, p, rng)
     advanced: str | None
-    if drawn.call.error is not None:
+    if drawn.call.kind != "ok":
         advanced = drawn.unusable
     else:
         advanced = None if rng.bit_generator.state != before else (
@@ -434,20 +430,19 @@ def _probe_validation(fn: Callable[..., Any], namespace: Any, ctx: Context) -> l
         where = "in training" if training else "at inference"
         for p in INVALID_P:
             call = caller.call((a, p, np.random.default_rng(0)), {"training": training})
-            if call.error is None:
+            if call.kind == "ok":
                 warned = f" (it warned instead: {'; '.join(call.warnings)})" if call.warnings else ""
                 problem = (
                     f"it returned normally{warned}; p_drop must be a probability in [0, 1): "
                     f"`if not 0 <= p_drop < 1: raise ValueError(...)` (the notebook's `check_p_drop`)"
                     + ("" if training else ", checked before looking at `training`")
                 )
-            elif call.error.startswith("ValueError"):
+            elif call.error_type == "ValueError":
                 problem = None
-            elif "did not finish" in call.error:
+            elif call.kind in ("timeout", "crashed", "not_implemented"):
                 problem = call.error
             else:
-                kind = call.error.split(":")[0].split()[0]
-                problem = f"it raised {kind} instead of ValueError: `raise ValueError(...)` for p_drop outside [0, 1)"
+                problem = f"it raised {call.error_type} instead of ValueError: `raise ValueError(...)` for p_drop outside [0, 1)"
             outcomes.append(Outcome(f"p_drop = {p:g} raises ValueError {where}", problem, w))
     return outcomes
 

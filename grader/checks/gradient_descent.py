@@ -13,7 +13,8 @@ from contextvars import ContextVar
 
 import numpy as np
 
-from grader.checks.model import Case, Check, Context, Mistake
+from grader.learner.model import Case, Check, Context, Mistake
+from grader.learner.wire import LinearMap, Polynomial
 from reference import gradient_descent as ref
 from reference.gradient_descent import DEFAULT_QUARTIC, Quartic
 
@@ -118,13 +119,14 @@ DG_DW = Check(
 # ---- gradient_descent ------------------------------------------------------------------------
 
 
-def _quadratic_grad(A_: np.ndarray):
-    """grad of the bowl w @ A w / 2 for a symmetric positive definite A."""
+def _quadratic_grad(A_: np.ndarray) -> LinearMap:
+    """grad of the bowl w @ A w / 2 for a symmetric positive definite A (sent to the sandbox as A)."""
+    return LinearMap(np.asarray(A_, dtype=float))
 
-    def grad(w):
-        return A_ @ w
 
-    return grad
+def _gradient_of(q: Quartic) -> Polynomial:
+    """g' as a polynomial that crosses the sandbox wall as its coefficients."""
+    return Polynomial(tuple(c / q.scale for c in q.derivative_coefficients))
 
 
 def _tame_rate(q: Quartic, w_init: float, learning_rate: float, num_steps: int) -> float:
@@ -146,7 +148,7 @@ def _random_spd(rng: np.random.Generator, d: int) -> np.ndarray:
 
 def _gd_cases(ctx: Context) -> list[Case]:
     q = course_quartic(ctx)
-    grad = q.dg_dw
+    grad = _gradient_of(q)
 
     def on_g(label: str, w_init, learning_rate: float, num_steps: int) -> Case:
         lr = _tame_rate(q, float(w_init), learning_rate, num_steps)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.checks.model import Case, Check, Context, Mistake
+from grader.learner.model import Case, Check, Context, Mistake
 from reference import perceptron as ref
 
 A = "perceptron"

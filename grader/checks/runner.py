@@ -8,9 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from grader.checks.model import Case, Check, Context, Mistake, Outcome, PartResult
-from grader.compare import compare_entries, compare_value
-from grader.safe_call import CallResult, safe_call
+from grader.learner.model import Case, Check, Context, LostDefinition, Mistake, Outcome, PartResult
+from grader.learner.compare import compare_entries, compare_value
+from grader.learner.calls import CallResult, safe_call
+from grader.learner.wire import Unsupported
 
 WARNING_ADVICE = (
     "warnings count as failures here, because they mean some input lost precision "
@@ -49,7 +50,7 @@ def _matches(check: Check, mistake: Mistake, case: Case, call: CallResult, ctx: 
         return any(mistake.warning in w for w in call.warnings)
     if mistake.mutates is not None:
         return mistake.mutates in call.mutated
-    if mistake.wrong is None or call.error is not None:
+    if mistake.wrong is None or call.kind != "ok":
         return False
     args = tuple(a if isinstance(a, np.random.Generator) else copy.deepcopy(a) for a in case.args)
     try:
@@ -72,7 +73,7 @@ def diagnose(check: Check, failed: list[tuple[Case, CallResult]], ctx: Context) 
             if any(_matches(check, mistake, case, call, ctx) for case, call in failed):
                 found.append(mistake)
             continue
-        candidates = [(c, r) for c, r in failed if r.error is None]
+        candidates = [(c, r) for c, r in failed if r.kind == "ok"]
         if candidates and all(_matches(check, mistake, c, r, ctx) for c, r in candidates):
             found.append(mistake)
     return found
@@ -83,8 +84,11 @@ def lookup(namespace: Mapping[str, Any], name: str, trusted: bool = False) -> tu
     fn = namespace.get(name)
     if fn is None:
         return None, f"no function named `{name}` was found: did you run the cell that defines it?"
+    if isinstance(fn, LostDefinition):
+        return None, fn.reason
     if not callable(fn):
-        return None, f"`{name}` is {type(fn).__name__}, not a function"
+        kind = fn.type_name if isinstance(fn, Unsupported) else type(fn).__name__
+        return None, f"`{name}` is {kind}, not a function"
     module = getattr(fn, "__module__", "") or ""
     if not trusted and module.split(".")[0] in ("reference", "grader"):
         return None, f"`{name}` comes from the course's own `{module}` module, not from your code: this part scores zero"
@@ -103,19 +107,26 @@ def run_check(
     fn, problem = lookup(namespace, check.function, trusted)
     if problem:
         result.fatal = problem
+        lost = namespace.get(check.function)
+        if isinstance(lost, LostDefinition):
+            result.grading_failed = lost.reason
         return result
     failed: list[tuple[Case, CallResult]] = []
     for case in check.cases(ctx):
         call = safe_call(fn, case.args, dict(case.kwargs), check.arg_names, ctx.timeout_s)
-        if call.error is not None and call.error.startswith("NotImplementedError"):
+        if call.kind == "not_implemented":
             result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
             return result
-        if call.error is not None:
+        if call.kind != "ok":
             labels = [f"{case.label} [{k}]" for k in check.keys] if check.keys else [case.label]
-            result.outcomes += [Outcome(label, f"it raised {call.error}") for label in labels]
+            problem = call.error if call.kind in ("timeout", "crashed") else f"it raised {call.error}"
+            result.outcomes += [Outcome(label, problem) for label in labels]
             failed.append((case, call))
-            if "did not finish within" in call.error:
-                result.notes.append("the remaining cases were skipped after the time limit was hit")
+            if call.kind == "crashed":
+                result.grading_failed = result.grading_failed or call.error
+            if call.kind in ("timeout", "crashed"):
+                result.notes.append("the remaining cases were skipped after the time limit was hit"
+                                    if call.kind == "timeout" else "the remaining cases were skipped after the crash")
                 break
             continue
         outcomes = _judge_value(check, case, call.value, ctx)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import Tolerance
+from grader.learner.compare import Tolerance
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,13 @@ class Check:
     explain: Callable[[Callable[..., Any], Mapping[str, Any], Context], list[str]] | None = None
 
 
+@dataclass(frozen=True)
+class LostDefinition:
+    """Stands in a namespace for a name whose defining cell could not be run to the end."""
+
+    reason: str
+
+
 @dataclass
 class PartResult:
     assignment: str
@@ -109,6 +116,9 @@ class PartResult:
     diagnoses: list[Mistake] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     fatal: str | None = None
+    #: Why grading itself could not judge this part (the worker crashed, ran out of memory...):
+    #: counted apart from wrong answers.
+    grading_failed: str | None = None
 
     @property
     def fraction(self) -> float:
@@ -124,6 +134,13 @@ class PartResult:
     @property
     def passed(self) -> bool:
         return self.fatal is None and all(o.passed for o in self.outcomes)
+
+    @property
+    def status(self) -> str:
+        """passed, failed, or grading-failed (the sandbox could not finish judging it)."""
+        if self.grading_failed is not None:
+            return "grading-failed"
+        return "passed" if self.passed else "failed"
 
     def failures(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.passed]

@@ -3,6 +3,11 @@
 The call gets deep copies of its arguments (so in-place changes are seen and
 named), a time limit, and captured output; warnings, exceptions and hangs
 come back as data with the traceback trimmed to the learner's own code.
+
+The same function serves the learner's self-check (in their kernel) and the
+sandbox worker. On the trusted side the "function" is a proxy for one living
+in the sandbox (``grader.sandbox.remote``); ``safe_call`` hands the call to
+it, and the worker runs this very code on the other side of the wall.
 """
 
 from __future__ import annotations
@@ -18,30 +23,71 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
-from grader.compare import to_numpy
+from grader.learner.compare import to_numpy
 
-_OUR_CODE = (str(Path(__file__).resolve().parents[1] / "grader"), str(Path(__file__).resolve().parents[1] / "reference"))
+# Frames from the course's own packages are not the learner's and are left out of tracebacks.
+_OUR_CODE = (str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[2] / "reference"))
 
 
 class CallTimeout(Exception):
     """The learner's function ran past its time limit."""
 
 
+#: What became of a call: it returned, raised, ran out of time, is not written yet, or took
+#: the sandboxed worker down with it (``crashed``: a segfault, os._exit, the memory limit...).
+CallKind = Literal["ok", "raised", "timeout", "not_implemented", "crashed"]
+
+
 @dataclass
 class CallResult:
     value: Any = None
+    kind: CallKind = "ok"
     error: str | None = None
+    #: The exception's class name when ``kind`` is "raised" (e.g. "ValueError").
+    error_type: str | None = None
     warnings: list[str] = field(default_factory=list)
     mutated: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return self.error is None and not self.warnings and not self.mutated
+        return self.kind == "ok" and not self.warnings and not self.mutated
+
+    def to_wire(self) -> dict[str, Any]:
+        from grader.learner import wire
+
+        return {"value": wire.encode(self.value), "kind": self.kind, "error": self.error,
+                "error_type": self.error_type,
+                "warnings": list(self.warnings), "mutated": list(self.mutated), "seconds": float(self.seconds)}
+
+    @classmethod
+    def from_wire(cls, data: Any) -> CallResult:
+        """Rebuild a result sent by the worker; anything malformed becomes a crash, never an exception."""
+        from grader.learner import wire
+
+        kinds = ("ok", "raised", "timeout", "not_implemented", "crashed")
+        try:
+            if not isinstance(data, dict) or data.get("kind") not in kinds:
+                raise wire.WireError("not a call result")
+            texts = [data.get("warnings") or [], data.get("mutated") or []]
+            if not all(isinstance(t, list) and all(isinstance(x, str) for x in t) for t in texts):
+                raise wire.WireError("bad warnings or argument names")
+            error = data.get("error")
+            return cls(
+                value=wire.decode(data.get("value")),
+                kind=data["kind"],
+                error=str(error)[:2000] if error is not None else None,
+                error_type=str(data["error_type"])[:80] if data.get("error_type") is not None else None,
+                warnings=[w[:500] for w in texts[0][:20]],
+                mutated=[m[:80] for m in texts[1][:20]],
+                seconds=float(data.get("seconds") or 0.0),
+            )
+        except (wire.WireError, TypeError, ValueError) as exc:
+            return cls(kind="crashed", error=f"the grader could not read what your function returned ({exc})")
 
 
 def _copy_argument(value: Any) -> Any:
@@ -107,26 +153,47 @@ def safe_call(
     kwargs: dict[str, Any] | None = None,
     arg_names: tuple[str, ...] = (),
     timeout_s: float | None = 10.0,
+    np_random_seed: int | None = None,
 ) -> CallResult:
-    """Call fn on copies of args; never raises for anything the learner's code does."""
+    """Call fn on copies of args; never raises for anything the learner's code does.
+
+    ``np_random_seed`` seeds NumPy's global generator for this call only (to see
+    whether a function draws from it instead of the generator it was given).
+    """
+    remote = getattr(fn, "__wire_call__", None)
+    if remote is not None:
+        return remote(args, kwargs or {}, arg_names, timeout_s, np_random_seed)
     kwargs = kwargs or {}
     call_args = tuple(_copy_argument(a) for a in args)
     call_kwargs = {k: _copy_argument(v) for k, v in kwargs.items()}
     result = CallResult()
     sink = io.StringIO()
+    saved_global = np.random.get_state() if np_random_seed is not None else None
     start = time.perf_counter()
     # Underflow to 0 is harmless, the others mean lost values.
     with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
+            if np_random_seed is not None:
+                np.random.seed(np_random_seed % 2**32)
             with _time_limit(timeout_s), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
                 result.value = fn(*call_args, **call_kwargs)
         except CallTimeout as exc:
-            result.error = f"your function {exc}"
+            result.kind, result.error = "timeout", f"your function {exc}"
+        except NotImplementedError as exc:
+            result.kind, result.error = "not_implemented", learner_traceback(exc)
         except RecursionError:
-            result.error = "RecursionError: your function calls itself without end"
+            result.kind, result.error = "raised", "RecursionError: your function calls itself without end"
+            result.error_type = "RecursionError"
+        except MemoryError:
+            result.kind, result.error = "raised", "MemoryError: your function ran out of memory"
+            result.error_type = "MemoryError"
         except Exception as exc:  # noqa: BLE001 - the learner's exception is the finding
-            result.error = learner_traceback(exc)
+            result.kind, result.error = "raised", learner_traceback(exc)
+            result.error_type = type(exc).__name__
+        finally:
+            if saved_global is not None:
+                np.random.set_state(saved_global)
     result.seconds = time.perf_counter() - start
     seen: set[str] = set()
     for w in caught:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.checks.model import PartResult
+from grader.learner.model import PartResult
 
 MAX_LISTED = 4
 

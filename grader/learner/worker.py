@@ -1,0 +1,275 @@
+"""The sandboxed worker: runs one learner's notebook cells and calls their functions.
+
+Started by ``grader.sandbox`` inside bubblewrap (or, where no sandbox can be
+had, as a plain child process with resource limits). It reads requests and
+writes replies as wire frames on two private pipes; the learner's code sees
+/dev/null as stdin, stdout and stderr. It imports nothing that knows an
+answer: the trusted side sends inputs as data and judges what comes back.
+
+Requests (``op``):
+    exec    run one cell's source in the notebook namespace
+    call    call a function of that namespace on wire-encoded arguments (``calls.safe_call``)
+    lookup  what each name is: a function (with its module), another type, or absent
+    values  wire-encoded values of names (a quiz's answers)
+    bye     exit
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import contextlib
+import io
+import os
+import signal
+import sys
+import time
+import traceback
+import warnings
+from typing import Any, BinaryIO
+
+MAX_STDOUT_CHARS = 20_000
+MAX_IMAGES = 8
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+
+
+class _CappedText(io.TextIOBase):
+    """A stdout that keeps the first characters and counts the rest: a print loop cannot flood."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.parts, self.kept, self.dropped = limit, [], 0, 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = self.limit - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def value(self) -> str:
+        tail = f"\n… {self.dropped} more characters of output were cut" if self.dropped else ""
+        return "".join(self.parts) + tail
+
+
+class _CellTimeout(BaseException):
+    """Raised by the alarm when a cell runs past its time; a BaseException so bare `except Exception` won't eat it."""
+
+
+def _transform(source: str) -> str:
+    """IPython syntax (%magic, !shell) becomes Python; plain Python is left alone."""
+    if not any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
+        return source
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:
+        return source
+    return TransformerManager().transform_cell(source)
+
+
+class _Shell:
+    """Enough of IPython's get_ipython() for the magics notebooks use at the top of a cell."""
+
+    def run_line_magic(self, name: str, line: str, *args: Any, **kwargs: Any) -> None:
+        if name in ("matplotlib", "config", "load_ext", "autoreload"):
+            return None
+        raise RuntimeError(f"%{name} is not available while grading")
+
+    def run_cell_magic(self, name: str, line: str, cell: str, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError(f"%%{name} is not available while grading")
+
+    def system(self, cmd: str) -> None:
+        raise RuntimeError("shell commands (!...) are not available while grading")
+
+    getoutput = system
+
+
+def _figures() -> list[str]:
+    """PNGs of the figures the cell left open (closed afterwards)."""
+    if "matplotlib.pyplot" not in sys.modules:
+        return []
+    plt = sys.modules["matplotlib.pyplot"]
+    images = []
+    for number in plt.get_fignums()[:MAX_IMAGES]:
+        buf = io.BytesIO()
+        try:
+            plt.figure(number).savefig(buf, format="png", dpi=72, bbox_inches="tight")
+        except Exception:  # noqa: BLE001 - a broken figure is simply not shown
+            continue
+        if buf.tell() <= MAX_IMAGE_BYTES:
+            images.append(base64.b64encode(buf.getvalue()).decode("ascii"))
+    plt.close("all")
+    return images
+
+
+class Worker:
+    def __init__(self, channel_in: BinaryIO, channel_out: BinaryIO) -> None:
+        self.channel_in, self.channel_out = channel_in, channel_out
+        self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__,
+                                          "get_ipython": _Shell}
+
+    # -- ops -----------------------------------------------------------------------------------
+
+    def op_exec(self, request: dict[str, Any]) -> dict[str, Any]:
+        source = _transform(str(request.get("source", "")))
+        timeout = float(request.get("timeout_s") or 30)
+        out = _CappedText(MAX_STDOUT_CHARS)
+        status, error, error_type, result = "ok", None, None, None
+        before = set(self.namespace)
+
+        def on_alarm(signum: int, frame: Any) -> None:
+            raise _CellTimeout()
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), warnings.catch_warnings():
+                warnings.simplefilter("default")
+                tree = ast.parse(source, filename="<cell>")
+                last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+                body = ast.Module(body=tree.body[:-1] if last else tree.body, type_ignores=[])
+                exec(compile(body, "<cell>", "exec"), self.namespace)  # noqa: S102 - this is the sandbox
+                if last is not None:
+                    value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), self.namespace)  # noqa: S307
+                    if value is not None:
+                        result = repr(value)[:MAX_STDOUT_CHARS]
+        except _CellTimeout:
+            status, error, error_type = "timeout", f"the cell did not finish within {timeout:g} s", "Timeout"
+        except SyntaxError as exc:
+            status, error, error_type = "error", f"SyntaxError: {exc.msg} (line {exc.lineno})", "SyntaxError"
+        except MemoryError:
+            status, error, error_type = "error", "MemoryError: the cell ran out of memory", "MemoryError"
+        except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are the cell's too
+            tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
+            status, error, error_type = "error", "".join(tb[-4:])[-4000:], type(exc).__name__
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        images = []
+        with contextlib.suppress(BaseException):
+            images = _figures()
+        defined = sorted(k for k in self.namespace if k not in before and not k.startswith("_"))
+        return {"status": status, "error": error, "error_type": error_type, "stdout": out.value(),
+                "result": result, "images": images, "defined": defined[:200]}
+
+    def op_call(self, request: dict[str, Any]) -> dict[str, Any]:
+        from grader.learner import wire
+        from grader.learner.calls import CallResult, safe_call
+
+        name = str(request.get("function"))
+        fn = self.namespace.get(name)
+        if not callable(fn):
+            return {"call": CallResult(kind="raised", error=f"`{name}` is not a function").to_wire()}
+        args = tuple(wire.decode(request.get("args", [])))
+        kwargs = wire.decode(request.get("kwargs", {"$": "dict", "items": []}))
+        arg_names = tuple(str(n) for n in request.get("arg_names", []))
+        result = safe_call(fn, args, kwargs, arg_names, request.get("timeout_s"), request.get("np_random_seed"))
+        # Generators are passed as themselves; their final states go back so the caller's copies advance too.
+        states = {str(i): a.bit_generator.state for i, a in enumerate(args) if hasattr(a, "bit_generator")}
+        states.update({k: v.bit_generator.state for k, v in kwargs.items() if hasattr(v, "bit_generator")})
+        return {"call": result.to_wire(), "rng_states": states}
+
+    def op_lookup(self, request: dict[str, Any]) -> dict[str, Any]:
+        found = {}
+        for name in request.get("names", []):
+            name = str(name)
+            if name not in self.namespace:
+                found[name] = {"kind": "missing"}
+                continue
+            value = self.namespace[name]
+            if callable(value):
+                module = getattr(value, "__module__", None)
+                found[name] = {"kind": "function", "module": module if isinstance(module, str) else ""}
+            else:
+                found[name] = {"kind": "value", "type": type(value).__name__}
+        return {"names": found}
+
+    def op_values(self, request: dict[str, Any]) -> dict[str, Any]:
+        from grader.learner import wire
+
+        values = {}
+        for name in request.get("names", []):
+            name = str(name)
+            if name in self.namespace:
+                values[name] = wire.encode(self.namespace[name])
+        return {"values": values}
+
+    # -- loop ----------------------------------------------------------------------------------
+
+    def serve(self) -> None:
+        from grader.learner import wire
+
+        handlers = {"exec": self.op_exec, "call": self.op_call, "lookup": self.op_lookup, "values": self.op_values}
+        while True:
+            try:
+                request = wire.read_frame(self.channel_in)
+            except EOFError:
+                return
+            op = request.get("op")
+            if op == "bye":
+                return
+            handler = handlers.get(op)
+            try:
+                reply = handler(request) if handler else {"error": f"unknown op {op!r}"}
+            except BaseException as exc:  # noqa: BLE001 - whatever happens, the trusted side gets an answer
+                reply = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
+            wire.write_frame(self.channel_out, reply)
+
+
+def _drop_privileges() -> None:
+    """As root inside bubblewrap: become an unprivileged user, so the process cap (RLIMIT_NPROC) binds."""
+    uid = int(os.environ.pop("DLCOURSE_SANDBOX_UID", "0") or 0)
+    if os.getuid() == 0 and uid:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+
+
+def _apply_limits() -> None:
+    import resource
+
+    for name in ("NPROC",):
+        value = os.environ.pop(f"DLCOURSE_RLIMIT_{name}", None)
+        if value:
+            limit = int(value)
+            resource.setrlimit(getattr(resource, f"RLIMIT_{name}"), (limit, limit))
+
+
+def main() -> None:
+    # The pipes to the trusted side move to private descriptors; learner code gets /dev/null.
+    channel_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    channel_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file over the size limit fails to write, it does not kill
+    _drop_privileges()
+    _apply_limits()
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import numpy  # noqa: F401 - paid once, before the first cell
+
+    from grader.learner import wire
+
+    started = time.perf_counter()
+    # The trusted side refuses to grade in a sandbox that can see any of these.
+    sees = {}
+    for module in ("reference", "grader.checks", "grader.notebook", "grader.quiz"):
+        try:
+            __import__(module)
+            sees[module] = True
+        except BaseException:  # noqa: BLE001 - unimportable is what we want
+            sees[module] = False
+    for name in [m for m in sys.modules if m.split(".")[0] == "reference" or m.startswith(("grader.checks", "grader.notebook", "grader.quiz"))]:
+        del sys.modules[name]
+    wire.write_frame(channel_out, {"ready": True, "pid": os.getpid(), "uid": os.getuid(), "sees": sees,
+                                   "python": sys.version.split()[0], "startup_s": time.perf_counter() - started})
+    Worker(channel_in, channel_out).serve()
+
+
+if __name__ == "__main__":
+    main()

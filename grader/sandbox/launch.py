@@ -1,0 +1,198 @@
+"""Starting the worker behind the wall: bubblewrap's command line and the resource limits.
+
+The worker sees a read-only Python (the interpreter and the virtual
+environment's site-packages), the learner-side package ``grader.learner`` and
+nothing else of the course: no ``reference/``, no checks, no course folder, no
+gradebook, no other learner's work. Its scratch folder is a private tmpfs. It
+has no network, its own PID, IPC and UTS namespaces (everything it starts dies
+with it), and runs as an unprivileged user, so the process cap binds.
+
+Where bubblewrap cannot run, ``Sandbox.detect`` says why, and the worker runs
+as a plain child process with the same resource limits only; grading reports
+that plainly.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import grader
+
+GRADER_DIR = Path(grader.__file__).resolve().parent
+LEARNER_DIR = GRADER_DIR / "learner"
+#: Where the learner-side package appears inside the sandbox, and the worker's home.
+SANDBOX_LIB = "/opt/dlcourse"
+SANDBOX_HOME = "/home/learner"
+#: The worker becomes an unprivileged user drawn from this range (RLIMIT_NPROC does not bind root,
+#: and counts per user: a worker of its own keeps one learner's fork bomb from starving another).
+SANDBOX_UIDS = (200_000, 300_000)
+SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives", "/etc/fonts",
+               "/etc/ld.so.cache", "/etc/localtime", "/etc/ssl/certs")
+REQUIRED_ENV = "DLCOURSE_SANDBOX"  # "required": refuse to grade without bubblewrap
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-worker limits; see course.yaml's grading section."""
+
+    memory_mb: int = 2048
+    max_processes: int = 64
+    max_file_mb: int = 64
+    cpu_s: float = 600
+    open_files: int = 256
+    scratch_mb: int = 256
+
+    @classmethod
+    def from_course(cls, grading: object) -> Limits:
+        return cls(
+            memory_mb=int(grading.memory_limit_mb),
+            max_processes=int(grading.max_processes),
+            max_file_mb=int(grading.max_file_mb),
+            cpu_s=float(grading.submission_timeout_s),
+        )
+
+    def apply(self) -> None:
+        """Set in the child between fork and exec (so they bind bubblewrap and all it starts)."""
+        mb = 1024 * 1024
+        for limit, value in (
+            (resource.RLIMIT_AS, self.memory_mb * mb),
+            (resource.RLIMIT_CPU, int(self.cpu_s) + 1),
+            (resource.RLIMIT_FSIZE, self.max_file_mb * mb),
+            (resource.RLIMIT_NOFILE, self.open_files),
+            (resource.RLIMIT_CORE, 0),
+        ):
+            resource.setrlimit(limit, (value, value))
+        os.setsid()
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = Path(path).parts
+    return [str(Path(*parts[: i + 1])) for i in range(1, len(parts) - 1)]
+
+
+def _python_dirs() -> list[str]:
+    """The interpreter's own tree and the environment's, whatever the layout (venv, pyenv, system)."""
+    dirs = {str(Path(sys.base_prefix).resolve()), str(Path(sys.prefix).resolve())}
+    exe = Path(sys.executable)
+    dirs.add(str(exe.parent.resolve().parent))
+    return sorted(d for d in dirs if d not in ("/", "/usr") and not d.startswith("/usr/"))
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """How workers are started here: ``mode`` is "bubblewrap" or "none", ``reason`` says why not."""
+
+    mode: str
+    reason: str = ""
+    bwrap: str | None = None
+
+    @property
+    def isolated(self) -> bool:
+        return self.mode == "bubblewrap"
+
+    def describe(self) -> str:
+        if self.isolated:
+            return "sandbox: bubblewrap (no network, no course files, private scratch folder, resource limits)"
+        return f"NO SANDBOX ({self.reason}): learner code ran with process-level limits only"
+
+    @classmethod
+    def detect(cls) -> Sandbox:
+        """bubblewrap if it is installed and can start a process here; else why not."""
+        bwrap = shutil.which("bwrap")
+        if bwrap is None:
+            found = cls("none", "bubblewrap (bwrap) is not installed; on Debian: apt-get install bubblewrap")
+        else:
+            probe = cls("bubblewrap", bwrap=bwrap)
+            with tempfile.TemporaryDirectory() as scratch:
+                cmd = probe.command([sys.executable, "-c", "pass"], Path(scratch), Limits())
+                try:
+                    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+                except (OSError, subprocess.TimeoutExpired) as exc:
+                    proc = None
+                    reason = f"bubblewrap could not start a process here ({exc})"
+            if proc is not None and proc.returncode == 0:
+                return probe
+            if proc is not None:
+                reason = f"bubblewrap could not start a process here: {proc.stderr.strip()[-300:] or proc.returncode}"
+            found = cls("none", reason)
+        if os.environ.get(REQUIRED_ENV) == "required":
+            raise RuntimeError(f"{REQUIRED_ENV}=required, but {found.reason}")
+        return found
+
+    def command(self, argv: list[str], files_dir: Path, limits: Limits) -> list[str]:
+        """The full command that runs ``argv`` in the sandbox, with ``files_dir``'s files in its home."""
+        if not self.isolated:
+            return argv
+        cmd = [
+            self.bwrap or "bwrap",
+            "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+            "--die-with-parent", "--new-session",
+            "--proc", "/proc", "--dev", "/dev",
+            "--perms", "01777", "--size", str(Limits().scratch_mb * 1024 * 1024), "--tmpfs", "/tmp",
+        ]
+        made: set[str] = set()
+
+        def bind(src: str, dest: str) -> None:
+            for parent in _ancestors(dest):
+                if parent not in made:
+                    cmd.extend(["--perms", "0755", "--dir", parent])
+                    made.add(parent)
+            cmd.extend(["--ro-bind", src, dest])
+
+        for path in SYSTEM_DIRS:
+            if os.path.exists(path):
+                bind(path, path)
+        for path in _python_dirs():
+            bind(path, path)
+        bind(str(GRADER_DIR / "__init__.py"), f"{SANDBOX_LIB}/grader/__init__.py")
+        bind(str(LEARNER_DIR), f"{SANDBOX_LIB}/grader/learner")
+        cmd.extend(["--perms", "0777", "--size", str(Limits().scratch_mb * 1024 * 1024), "--tmpfs", SANDBOX_HOME])
+        for f in sorted(files_dir.iterdir()):
+            cmd.extend(["--ro-bind", str(f), f"{SANDBOX_HOME}/{f.name}"])
+        if os.getuid() == 0:
+            # Only to drop to SANDBOX_UID at start-up; every capability is gone after that.
+            cmd.extend(["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"])
+        cmd.extend(["--chdir", SANDBOX_HOME, "--clearenv"])
+        for key, value in worker_env(self, SANDBOX_HOME, SANDBOX_LIB, limits).items():
+            cmd.extend(["--setenv", key, value])
+        return cmd + ["--", *argv]
+
+
+def worker_env(sandbox: Sandbox, home: str, lib: str, limits: Limits) -> dict[str, str]:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": home,
+        "PYTHONPATH": lib,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": f"{home}/.matplotlib",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "LANG": "C.UTF-8",
+    }
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # the machine's own BLAS settings, not secrets
+        if key in os.environ:
+            env[key] = os.environ[key]
+    if sandbox.isolated and os.getuid() == 0:
+        env["DLCOURSE_SANDBOX_UID"] = str(random.randrange(*SANDBOX_UIDS))
+    env["DLCOURSE_RLIMIT_NPROC"] = str(limits.max_processes)
+    return env
+
+
+def unsandboxed_library(scratch: Path) -> Path:
+    """For the no-sandbox fallback: a folder holding only the learner-side package, first on sys.path."""
+    lib = scratch / "lib"
+    (lib / "grader").mkdir(parents=True)
+    shutil.copy2(GRADER_DIR / "__init__.py", lib / "grader" / "__init__.py")
+    shutil.copytree(LEARNER_DIR, lib / "grader" / "learner", ignore=shutil.ignore_patterns("__pycache__"))
+    return lib

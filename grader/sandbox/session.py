@@ -1,0 +1,333 @@
+"""One learner's sandboxed worker, seen from the trusted side.
+
+``WorkerSession`` runs a submission's cells one by one and calls its
+functions. Everything it gets back is decoded as data (``grader.learner.wire``).
+When the worker dies (a segfault, ``os._exit``, the memory or CPU limit, a
+hang that swallows the interrupt) the session records why, starts a fresh
+worker, runs again the cells that had finished, and carries on: a crash costs
+only what needed the crashed cell or call.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.learner import wire
+from grader.learner.calls import CallResult
+from grader.sandbox.launch import Limits, Sandbox, unsandboxed_library
+
+#: Time the worker gets beyond a request's own limit before it is killed as hung.
+GRACE_S = 3.0
+START_TIMEOUT_S = 60.0
+MAX_RESTARTS = 8
+
+
+class WorkerDied(Exception):
+    """The worker stopped answering; the message says why, in words a learner can read."""
+
+
+@dataclass
+class CellRun:
+    cell_id: str
+    status: str  # ok, error, timeout, crashed
+    error: str | None = None
+    error_type: str | None = None
+    stdout: str = ""
+    result: str | None = None
+    images: list[str] = field(default_factory=list)
+    defined: list[str] = field(default_factory=list)
+
+    @property
+    def failed_to_finish(self) -> bool:
+        """The cell's definitions may be missing because the worker (not the learner's Python) gave up."""
+        return self.status in ("timeout", "crashed") or self.error_type == "MemoryError"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+class WorkerSession:
+    """A worker for one submission; use as a context manager."""
+
+    def __init__(self, sandbox: Sandbox, limits: Limits, files: dict[str, bytes] | None = None,
+                 deadline_s: float | None = None) -> None:
+        self.sandbox, self.limits = sandbox, limits
+        self._scratch = tempfile.TemporaryDirectory(prefix="dlcourse-worker-")
+        self._files_dir = Path(self._scratch.name) / "files"
+        self._files_dir.mkdir()
+        for name, data in (files or {}).items():
+            (self._files_dir / name).write_bytes(data)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._replay: list[tuple[str, str, float]] = []
+        self.deadline = time.monotonic() + (deadline_s or limits.cpu_s)
+        self.info: dict[str, Any] = {}
+        self.restarts = 0
+        self.crashes: list[str] = []
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    def __enter__(self) -> WorkerSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+        self._scratch.cleanup()
+
+    def _argv(self) -> list[str]:
+        if self.sandbox.isolated:
+            return [sys.executable, "-m", "grader.learner.worker"]
+        lib = unsandboxed_library(Path(self._scratch.name) / f"lib{self.restarts}")
+        code = f"import sys; sys.path.insert(0, {str(lib)!r}); from grader.learner.worker import main; main()"
+        return [sys.executable, "-I", "-c", code]
+
+    def start(self) -> None:
+        if self.sandbox.isolated:
+            cmd, cwd, env = self.sandbox.command(self._argv(), self._files_dir, self.limits), None, None
+        else:
+            from grader.sandbox.launch import worker_env
+
+            home = Path(self._scratch.name) / f"home{self.restarts}"
+            home.mkdir()
+            for f in self._files_dir.iterdir():
+                (home / f.name).write_bytes(f.read_bytes())
+            cmd, cwd, env = self._argv(), str(home), worker_env(self.sandbox, str(home), "", self.limits)
+        self._stderr = tempfile.TemporaryFile()
+        self._proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, cwd=cwd, env=env,
+            preexec_fn=self.limits.apply,
+        )
+        try:
+            hello = self._read(time.monotonic() + START_TIMEOUT_S)
+        except WorkerDied as exc:
+            raise RuntimeError(f"the grading worker could not start: {exc}") from None
+        if not hello.get("ready"):
+            raise RuntimeError(f"the grading worker sent {hello!r} instead of its greeting")
+        self.info = hello
+        seen = [m for m, yes in (hello.get("sees") or {}).items() if yes]
+        if seen and self.sandbox.isolated:
+            self.close()
+            raise RuntimeError(f"the sandbox can import {', '.join(seen)}: refusing to grade in it")
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                if stream:
+                    stream.close()
+
+    def _death_reason(self, hung: bool) -> str:
+        proc = self._proc
+        assert proc is not None
+        if hung:
+            return "it did not finish in time and did not stop when interrupted"
+        try:
+            code = proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return "the grading worker stopped answering"
+        signum = -code if code < 0 else code - 128 if code > 128 else 0
+        if signum == signal.SIGKILL:
+            return (f"the process was killed (signal SIGKILL), most likely for passing the memory limit of "
+                    f"{self.limits.memory_mb} MB or the CPU limit")
+        if signum == signal.SIGXCPU:
+            return f"it used more than the CPU time limit of {self.limits.cpu_s:g} s"
+        if signum:
+            return f"the process crashed ({_signal_name(signum)})"
+        return f"the process exited (exit status {code}), e.g. through os._exit or sys.exit in a thread"
+
+    # -- frames --------------------------------------------------------------------------------
+
+    def _read(self, deadline: float) -> dict[str, Any]:
+        proc = self._proc
+        if proc is None or proc.stdout is None:
+            raise WorkerDied("the grading worker is not running")
+        fd = proc.stdout.fileno()
+        buf = b""
+        need = 4
+        size = None
+        while len(buf) < need:
+            left = min(deadline, self.deadline) - time.monotonic()
+            if left <= 0:
+                reason = self._death_reason(hung=True)
+                self._kill()
+                raise WorkerDied(reason)
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, min(1 << 20, need - len(buf)))
+            if not chunk:
+                reason = self._death_reason(hung=False)
+                self._kill()
+                raise WorkerDied(reason)
+            buf += chunk
+            if size is None and len(buf) >= 4:
+                (size,) = struct.unpack(">I", buf[:4])
+                if size > wire.MAX_FRAME_BYTES:
+                    self._kill()
+                    raise WorkerDied(f"it sent back more than {wire.MAX_FRAME_BYTES >> 20} MB at once")
+                need = 4 + size
+        try:
+            return wire.parse_frame(buf[4:])
+        except wire.WireError as exc:
+            self._kill()
+            raise WorkerDied(f"its reply could not be read ({exc})") from None
+
+    def _kill(self) -> None:
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.kill()
+            proc.wait()
+
+    def _request(self, message: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.poll() is not None:
+            raise WorkerDied(self._death_reason(hung=False) if proc is not None else "the grading worker is not running")
+        try:
+            proc.stdin.write(wire.dumps(message))
+            proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            reason = self._death_reason(hung=False)
+            self._kill()
+            raise WorkerDied(reason) from None
+        reply = self._read(time.monotonic() + timeout_s + GRACE_S)
+        if "error" in reply and len(reply) == 1:
+            raise WorkerDied(f"the worker failed: {str(reply['error'])[:300]}")
+        return reply
+
+    def _restart(self) -> None:
+        """A fresh worker with every cell that had finished run again (their output is not kept).
+
+        A cell that passed once but now takes the worker down (it depends on timing?) is dropped
+        from the replay, and the next fresh worker goes without it.
+        """
+        while True:
+            self.close()
+            self.restarts += 1
+            if self.restarts > MAX_RESTARTS or time.monotonic() > self.deadline:
+                raise WorkerDied("grading gave up after the worker crashed too often")
+            self.start()
+            for cell_id, source, timeout in list(self._replay):
+                try:
+                    self._request({"op": "exec", "source": source, "timeout_s": timeout}, timeout)
+                except WorkerDied:
+                    self._replay = [r for r in self._replay if r[0] != cell_id]
+                    break
+            else:
+                return
+
+    def _alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def _ensure(self) -> None:
+        if not self._alive():
+            self._restart()
+
+    # -- operations ----------------------------------------------------------------------------
+
+    def run_cell(self, cell_id: str, source: str, timeout_s: float, max_output_chars: int | None = None) -> CellRun:
+        try:
+            self._ensure()
+            reply = self._request({"op": "exec", "source": source, "timeout_s": timeout_s}, timeout_s)
+        except WorkerDied as exc:
+            reason = str(exc)
+            self.crashes.append(f"cell {cell_id}: {reason}")
+            try:
+                self._restart()
+            except (WorkerDied, RuntimeError) as again:
+                reason += f"; then {again}"
+            return CellRun(cell_id, "crashed", error=reason, error_type="Crash")
+        run = _cell_run(cell_id, reply, max_output_chars)
+        if run.status in ("ok", "error") and run.error_type != "MemoryError":
+            self._replay.append((cell_id, source, timeout_s))
+        return run
+
+    def lookup(self, names: list[str]) -> dict[str, dict[str, str]]:
+        try:
+            self._ensure()
+            reply = self._request({"op": "lookup", "names": list(names)}, 10)
+        except WorkerDied:
+            return {n: {"kind": "missing"} for n in names}
+        found = reply.get("names") if isinstance(reply.get("names"), dict) else {}
+        return {n: found.get(n) if isinstance(found.get(n), dict) else {"kind": "missing"} for n in names}
+
+    def call(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any], arg_names: tuple[str, ...],
+             timeout_s: float | None, np_random_seed: int | None = None) -> tuple[CallResult, dict[str, Any]]:
+        timeout = float(timeout_s or 10)
+        message = {
+            "op": "call", "function": function, "args": [wire.encode(a) for a in args],
+            "kwargs": wire.encode(dict(kwargs)), "arg_names": list(arg_names), "timeout_s": timeout,
+            "np_random_seed": np_random_seed,
+        }
+        try:
+            self._ensure()
+            reply = self._request(message, timeout)
+        except WorkerDied as exc:
+            reason = str(exc)
+            self.crashes.append(f"{function}: {reason}")
+            kind = "timeout" if "did not finish in time" in reason else "crashed"
+            text = (f"your function did not finish within {timeout:g} s and ignored the interrupt"
+                    if kind == "timeout" else f"grading failed: calling `{function}` {reason}")
+            try:
+                self._restart()
+            except (WorkerDied, RuntimeError):
+                pass
+            return CallResult(kind=kind, error=text), {}
+        states = reply.get("rng_states") if isinstance(reply.get("rng_states"), dict) else {}
+        return CallResult.from_wire(reply.get("call")), states
+
+    def values(self, names: list[str]) -> dict[str, Any]:
+        """Decoded values of the names that exist; a value the wire cannot read becomes ``Unsupported``."""
+        try:
+            self._ensure()
+            reply = self._request({"op": "values", "names": list(names)}, 10)
+        except WorkerDied:
+            return {}
+        raw = reply.get("values") if isinstance(reply.get("values"), dict) else {}
+        out = {}
+        for name in names:
+            if name in raw:
+                try:
+                    out[name] = wire.decode(raw[name])
+                except wire.WireError as exc:
+                    out[name] = wire.Unsupported("unreadable", f"a value the grader could not read ({exc})")
+        return out
+
+
+def _cell_run(cell_id: str, reply: dict[str, Any], max_output_chars: int | None) -> CellRun:
+    def text(key: str, limit: int = 20_000) -> str | None:
+        value = reply.get(key)
+        return str(value)[:limit] if value is not None else None
+
+    status = reply.get("status") if reply.get("status") in ("ok", "error", "timeout") else "crashed"
+    images = [i for i in reply.get("images") or [] if isinstance(i, str) and len(i) < 4 * 1024 * 1024][:8]
+    defined = [d for d in reply.get("defined") or [] if isinstance(d, str)][:200]
+    return CellRun(
+        cell_id, status, error=text("error", 4000), error_type=text("error_type", 80),
+        stdout=text("stdout", max_output_chars or 20_000) or "", result=text("result", 4000), images=images,
+        defined=defined,
+    )

@@ -1,0 +1,42 @@
+"""The wall in the layout: what runs next to learner code imports nothing that knows an answer."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LEARNER = ROOT / "grader" / "learner"
+#: Third-party packages the learner side may use; everything else must be the standard library.
+ALLOWED_THIRD_PARTY = {"numpy", "matplotlib", "IPython"}
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names if node.module == "grader"}
+    return found
+
+
+def test_learner_side_imports_only_itself_numpy_and_the_standard_library() -> None:
+    offenders = []
+    for path in sorted(LEARNER.rglob("*.py")):
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top == "grader":
+                if name != "grader" and not name.startswith("grader.learner"):
+                    offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+            elif top not in ALLOWED_THIRD_PARTY and top not in sys.stdlib_module_names and top != "__future__":
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+def test_the_grader_package_root_holds_no_code() -> None:
+    # grader/__init__.py is visible inside the sandbox (it makes grader.learner importable).
+    tree = ast.parse((ROOT / "grader" / "__init__.py").read_text(encoding="utf-8"))
+    assert all(isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) for n in tree.body)
