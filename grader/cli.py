@@ -70,8 +70,14 @@ def cmd_release(course: Course, work: Path) -> CourseDirectory | None:
 
 def _demo_submissions(cdir: CourseDirectory) -> None:
     """The solution notebook and the untouched release, graded as two demo learners."""
+    from grader.quiz.load import load_course_quizzes
+    from grader.quiz.notebook import solved_notebook
+
+    quizzes = {q.id: q for q in load_course_quizzes(cdir.course)}
     for assignment_id in cdir.assignment_ids:
-        cdir.submit(DEMO_STUDENTS[0], assignment_id, cdir.source_notebook(assignment_id))
+        solution = (solved_notebook(quizzes[assignment_id], DEMO_STUDENTS[0]) if assignment_id in quizzes
+                    else cdir.source_notebook(assignment_id))
+        cdir.submit(DEMO_STUDENTS[0], assignment_id, solution)
         cdir.submit(DEMO_STUDENTS[1], assignment_id, cdir.root / "release" / assignment_id / f"{assignment_id}.ipynb")
 
 

@@ -102,6 +102,12 @@ class Course(_Strict):
 
     #: The folder course.yaml lives in; relative paths are taken from there.
     root: Path = Field(default=Path("."), exclude=True)
+    #: The file this course was read from, handed on to every process that grades it.
+    source: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def file(self) -> Path:
+        return self.source if self.source is not None else self.root / "course.yaml"
 
     @model_validator(mode="after")
     def _unique_assignments(self) -> Course:
@@ -154,12 +160,12 @@ def _describe(error: dict[str, Any], data: Any) -> str:
     return f"{where}: {message} (got {got!r})"
 
 
-def parse_course(data: Any, source: str, root: Path) -> Course:
+def parse_course(data: Any, source: str, root: Path, file: Path | None = None) -> Course:
     """Validate an already-parsed course.yaml mapping."""
     if not isinstance(data, dict):
         raise CourseError(source, [f"(top level): expected a mapping of keys, got {type(data).__name__}"])
     try:
-        course = Course.model_validate({**data, "root": root})
+        course = Course.model_validate({**data, "root": root, "source": file})
     except ValidationError as exc:
         raise CourseError(source, [_describe(e, data) for e in exc.errors()]) from None
     missing = [
@@ -197,4 +203,4 @@ def read_yaml(path: Path) -> Any:
 def load_course(path: str | Path = "course.yaml") -> Course:
     """Read, parse and validate course.yaml; CourseError names every problem."""
     path = Path(path)
-    return parse_course(read_yaml(path), str(path), path.parent.resolve())
+    return parse_course(read_yaml(path), str(path), path.parent.resolve(), path.resolve())

@@ -18,17 +18,35 @@ import nbformat
 import pandas as pd
 
 from grader.config import Course
+from grader.release_data import public_file
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 CONFIG_TEMPLATE = """\
-# Written by dlcourse from {course_yaml}; edit course.yaml instead.
+# Written by dlcourse from {course_yaml}; edit that file instead.
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
+)
+
+from grader.autograde.preprocessor import SandboxedGrading
+
 c = get_config()
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = {course_id!r}
 c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+# Autograde runs learner code only in the sandbox and computes every score outside it:
+# SandboxedGrading takes the place of nbgrader's Execute; the rest of the pipeline is nbgrader's own.
+c.Autograde.autograde_preprocessors = [
+    SandboxedGrading, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+c.SandboxedGrading.course_file = {course_yaml!r}
+c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {{("language_info", "name"), ("dlcourse",)}}
+# A deleted test cell comes back (and is graded) instead of silently costing its points.
+c.OverwriteCells.add_missing_cells = True
 """
 
 
@@ -70,7 +88,7 @@ class CourseDirectory:
         root.mkdir(parents=True, exist_ok=True)
         (root / "nbgrader_config.py").write_text(
             CONFIG_TEMPLATE.format(
-                course_yaml=course.root / "course.yaml",
+                course_yaml=str(course.file),
                 root=str(root),
                 course_id=course.course.id,
                 timeout=int(course.grading.cell_timeout_s),
@@ -80,6 +98,9 @@ class CourseDirectory:
             dest = root / "source" / a.id
             dest.mkdir(parents=True, exist_ok=True)
             shutil.copy2(course.path(a.notebook), dest / f"{a.id}.ipynb")
+            # The self-check's data travels with the release (nbgrader copies the folder's files).
+            name, data = public_file(course, a.id)
+            (dest / name).write_bytes(data)
         for quiz in load_course_quizzes(course):
             write_source_notebook(quiz, root / "source")
         return cls(root, course)
@@ -88,10 +109,8 @@ class CourseDirectory:
         env = dict(os.environ)
         # nbgrader calls its helpers (alembic) by name: this interpreter's bin/ must be on PATH.
         env["PATH"] = os.pathsep.join((str(Path(sys.executable).parent), env.get("PATH", "")))
-        # Kernels started by nbgrader import the course's grader package from this checkout.
+        # nbgrader_config.py imports the trusted grader from this checkout.
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
-        env["DLCOURSE_CONFIG"] = str(self.course.root / "course.yaml")
-        env.setdefault("MPLBACKEND", "Agg")
         return env
 
     def nbgrader(self, *args: str, check: bool = True) -> NbgraderRun:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grader.quiz import checking, runtime
 from grader.quiz.load import load_quiz
-from grader.quiz.variants import learner_values, render, variant_seed
+from grader.learner.variants import learner_values, render, variant_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 PERCEPTRON = load_quiz(ROOT / "exercises" / "quizzes" / "perceptron.yaml")
@@ -31,7 +31,7 @@ def test_seed_depends_on_quiz_question_and_learner() -> None:
 
 def test_same_learner_same_values_in_a_fresh_process() -> None:
     code = (
-        "from grader.quiz.variants import learner_values;"
+        "from grader.learner.variants import learner_values;"
         "print(learner_values('quiz_perceptron', 'p10_count_parameters', 'alice', "
         "{'layers': [[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6], [7, 7], [8, 8]]}))"
     )

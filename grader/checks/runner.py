@@ -1,4 +1,8 @@
-"""Run one check against a learner's namespace and judge every case."""
+"""Run one check against a learner's namespace: the right answers come from the reference here.
+
+The judging itself lives on the learner side (``grader.learner.judge``), so the
+self-check, which has only the answers frozen at release, judges exactly alike.
+"""
 
 from __future__ import annotations
 
@@ -8,91 +12,32 @@ from typing import Any
 
 import numpy as np
 
-from grader.learner.model import Case, Check, Context, LostDefinition, Mistake, Outcome, PartResult
-from grader.learner.compare import compare_entries, compare_value
-from grader.learner.calls import CallResult, safe_call
-from grader.learner.wire import Unsupported
-
-WARNING_ADVICE = (
-    "warnings count as failures here, because they mean some input lost precision "
-    "or produced inf/NaN on the way"
-)
+from grader.learner.judge import NotComputable, judge
+from grader.learner.model import Case, Check, Context, Mistake, PartResult
 
 
-def _reference_value(check: Check, case: Case) -> Any:
-    args = tuple(a if isinstance(a, np.random.Generator) else copy.deepcopy(a) for a in case.args)
-    with np.errstate(all="ignore"):
-        return check.expected(*args, **dict(case.kwargs))
+def _copied(case: Case) -> tuple[Any, ...]:
+    return tuple(a if isinstance(a, np.random.Generator) else copy.deepcopy(a) for a in case.args)
 
 
-def _judge_value(check: Check, case: Case, value: Any, ctx: Context) -> list[Outcome]:
-    expected = _reference_value(check, case)
-    tol = ctx.tolerance.loosened(case.tolerance_factor)
-    what = f"{check.function}(...)"
-    if check.keys:
-        problems = compare_entries(value, expected, check.keys, tol, what)
-        return [Outcome(f"{case.label} [{k}]", p) for k, p in problems.items()]
-    return [Outcome(case.label, compare_value(value, expected, tol, what))]
+class ReferenceAnswers:
+    """Expected values and mistakes' values, computed from the reference on demand."""
 
+    def __init__(self, check: Check) -> None:
+        self.check = check
 
-def _call_problems(check: Check, call: CallResult) -> list[str]:
-    problems = []
-    if call.mutated:
-        names = ", ".join(f"`{n}`" for n in call.mutated)
-        problems.append(f"it changed {names} in place; work on a copy (e.g. `x = x.copy()`) instead")
-    if call.warnings and check.forbid_warnings:
-        problems.append(f"it raised a warning ({'; '.join(call.warnings)}): {WARNING_ADVICE}")
-    return problems
-
-
-def _matches(check: Check, mistake: Mistake, case: Case, call: CallResult, ctx: Context) -> bool:
-    if mistake.warning is not None:
-        return any(mistake.warning in w for w in call.warnings)
-    if mistake.mutates is not None:
-        return mistake.mutates in call.mutated
-    if mistake.wrong is None or call.kind != "ok":
-        return False
-    args = tuple(a if isinstance(a, np.random.Generator) else copy.deepcopy(a) for a in case.args)
-    try:
+    def expected(self, case: Case) -> Any:
         with np.errstate(all="ignore"):
-            wrong = mistake.wrong(*args, **dict(case.kwargs))
-    except Exception:  # noqa: BLE001 - a mistake that cannot be computed here simply does not match
-        return False
-    tol = ctx.tolerance.loosened(10 * case.tolerance_factor)
-    keys = mistake.keys or check.keys
-    if keys:
-        return all(p is None for p in compare_entries(call.value, wrong, keys, tol).values())
-    return compare_value(call.value, wrong, tol) is None
+            return self.check.expected(*_copied(case), **dict(case.kwargs))
 
-
-def diagnose(check: Check, failed: list[tuple[Case, CallResult]], ctx: Context) -> list[Mistake]:
-    """The known mistakes that explain every failed case they can be computed on."""
-    found = []
-    for mistake in check.mistakes:
-        if mistake.warning is not None or mistake.mutates is not None:
-            if any(_matches(check, mistake, case, call, ctx) for case, call in failed):
-                found.append(mistake)
-            continue
-        candidates = [(c, r) for c, r in failed if r.kind == "ok"]
-        if candidates and all(_matches(check, mistake, c, r, ctx) for c, r in candidates):
-            found.append(mistake)
-    return found
-
-
-def lookup(namespace: Mapping[str, Any], name: str, trusted: bool = False) -> tuple[Any, str | None]:
-    """The learner's function, or why it cannot be graded."""
-    fn = namespace.get(name)
-    if fn is None:
-        return None, f"no function named `{name}` was found: did you run the cell that defines it?"
-    if isinstance(fn, LostDefinition):
-        return None, fn.reason
-    if not callable(fn):
-        kind = fn.type_name if isinstance(fn, Unsupported) else type(fn).__name__
-        return None, f"`{name}` is {kind}, not a function"
-    module = getattr(fn, "__module__", "") or ""
-    if not trusted and module.split(".")[0] in ("reference", "grader"):
-        return None, f"`{name}` comes from the course's own `{module}` module, not from your code: this part scores zero"
-    return fn, None
+    def wrong(self, mistake: Mistake, case: Case) -> Any:
+        if mistake.wrong is None:
+            raise NotComputable(mistake.name)
+        try:
+            with np.errstate(all="ignore"):
+                return mistake.wrong(*_copied(case), **dict(case.kwargs))
+        except Exception:  # noqa: BLE001 - a mistake that cannot be computed here simply does not match
+            raise NotComputable(mistake.name) from None
 
 
 def run_check(
@@ -103,55 +48,7 @@ def run_check(
     ``trusted`` is for the course's own code (validating the reference), which
     a learner's namespace may not borrow.
     """
-    result = PartResult(check.assignment, check.part, check.function, max_points)
-    fn, problem = lookup(namespace, check.function, trusted)
-    if problem:
-        result.fatal = problem
-        lost = namespace.get(check.function)
-        if isinstance(lost, LostDefinition):
-            result.grading_failed = lost.reason
-        return result
-    failed: list[tuple[Case, CallResult]] = []
-    for case in check.cases(ctx):
-        call = safe_call(fn, case.args, dict(case.kwargs), check.arg_names, ctx.timeout_s)
-        if call.kind == "not_implemented":
-            result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
-            return result
-        if call.kind != "ok":
-            labels = [f"{case.label} [{k}]" for k in check.keys] if check.keys else [case.label]
-            problem = call.error if call.kind in ("timeout", "crashed") else f"it raised {call.error}"
-            result.outcomes += [Outcome(label, problem) for label in labels]
-            failed.append((case, call))
-            if call.kind == "crashed":
-                result.grading_failed = result.grading_failed or call.error
-            if call.kind in ("timeout", "crashed"):
-                result.notes.append("the remaining cases were skipped after the time limit was hit"
-                                    if call.kind == "timeout" else "the remaining cases were skipped after the crash")
-                break
-            continue
-        outcomes = _judge_value(check, case, call.value, ctx)
-        extra = _call_problems(check, call)
-        if extra:
-            outcomes = [Outcome(o.label, "; ".join(([o.problem] if o.problem else []) + extra)) for o in outcomes]
-        result.outcomes += outcomes
-        if any(not o.passed for o in outcomes):
-            failed.append((case, call))
-    for probe in check.probes:
-        try:
-            result.outcomes += probe.run(fn, namespace, ctx)
-        except Exception as exc:  # noqa: BLE001 - a probe must not crash grading
-            result.outcomes.append(Outcome(probe.label, f"could not be checked: {type(exc).__name__}: {exc}"))
-    # Probe-only parts (random layers) learn of an unwritten function through their outcomes.
-    if result.outcomes and not any(o.passed for o in result.outcomes) and any(
-        "NotImplementedError" in (o.problem or "") for o in result.outcomes
-    ):
-        result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
-        return result
-    if failed:
-        result.diagnoses = diagnose(check, failed, ctx)
-    if not result.passed and check.explain is not None:
-        try:
-            result.notes += check.explain(fn, namespace, ctx)
-        except Exception as exc:  # noqa: BLE001 - an explanation is a courtesy, never a crash
-            result.notes.append(f"no further analysis possible ({type(exc).__name__}: {exc})")
-    return result
+    return judge(
+        check, namespace, ctx, max_points, ReferenceAnswers(check), check.cases(ctx),
+        probes=tuple((p.label, p.run) for p in check.probes), explain=check.explain, trusted=trusted,
+    )

@@ -112,7 +112,7 @@ def encode(value: Any, _depth: int = 0) -> Any:
         arr = np.asarray(value).view(np.ndarray)
         if arr.dtype.hasobject:
             return {TAG: "unsupported", "type": "ndarray", "text": f"an array of Python objects, shape {arr.shape}"}
-        return {TAG: "nd", "npy": _npy(np.ascontiguousarray(arr))}
+        return {TAG: "nd", "npy": _npy(arr)}
     if isinstance(value, np.generic):
         arr = np.asarray(value)
         if arr.dtype.hasobject:

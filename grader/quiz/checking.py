@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 import sympy
 
-from grader.quiz import compute, symbolic, variants
+from grader.quiz import compute, symbolic
+from grader.learner import variants
+from grader.learner.quiz import answer_name
 from grader.quiz.model import (
     Compute,
     Integer,
@@ -51,10 +53,6 @@ class Outcome:
     def full_marks(self) -> bool:
         return self.score >= self.points
 
-
-def answer_name(qid: str) -> str:
-    """The variable a learner assigns in the notebook."""
-    return f"answer_{qid}"
 
 
 def learner_values(quiz: Quiz, question: Question, learner_id: str) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from grader.config import Course, read_yaml
 from grader.errors import CourseError
-from grader.quiz import compute, symbolic, variants
+from grader.quiz import compute, symbolic
+from grader.learner import variants
 from grader.quiz.model import (
     QUESTION_TYPES,
     VARIANT_SET,

@@ -9,15 +9,15 @@ every problem of a file at once.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from grader.learner.variants import PLACEHOLDER, VARIANT_SET
+
 #: Ids end up in Python names (``answer_<qid>``) and nbgrader grade ids.
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 #: ``{{name}}`` in a prompt is replaced by the learner's value of parameter ``name``.
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 def _no_bool(value: Any) -> Any:
@@ -92,7 +92,6 @@ class NumericVariant(_Strict):
 
 
 #: A numeric question's authored variants are drawn as a single parameter of this name.
-VARIANT_SET = "variant"
 
 
 class Numeric(_QuestionBase):

@@ -4,9 +4,9 @@ Per question: a read-only Markdown cell (prompt, points, how to answer), a
 read-only cell that prints the learner's personal values when the question
 has any, a solution cell where the learner assigns ``answer_<qid>``, and an
 autograded test cell. ``nbgrader generate_assignment`` then strips the
-solutions and the hidden half of each test cell, so the released notebook
-holds neither answers nor explanations: those exist only in the quiz file,
-which ``grade_answer`` reads during ``nbgrader autograde``.
+solutions, so the released notebook holds neither answers nor explanations:
+those exist only in the quiz file, which the trusted grader reads
+(``grader.autograde``); the test cell itself only says whether an answer is set.
 
 Every learner gets the same released notebook (nbgrader has no per-student
 release), so personal values are printed by ``show_variant`` at run time.
@@ -150,19 +150,15 @@ def _test_source(quiz: Quiz, question: Question) -> str:
     args = f"{quiz.id!r}, {question.id!r}, globals()"
     return (
         "# This only confirms that your answer is set; it is graded when the quiz is marked.\n"
-        "from grader.quiz.runtime import check_answered\n"
-        f"check_answered({args})\n"
-        "### BEGIN HIDDEN TESTS\n"
-        "from grader.quiz.runtime import grade_answer\n"
-        f"grade_answer({args})\n"
-        "### END HIDDEN TESTS"
+        "from grader.learner.quiz import check_answered\n"
+        f"check_answered({args})"
     )
 
 
 def _variant_source(quiz: Quiz, question: Question) -> str:
     return (
         "# Run this cell to see your personal values for this question.\n"
-        "from grader.quiz.runtime import show_variant\n"
+        "from grader.learner.quiz import show_variant\n"
         f"show_variant({quiz.id!r}, {question.id!r}, {question.draws()!r})"
     )
 
@@ -200,6 +196,23 @@ def source_notebook(quiz: Quiz) -> nbformat.NotebookNode:
         "language_info": {"name": "python"},
     })
     nbformat.validate(notebook)
+    return notebook
+
+
+def solved_notebook(quiz: Quiz, learner_id: str) -> nbformat.NotebookNode:
+    """The source notebook with every answer written out for ``learner_id``: a correct submission.
+
+    Source notebooks compute personal answers at run time (``grader.quiz.runtime.solution``), which
+    needs the quiz file; inside the sandbox there is none, so a demo or test learner submits this.
+    """
+    notebook = source_notebook(quiz)
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            qid = meta["grade_id"].removesuffix("_answer")
+            answer = expected_answer(quiz, quiz.question(qid), learner_id)
+            literal = "{" + ", ".join(repr(a) for a in sorted(answer)) + "}" if isinstance(answer, set) else repr(answer)
+            cell.source = f"{answer_name(qid)} = {literal}"
     return notebook
 
 

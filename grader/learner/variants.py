@@ -9,10 +9,14 @@ The seed is a SHA-256 of (quiz id, question id, learner id), never Python's
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from grader.quiz.model import PLACEHOLDER, VARIANT_SET
+#: A personal value in a question's text or compute arguments: {{name}}.
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+#: The draw that picks one of a question's authored variant sets.
+VARIANT_SET = "variant"
 
 _SEP = "\x1f"  # cannot appear in ids, so ("ab", "c") and ("a", "bc") hash differently
 

@@ -1,0 +1,169 @@
+"""Judging a learner's function case by case, given the right answers as values.
+
+One definition for every path: the trusted grader passes answers computed
+from the reference (``grader.checks.runner``), the learner's self-check passes
+the answers frozen into the release (``grader.learner.selfcheck``). Either
+way the same comparisons, messages and diagnoses come out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from grader.learner.calls import CallResult, safe_call
+from grader.learner.compare import compare_entries, compare_value
+from grader.learner.model import Case, Check, Context, LostDefinition, Mistake, Outcome, PartResult
+from grader.learner.wire import Unsupported
+
+WARNING_ADVICE = (
+    "warnings count as failures here, because they mean some input lost precision "
+    "or produced inf/NaN on the way"
+)
+
+
+class NotComputable(Exception):
+    """A mistake's value does not exist for this case (the mistaken version raises there)."""
+
+
+class Answers(Protocol):
+    def expected(self, case: Case) -> Any: ...
+
+    def wrong(self, mistake: Mistake, case: Case) -> Any:
+        """What ``mistake`` returns on ``case``; raises ``NotComputable`` where it has no value."""
+
+
+def lookup(namespace: Mapping[str, Any], name: str, trusted: bool = False) -> tuple[Any, str | None]:
+    """The learner's function, or why it cannot be graded."""
+    fn = namespace.get(name)
+    if fn is None:
+        return None, f"no function named `{name}` was found: did you run the cell that defines it?"
+    if isinstance(fn, LostDefinition):
+        return None, fn.reason
+    if not callable(fn):
+        kind = fn.type_name if isinstance(fn, Unsupported) else type(fn).__name__
+        return None, f"`{name}` is {kind}, not a function"
+    module = getattr(fn, "__module__", "") or ""
+    if not trusted and module.split(".")[0] in ("reference", "grader"):
+        return None, f"`{name}` comes from the course's own `{module}` module, not from your code: this part scores zero"
+    return fn, None
+
+
+def _judge_value(check: Check, case: Case, value: Any, expected: Any, ctx: Context) -> list[Outcome]:
+    tol = ctx.tolerance.loosened(case.tolerance_factor)
+    what = f"{check.function}(...)"
+    if check.keys:
+        problems = compare_entries(value, expected, check.keys, tol, what)
+        return [Outcome(f"{case.label} [{k}]", p) for k, p in problems.items()]
+    return [Outcome(case.label, compare_value(value, expected, tol, what))]
+
+
+def _call_problems(check: Check, call: CallResult) -> list[str]:
+    problems = []
+    if call.mutated:
+        names = ", ".join(f"`{n}`" for n in call.mutated)
+        problems.append(f"it changed {names} in place; work on a copy (e.g. `x = x.copy()`) instead")
+    if call.warnings and check.forbid_warnings:
+        problems.append(f"it raised a warning ({'; '.join(call.warnings)}): {WARNING_ADVICE}")
+    return problems
+
+
+def _matches(check: Check, mistake: Mistake, case: Case, call: CallResult, ctx: Context, answers: Answers) -> bool:
+    if mistake.warning is not None:
+        return any(mistake.warning in w for w in call.warnings)
+    if mistake.mutates is not None:
+        return mistake.mutates in call.mutated
+    if call.kind != "ok":
+        return False
+    try:
+        wrong = answers.wrong(mistake, case)
+    except NotComputable:
+        return False
+    tol = ctx.tolerance.loosened(10 * case.tolerance_factor)
+    keys = mistake.keys or check.keys
+    if keys:
+        return all(p is None for p in compare_entries(call.value, wrong, keys, tol).values())
+    return compare_value(call.value, wrong, tol) is None
+
+
+def diagnose(check: Check, failed: list[tuple[Case, CallResult]], ctx: Context, answers: Answers) -> list[Mistake]:
+    """The known mistakes that explain every failed case they can be computed on."""
+    found = []
+    for mistake in check.mistakes:
+        if mistake.warning is not None or mistake.mutates is not None:
+            if any(_matches(check, mistake, case, call, ctx, answers) for case, call in failed):
+                found.append(mistake)
+            continue
+        candidates = [(c, r) for c, r in failed if r.kind == "ok"]
+        if candidates and all(_matches(check, mistake, c, r, ctx, answers) for c, r in candidates):
+            found.append(mistake)
+    return found
+
+
+Extra = Callable[[Callable[..., Any], Mapping[str, Any], Context], list[Any]]
+
+
+def judge(
+    check: Check,
+    namespace: Mapping[str, Any],
+    ctx: Context,
+    max_points: float,
+    answers: Answers,
+    cases: list[Case],
+    probes: tuple[tuple[str, Extra], ...] = (),
+    explain: Extra | None = None,
+    trusted: bool = False,
+) -> PartResult:
+    """Judge one part: every case against ``answers``, then probes, diagnoses and explanations."""
+    result = PartResult(check.assignment, check.part, check.function, max_points)
+    fn, problem = lookup(namespace, check.function, trusted)
+    if problem:
+        result.fatal = problem
+        lost = namespace.get(check.function)
+        if isinstance(lost, LostDefinition):
+            result.grading_failed = lost.reason
+        return result
+    failed: list[tuple[Case, CallResult]] = []
+    for case in cases:
+        call = safe_call(fn, case.args, dict(case.kwargs), check.arg_names, ctx.timeout_s)
+        if call.kind == "not_implemented":
+            result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
+            return result
+        if call.kind != "ok":
+            labels = [f"{case.label} [{k}]" for k in check.keys] if check.keys else [case.label]
+            problem = call.error if call.kind in ("timeout", "crashed") else f"it raised {call.error}"
+            result.outcomes += [Outcome(label, problem) for label in labels]
+            failed.append((case, call))
+            if call.kind == "crashed":
+                result.grading_failed = result.grading_failed or call.error
+            if call.kind in ("timeout", "crashed"):
+                result.notes.append("the remaining cases were skipped after the time limit was hit"
+                                    if call.kind == "timeout" else "the remaining cases were skipped after the crash")
+                break
+            continue
+        outcomes = _judge_value(check, case, call.value, answers.expected(case), ctx)
+        extra = _call_problems(check, call)
+        if extra:
+            outcomes = [Outcome(o.label, "; ".join(([o.problem] if o.problem else []) + extra)) for o in outcomes]
+        result.outcomes += outcomes
+        if any(not o.passed for o in outcomes):
+            failed.append((case, call))
+    for label, probe in probes:
+        try:
+            result.outcomes += probe(fn, namespace, ctx)
+        except Exception as exc:  # noqa: BLE001 - a probe must not crash grading
+            result.outcomes.append(Outcome(label, f"could not be checked: {type(exc).__name__}: {exc}"))
+    # Probe-only parts (random layers) learn of an unwritten function through their outcomes.
+    if result.outcomes and not any(o.passed for o in result.outcomes) and any(
+        "NotImplementedError" in (o.problem or "") for o in result.outcomes
+    ):
+        result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
+        return result
+    if failed:
+        result.diagnoses = diagnose(check, failed, ctx, answers)
+    if not result.passed and explain is not None:
+        try:
+            result.notes += explain(fn, namespace, ctx)
+        except Exception as exc:  # noqa: BLE001 - an explanation is a courtesy, never a crash
+            result.notes.append(f"no further analysis possible ({type(exc).__name__}: {exc})")
+    return result

@@ -1,0 +1,74 @@
+"""What a quiz notebook's visible cells call in the learner's kernel: personal values, answer status.
+
+Nothing here knows an answer: the draws (each parameter's list of choices) are
+printed into the released notebook, and answers are graded on the trusted side.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from grader.learner import variants
+
+
+def answer_name(qid: str) -> str:
+    """The variable a learner assigns for question ``qid``."""
+    return f"answer_{qid}"
+
+
+def learner_id() -> str:
+    """Who is answering: the student folder under ``nbgrader autograde``, else the hub or OS user."""
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        # autograde runs each notebook with its folder autograded/<student>/<assignment>/ as cwd
+        return Path.cwd().parent.name
+    return os.environ.get("JUPYTERHUB_USER") or os.environ.get("USER") or "anonymous"
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stdout):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def check_answered(quiz_id: str, qid: str, namespace: Mapping[str, Any]) -> None:
+    """The visible half of a test cell: says whether ``answer_<qid>`` is set, and reveals nothing else."""
+    name = answer_name(qid)
+    with _quiet():
+        if name not in namespace:
+            print(f"`{name}` is not defined yet: write your answer in the cell above and run it.")
+            return
+        value = namespace[name]
+        try:
+            shown = repr(value)
+        except Exception:  # noqa: BLE001 - a learner's object may have a broken repr
+            shown = f"a {type(value).__name__}"
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        print(f"`{name}` is set to {shown}. It will be checked when the quiz is graded.")
+
+
+def show_variant(quiz_id: str, qid: str, draws: Mapping[str, Sequence[Any]]) -> None:
+    """Print this learner's personal values for a question.
+
+    The notebook passes ``draws`` (each parameter's list of choices, which are
+    not secret), so this works without the quiz file and its answers.
+    """
+    with _quiet():
+        who = learner_id()
+        try:
+            values = variants.learner_values(quiz_id, qid, who, draws)
+        except Exception as exc:  # noqa: BLE001 - a learner-facing helper must not crash the notebook
+            print(f"Your values for {qid} could not be shown ({type(exc).__name__}: {exc}). "
+                  "Please tell your instructor.")
+            return
+        print(f"Your personal values for question {qid} (learner {who!r}):")
+        for name, value in values.items():
+            print(f"    {name} = {variants.format_value(value)}")
+
+
