@@ -18,6 +18,16 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$venv/bin/python" -m pip install --quiet -e ".[test]"
   echo "$want" > "$stamp"
 fi
+# Learner code is graded only inside bubblewrap; install it where we can (as root, with apt).
+if ! command -v bwrap >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing bubblewrap, the grading sandbox ..." >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; } >/dev/null 2>&1 \
+      || echo "Could not install bubblewrap: grading will say it ran WITHOUT a sandbox." >&2
+  else
+    echo "bubblewrap (bwrap) is not installed: grading will run WITHOUT a sandbox (sudo apt-get install bubblewrap)." >&2
+  fi
+fi
 export PATH="$venv/bin:$PATH"
 # Kernels started by nbgrader must see this checkout's grader and reference.
 export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"

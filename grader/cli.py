@@ -95,20 +95,39 @@ def _import_submissions(cdir: CourseDirectory, submissions: Path) -> None:
 
 
 def cmd_grade(cdir: CourseDirectory) -> bool:
+    """Autograde every assignment with submissions; True only if every submission and part was graded."""
     ok = True
     for assignment_id in cdir.assignment_ids:
-        if not any((cdir.root / "submitted").glob(f"*/{assignment_id}")):
+        submitted = sorted(p.parent.name for p in (cdir.root / "submitted").glob(f"*/{assignment_id}"))
+        if not submitted:
             continue
         run = cdir.autograde(assignment_id)
-        if run.returncode != 0:
-            ok = False
-            failed = [ln for ln in run.log.splitlines() if "ERROR" in ln or "failed" in ln.lower()]
-            console.print(f"[yellow]! autograde of {assignment_id} reported problems (others were graded):[/]")
-            for ln in failed[-10:]:
-                console.print(f"    {ln}")
         cdir.generate_feedback(assignment_id)
-        console.print(f"[green]✓[/] graded {assignment_id}")
+        graded = {p.parent.name for p in (cdir.root / "autograded").glob(f"*/{assignment_id}")}
+        not_graded = [s for s in submitted if s not in graded]
+        records = cdir.grading_records()
+        records = records[records.assignment == assignment_id]
+        failed_parts = records[records.status == "grading-failed"]
+        sandboxes = sorted(set(records.sandbox))
+        if not_graded or failed_parts.shape[0] or run.returncode != 0:
+            ok = False
+        mark = "[green]✓[/]" if not not_graded and failed_parts.empty else "[yellow]![/]"
+        console.print(f"{mark} {assignment_id}: {len(submitted) - len(not_graded)} of {len(submitted)} submissions "
+                      f"graded, {failed_parts.shape[0]} part(s) whose grading failed")
+        for s in sandboxes:
+            if s.startswith("NO SANDBOX"):
+                console.print(f"    [red]{s}[/]")
+        for student in not_graded:
+            reason = _autograde_error(run.log, student)
+            console.print(f"    [red]✗ {student}: not graded[/] ({reason})")
+        for r in failed_parts.itertuples():
+            console.print(f"    [yellow]✗ {r.student}/{r.part}: grading failed[/] (see the feedback)")
     return ok
+
+
+def _autograde_error(log: str, student: str) -> str:
+    lines = [ln.strip() for ln in log.splitlines() if student in ln and ("ERROR" in ln or "rror" in ln)]
+    return lines[-1][:200] if lines else "nbgrader could not process the submission; see its log"
 
 
 def cmd_gradebook(cdir: CourseDirectory) -> None:

@@ -24,13 +24,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 CONFIG_TEMPLATE = """\
 # Written by dlcourse from {course_yaml}; edit that file instead.
-from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbgrader.preprocessors import (
-    AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades,
-)
-
-from grader.autograde.preprocessor import SandboxedGrading
-
 c = get_config()
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = {course_id!r}
@@ -39,9 +32,16 @@ c.Execute.interrupt_on_timeout = True
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
 # Autograde runs learner code only in the sandbox and computes every score outside it:
 # SandboxedGrading takes the place of nbgrader's Execute; the rest of the pipeline is nbgrader's own.
+# Named as import paths, so a grader that cannot be imported fails autograde loudly instead of
+# nbgrader quietly falling back to its defaults.
 c.Autograde.autograde_preprocessors = [
-    SandboxedGrading, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-    AssignLatePenalties, CheckCellMetadata,
+    "grader.autograde.preprocessor.SandboxedGrading",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.SandboxedGrading.course_file = {course_yaml!r}
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {{("language_info", "name"), ("dlcourse",)}}
@@ -152,8 +152,27 @@ class CourseDirectory:
     def feedback_html(self, student: str, assignment: str) -> Path:
         return self.root / "feedback" / student / assignment / f"{assignment}.html"
 
+    def grading_records(self) -> pd.DataFrame:
+        """What the sandboxed grading recorded in each autograded notebook: status, diagnoses, sandbox."""
+        rows = []
+        for nb_path in sorted((self.root / "autograded").glob("*/*/*.ipynb")):
+            student, assignment = nb_path.parent.parent.name, nb_path.parent.name
+            try:
+                meta = nbformat.read(nb_path, as_version=4).metadata.get("dlcourse", {})
+            except Exception:  # noqa: BLE001 - an unreadable autograded copy has no record
+                continue
+            for part, info in (meta.get("parts") or {}).items():
+                rows.append({"student": student, "assignment": assignment, "part": part,
+                             "status": info.get("status", ""), "diagnoses": "; ".join(info.get("diagnoses", [])),
+                             "sandbox": meta.get("sandbox", "")})
+        return pd.DataFrame(rows, columns=["student", "assignment", "part", "status", "diagnoses", "sandbox"])
+
     def gradebook(self) -> pd.DataFrame:
-        """One row per (student, assignment, part): score and max score, from nbgrader's database."""
+        """One row per (student, assignment, part): score and max from nbgrader's database, status from grading."""
+        book = self._nbgrader_grades()
+        return book.merge(self.grading_records(), on=["student", "assignment", "part"], how="left")
+
+    def _nbgrader_grades(self) -> pd.DataFrame:
         from nbgrader.api import Gradebook, MissingEntry
 
         rows = []

@@ -29,7 +29,7 @@ def _namespace(notebook: nbformat.NotebookNode) -> dict:
 
 
 @pytest.mark.parametrize("sub", corpus(), ids=lambda s: f"{s.assignment}/{s.name}")
-def test_corpus_submission_is_judged_as_its_header_says(sub) -> None:
+def test_corpus_submission_is_judged_as_its_header_says(sub, in_public_dir) -> None:
     c = current_course()
     a = c.assignment(sub.assignment)
     source = c.path(a.notebook)

@@ -56,6 +56,7 @@ def test_release_check_catches_a_leak(course, tmp_path) -> None:
 
     a = course.assignments[0]
     leaky = nbformat.read(course.path(a.notebook), as_version=4)
+    leaky.cells[-1].source += "\n### BEGIN HIDDEN TESTS\nprint('hidden')\n### END HIDDEN TESTS"
     path = tmp_path / "leaky.ipynb"
     nbformat.write(leaky, path)
     problems = release_problems(course.path(a.notebook), path)

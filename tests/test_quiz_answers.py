@@ -9,7 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.quiz import checking, runtime
+import nbformat
+
+from grader.learner import quiz as learner_quiz
+from grader.quiz import checking
 from grader.quiz.load import load_quiz
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,70 +163,91 @@ def test_numeric_range_feedback_for_base_two_value() -> None:
     assert "base-2" in outcome.message
 
 
-# --- the notebook-facing runtime -------------------------------------------------------------
+# --- answers graded across the sandbox wall ----------------------------------------------------
 
 
-@pytest.mark.parametrize("qid", [q.id for q in PERCEPTRON.questions if q.type != "symbolic"] + ["p12_sigmoid_derivative"])
-def test_grade_answer_never_raises_never_writes_stderr(qid: str, capsys: pytest.CaptureFixture[str]) -> None:
-    for value in (Hostile(), object(), float("nan"), None, b"bytes"):
-        points = runtime.grade_answer(PERCEPTRON.id, qid, {f"answer_{qid}": value})
-        assert type(points) is float and points == 0.0
-    out, err = capsys.readouterr()
-    assert err == ""
-    assert out.count(f"Question {qid}: 0 of") == 5
-    assert "tell your instructor" not in out  # each was judged as an answer, not as an internal failure
+def _graded_in_sandbox(answers_source: str, learner: str = "alice") -> dict:
+    """The perceptron quiz with one answer cell, graded the way nbgrader autograde grades it."""
+    from grader.autograde.notebook import NotebookGrader
+    from grader.config import load_course
+    from grader.quiz.notebook import source_notebook
+
+    nb = source_notebook(PERCEPTRON)
+    nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("solution")]
+    nb.cells.insert(0, nbformat.v4.new_code_cell(answers_source))
+    result = NotebookGrader(load_course(ROOT / "course.yaml")).grade(nb, PERCEPTRON.id, learner)
+    return result.parts
 
 
-def test_grade_answer_returns_points_and_prints_feedback(capsys: pytest.CaptureFixture[str]) -> None:
-    points = runtime.grade_answer(PERCEPTRON.id, "p9_heart_network_parameters", {"answer_p9_heart_network_parameters": 497})
-    out, err = capsys.readouterr()
-    assert points == 2.0 and type(points) is float
-    assert "2 of 2 point(s)" in out and "Explanation:" in out and err == ""
+HOSTILE_SOURCE = """
+class Hostile:
+    def __repr__(self):
+        raise RuntimeError("repr exploded")
+    def __float__(self):
+        raise RuntimeError("float exploded")
+    def __eq__(self, other):
+        return True
+"""
 
 
-def test_grade_answer_for_unknown_quiz_or_question_scores_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    assert runtime.grade_answer("no_such_quiz", "q1", {"answer_q1": 1}) == 0.0
-    assert runtime.grade_answer(PERCEPTRON.id, "no_such_question", {}) == 0.0
-    out, err = capsys.readouterr()
-    assert out.count("could not be graded") == 2 and err == ""
+@pytest.mark.parametrize("value", ["Hostile()", "object()", "float('nan')", "None", "b'bytes'", "print"])
+def test_an_answer_that_is_not_plain_data_scores_zero_and_breaks_nothing(value: str) -> None:
+    qids = [q.id for q in PERCEPTRON.questions]
+    parts = _graded_in_sandbox(HOSTILE_SOURCE + "".join(f"answer_{q} = {value}\n" for q in qids))
+    for qid in qids:
+        assert parts[qid].points == 0.0 and parts[qid].status == "failed", (qid, parts[qid].message)
+        assert f"Question {qid}: 0 of" in parts[qid].message
 
 
-def test_broken_answers_do_not_affect_the_rest_of_the_quiz(capsys: pytest.CaptureFixture[str]) -> None:
-    learner = runtime.learner_id()
-    namespace = {
-        f"answer_{q.id}": checking.expected_answer(PERCEPTRON, q, learner) for q in PERCEPTRON.questions
-    }
+def test_a_right_answer_earns_its_points_with_feedback() -> None:
+    part = _graded_in_sandbox("answer_p9_heart_network_parameters = 497")["p9_heart_network_parameters"]
+    assert part.points == 2.0 and part.status == "passed"
+    assert "2 of 2 point(s)" in part.message and "Explanation:" in part.message
+
+
+def test_broken_answers_do_not_affect_the_rest_of_the_quiz() -> None:
+    learner = "bob"
+    lines = []
+    for q in PERCEPTRON.questions:
+        answer = checking.expected_answer(PERCEPTRON, q, learner)
+        literal = "{" + ", ".join(repr(a) for a in sorted(answer)) + "}" if isinstance(answer, set) else repr(answer)
+        lines.append(f"answer_{q.id} = {literal}")
     broken = {
-        "p1_what_it_computes": Hostile(),
-        "p7_example_output": float("nan"),
-        "p12_sigmoid_derivative": "__import__('os').system('x')",
+        "p1_what_it_computes": "Hostile()",
+        "p7_example_output": "float('nan')",
+        "p12_sigmoid_derivative": "\"__import__('os').system('x')\"",
     }
-    namespace.update({f"answer_{qid}": v for qid, v in broken.items()})
-    del namespace["answer_p9_heart_network_parameters"]
-    total = sum(runtime.grade_answer(PERCEPTRON.id, q.id, namespace) for q in PERCEPTRON.questions)
+    lines += [f"answer_{qid} = {v}" for qid, v in broken.items()]
+    lines.append("del answer_p9_heart_network_parameters")
+    parts = _graded_in_sandbox(HOSTILE_SOURCE + "\n".join(lines), learner)
     lost = sum(PERCEPTRON.question(qid).points for qid in [*broken, "p9_heart_network_parameters"])
-    assert total == pytest.approx(PERCEPTRON.points - lost)
-    assert capsys.readouterr().err == ""
+    assert sum(p.points for p in parts.values()) == pytest.approx(PERCEPTRON.points - lost)
 
 
-def test_check_answered_reveals_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_answered_reveals_nothing(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     q = PERCEPTRON.question("p2_sigmoid_range")
-    runtime.check_answered(PERCEPTRON.id, q.id, {"answer_p2_sigmoid_range": "a"})
-    runtime.check_answered(PERCEPTRON.id, q.id, {})
+    learner_quiz.check_answered(PERCEPTRON.id, q.id, {"answer_p2_sigmoid_range": "a"})
+    learner_quiz.check_answered(PERCEPTRON.id, q.id, {})
     out, err = capsys.readouterr()
     assert "is set to 'a'" in out and "is not defined yet" in out and err == ""
     assert q.explanation.split()[0] not in out and "never equals" not in out and "Correct" not in out
 
 
-def test_learner_id_comes_from_the_autograde_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = tmp_path / "autograded" / "student42" / "quiz_perceptron"
-    folder.mkdir(parents=True)
-    monkeypatch.chdir(folder)
-    monkeypatch.setenv("JUPYTERHUB_USER", "someone-else")
+def test_check_answered_refuses_to_run_under_plain_autograde(monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader.learner.selfcheck import NotTheGrader
+
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert runtime.learner_id() == "student42"
-    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
-    assert runtime.learner_id() == "someone-else"
+    with pytest.raises(NotTheGrader):
+        learner_quiz.check_answered(PERCEPTRON.id, "p2_sigmoid_range", {"answer_p2_sigmoid_range": "a"})
+
+
+def test_learner_id_comes_from_the_grader_then_the_hub_then_the_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DLCOURSE_LEARNER", "student42")
+    monkeypatch.setenv("JUPYTERHUB_USER", "someone-else")
+    assert learner_quiz.learner_id() == "student42"
+    monkeypatch.delenv("DLCOURSE_LEARNER")
+    assert learner_quiz.learner_id() == "someone-else"
     monkeypatch.delenv("JUPYTERHUB_USER")
     monkeypatch.setenv("USER", "unix-user")
-    assert runtime.learner_id() == "unix-user"
+    assert learner_quiz.learner_id() == "unix-user"

@@ -14,7 +14,8 @@ from nbgrader.api import Gradebook
 
 from grader.quiz import checking
 from grader.quiz.load import load_quiz
-from grader.quiz.notebook import write_source_notebook
+from grader.config import load_course
+from grader.nbgrader_course import CourseDirectory
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ = load_quiz(ROOT / "exercises" / "quizzes" / "perceptron.yaml")
@@ -55,18 +56,15 @@ def submit(root: Path, student: str, release: Path, answers: dict[str, str]) -> 
     nbformat.write(nb, folder / release.name)
 
 
+def _literal(answer) -> str:
+    return "{" + ", ".join(repr(a) for a in sorted(answer)) + "}" if isinstance(answer, set) else repr(answer)
+
+
 @pytest.mark.slow
 def test_generate_assignment_and_autograde(tmp_path: Path) -> None:
     root = tmp_path / "course"
-    root.mkdir()
-    (root / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(root)!r}\n"
-        "c.CourseDirectory.course_id = 'quiz-roundtrip'\n"
-        "c.Execute.timeout = 60\n",
-        encoding="utf-8",
-    )
-    write_source_notebook(QUIZ, root / "source")
+    # The course's own nbgrader_config.py: autograde runs answer cells in the sandbox, grades outside.
+    CourseDirectory.prepare(load_course(ROOT / "course.yaml"), root)
     nbgrader(root, "generate_assignment", QUIZ.id, "--force")
 
     release = root / "release" / QUIZ.id / f"{QUIZ.id}.ipynb"
@@ -81,7 +79,7 @@ def test_generate_assignment_and_autograde(tmp_path: Path) -> None:
         assert "raise NotImplementedError()" in answer_cell.source
 
     right = {
-        student: {q.id: repr(checking.expected_answer(QUIZ, q, student)) for q in QUIZ.questions}
+        student: {q.id: _literal(checking.expected_answer(QUIZ, q, student)) for q in QUIZ.questions}
         for student in ("alice", "carol")
     }
     submit(root, "alice", release, right["alice"])
@@ -89,7 +87,7 @@ def test_generate_assignment_and_autograde(tmp_path: Path) -> None:
     submit(root, "carol", release, {**right["carol"], **CAROL_BROKEN})
     nbgrader(root, "autograde", QUIZ.id, "--force")
 
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="quiz-roundtrip") as gb:
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="intro-dl") as gb:
         scores = {
             student: {
                 g.name: g.score for g in gb.find_submission_notebook(QUIZ.id, QUIZ.id, student).grades

@@ -38,10 +38,9 @@ def test_one_prompt_answer_and_test_cell_per_question(quiz) -> None:
         test = cells[q.id]
         assert test.metadata == {"nbgrader": {"grade": True, "solution": False, "locked": True, "points": q.points,
                                               "grade_id": q.id, "schema_version": 3}}
-        hidden = HIDDEN.search(test.source).group(0)
-        assert hidden.splitlines()[-2] == f"grade_answer({quiz.id!r}, {q.id!r}, globals())"
-        visible = HIDDEN.sub("", test.source)
-        assert "grade_answer" not in visible and "check_answered" in visible
+        # Grading never runs test cells: no hidden block, only the answer-status call.
+        assert not HIDDEN.search(test.source)
+        assert test.source.splitlines()[-1] == f"check_answered({quiz.id!r}, {q.id!r}, globals())"
 
         prompt = cells[f"{q.id}_prompt"]
         assert prompt.cell_type == "markdown" and prompt.metadata["nbgrader"]["locked"]

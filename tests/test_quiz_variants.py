@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader.quiz import checking, runtime
+from grader.learner import quiz as learner_quiz
+from grader.quiz import checking
 from grader.quiz.load import load_quiz
 from grader.learner.variants import learner_values, render, variant_seed
 
@@ -90,10 +91,10 @@ def test_render_leaves_unknown_placeholders_and_latex_alone() -> None:
 
 def test_show_variant_prints_the_values_the_grader_uses(capsys, monkeypatch) -> None:
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.delenv("DLCOURSE_LEARNER", raising=False)
     monkeypatch.setenv("JUPYTERHUB_USER", "student007")
     q = PERCEPTRON.question("p10_count_parameters")
-    runtime.show_variant(PERCEPTRON.id, q.id, q.draws())  # as in the released notebook
-    runtime.show_variant(PERCEPTRON.id, q.id)  # from the quiz file
+    learner_quiz.show_variant(PERCEPTRON.id, q.id, q.draws())  # as in the released notebook
     out, err = capsys.readouterr()
     layers = checking.learner_values(PERCEPTRON, q, "student007")["layers"]
-    assert out.count(f"layers = {layers}") == 2 and "student007" in out and err == ""
+    assert out.count(f"layers = {layers}") == 1 and "student007" in out and err == ""

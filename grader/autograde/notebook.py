@@ -163,7 +163,7 @@ class NotebookGrader:
         result = NotebookGrade(assignment, student, self.sandbox.describe())
         lost: dict[str, str] = {}
         with WorkerSession(self.sandbox, self.limits, self.public_files(assignment),
-                           deadline_s=grading.submission_timeout_s) as session:
+                           deadline_s=grading.submission_timeout_s, learner=student) as session:
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or is_test_cell(cell):
                     continue

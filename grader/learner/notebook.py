@@ -12,7 +12,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from grader.learner.feedback import render_part
-from grader.learner.selfcheck import PublicQuartic, check_part, in_validate_mode, load_public
+from grader.learner.selfcheck import PublicQuartic, check_part, in_validate_mode, load_public, refuse_in_autograde
 
 
 class SelfCheckFailed(AssertionError):
@@ -34,6 +34,7 @@ class Exercise:
 
     def check(self, part: str) -> None:
         """The public self-check: fixed cases and probes, a report, no grade."""
+        refuse_in_autograde()
         try:
             result = check_part(self.public(), part, self.namespace)
         except Exception as exc:  # noqa: BLE001 - a broken self-check must not look like the learner's fault

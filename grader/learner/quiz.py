@@ -11,7 +11,6 @@ import os
 import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from grader.learner import variants
@@ -23,11 +22,9 @@ def answer_name(qid: str) -> str:
 
 
 def learner_id() -> str:
-    """Who is answering: the student folder under ``nbgrader autograde``, else the hub or OS user."""
-    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
-        # autograde runs each notebook with its folder autograded/<student>/<assignment>/ as cwd
-        return Path.cwd().parent.name
-    return os.environ.get("JUPYTERHUB_USER") or os.environ.get("USER") or "anonymous"
+    """Who is answering: the grader's id for this submission inside the sandbox, else the hub or OS user."""
+    return (os.environ.get("DLCOURSE_LEARNER") or os.environ.get("JUPYTERHUB_USER")
+            or os.environ.get("USER") or "anonymous")
 
 
 @contextlib.contextmanager
@@ -39,6 +36,9 @@ def _quiet() -> Iterator[None]:
 
 def check_answered(quiz_id: str, qid: str, namespace: Mapping[str, Any]) -> None:
     """The visible half of a test cell: says whether ``answer_<qid>`` is set, and reveals nothing else."""
+    from grader.learner.selfcheck import refuse_in_autograde
+
+    refuse_in_autograde()
     name = answer_name(qid)
     with _quiet():
         if name not in namespace:

@@ -122,3 +122,21 @@ def check_part(public: dict[str, Any], part: str, namespace: Mapping[str, Any]) 
 
 def in_validate_mode() -> bool:
     return os.environ.get("NBGRADER_EXECUTION") == "validate"
+
+
+class NotTheGrader(RuntimeError):
+    """A test cell run by plain nbgrader autograde: it must cost the points, never give them."""
+
+
+def refuse_in_autograde() -> None:
+    """Fail closed: if autograde ever executes a test cell (its config did not load), the cell errors.
+
+    nbgrader gives a test cell full marks when it runs without error; the course's grader never runs
+    test cells at all, so a test cell that runs under autograde means the sandboxed grader is not in
+    charge, and it must score zero.
+    """
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        raise NotTheGrader(
+            "this notebook must be graded by the course's sandboxed grader (dlcourse); plain nbgrader "
+            "autograde ran its test cells, so they score zero. Check nbgrader_config.py."
+        )

@@ -95,17 +95,10 @@ def encode(value: Any, _depth: int = 0) -> Any:
     """A JSON-ready form of ``value``; never raises for a learner's odd object."""
     if _depth > MAX_DEPTH:
         return {TAG: "unsupported", "type": type(value).__name__, "text": "a structure nested too deeply"}
-    # Exact base types first, read through the base class so an override cannot change the number.
+    # NumPy types first (np.float64 is also a float); Python numbers are read through the base class,
+    # so an override in a subclass cannot change the value that travels.
     if value is None or type(value) is bool:
         return value
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int.__index__(value)
-    if isinstance(value, float):
-        return {TAG: "float", "value": float.__repr__(value)}
-    if isinstance(value, str):
-        return str.__str__(value)
     if isinstance(value, np.random.Generator):
         return {TAG: "rng", "state": value.bit_generator.state}
     if isinstance(value, np.ndarray):
@@ -118,6 +111,14 @@ def encode(value: Any, _depth: int = 0) -> Any:
         if arr.dtype.hasobject:
             return {TAG: "unsupported", "type": type(value).__name__, "text": _short_repr(value)}
         return {TAG: "np", "npy": _npy(arr)}
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int.__index__(value)
+    if isinstance(value, float):
+        return {TAG: "float", "value": float.__repr__(value)}
+    if isinstance(value, str):
+        return str.__str__(value)
     if isinstance(value, Polynomial):
         return {TAG: "polynomial", "coefficients": [float(c) for c in value.coefficients]}
     if isinstance(value, LinearMap):
@@ -127,6 +128,9 @@ def encode(value: Any, _depth: int = 0) -> Any:
         return [encode(v, _depth + 1) for v in list.__iter__(value)]
     if isinstance(value, tuple):
         return {TAG: "tuple", "items": [encode(v, _depth + 1) for v in tuple.__iter__(value)]}
+    if isinstance(value, (set, frozenset)):
+        return {TAG: "set", "items": [encode(v, _depth + 1) for v in (set.__iter__(value) if isinstance(value, set)
+                                                                         else frozenset.__iter__(value))]}
     if isinstance(value, dict):
         return {TAG: "dict", "items": [[encode(k, _depth + 1), encode(v, _depth + 1)] for k, v in dict.items(value)]}
     return {TAG: "unsupported", "type": type(value).__name__, "text": _short_repr(value)}
@@ -170,6 +174,11 @@ def decode(data: Any, _depth: int = 0) -> Any:
         return arr[()]
     if tag == "tuple":
         return tuple(decode(v, _depth + 1) for v in _items(data))
+    if tag == "set":
+        try:
+            return {decode(v, _depth + 1) for v in _items(data)}
+        except TypeError:
+            raise WireError("unhashable set item") from None
     if tag == "dict":
         out = {}
         for pair in _items(data):

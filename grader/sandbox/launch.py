@@ -127,7 +127,8 @@ class Sandbox:
             raise RuntimeError(f"{REQUIRED_ENV}=required, but {found.reason}")
         return found
 
-    def command(self, argv: list[str], files_dir: Path, limits: Limits) -> list[str]:
+    def command(self, argv: list[str], files_dir: Path, limits: Limits, info_fd: int | None = None,
+                learner: str | None = None) -> list[str]:
         """The full command that runs ``argv`` in the sandbox, with ``files_dir``'s files in its home."""
         if not self.isolated:
             return argv
@@ -160,13 +161,16 @@ class Sandbox:
         if os.getuid() == 0:
             # Only to drop to SANDBOX_UID at start-up; every capability is gone after that.
             cmd.extend(["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"])
+        if info_fd is not None:
+            # bubblewrap writes {"child-pid": N} there: N is the sandbox's init, whose death ends all inside.
+            cmd.extend(["--info-fd", str(info_fd)])
         cmd.extend(["--chdir", SANDBOX_HOME, "--clearenv"])
-        for key, value in worker_env(self, SANDBOX_HOME, SANDBOX_LIB, limits).items():
+        for key, value in worker_env(self, SANDBOX_HOME, SANDBOX_LIB, limits, learner).items():
             cmd.extend(["--setenv", key, value])
         return cmd + ["--", *argv]
 
 
-def worker_env(sandbox: Sandbox, home: str, lib: str, limits: Limits) -> dict[str, str]:
+def worker_env(sandbox: Sandbox, home: str, lib: str, limits: Limits, learner: str | None = None) -> dict[str, str]:
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": home,
@@ -186,6 +190,9 @@ def worker_env(sandbox: Sandbox, home: str, lib: str, limits: Limits) -> dict[st
     if sandbox.isolated and os.getuid() == 0:
         env["DLCOURSE_SANDBOX_UID"] = str(random.randrange(*SANDBOX_UIDS))
     env["DLCOURSE_RLIMIT_NPROC"] = str(limits.max_processes)
+    if learner:
+        # Only for display (the personal values a quiz cell prints); grading uses the trusted side's id.
+        env["DLCOURSE_LEARNER"] = learner
     return env
 
 

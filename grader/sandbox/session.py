@@ -10,6 +10,8 @@ only what needed the crashed cell or call.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import select
 import signal
@@ -53,6 +55,25 @@ class CellRun:
         return self.status in ("timeout", "crashed") or self.error_type == "MemoryError"
 
 
+def _child_pid(info_fd: int) -> int | None:
+    """The sandbox init's pid from bubblewrap's --info-fd JSON (written before the worker starts)."""
+    data = b""
+    while True:
+        ready, _, _ = select.select([info_fd], [], [], 5)
+        if not ready:
+            return None
+        chunk = os.read(info_fd, 4096)
+        if not chunk:
+            break
+        data += chunk
+        if b"}" in data:
+            break
+    try:
+        return int(json.loads(data.decode())["child-pid"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def _signal_name(number: int) -> str:
     try:
         return signal.Signals(number).name
@@ -64,8 +85,8 @@ class WorkerSession:
     """A worker for one submission; use as a context manager."""
 
     def __init__(self, sandbox: Sandbox, limits: Limits, files: dict[str, bytes] | None = None,
-                 deadline_s: float | None = None) -> None:
-        self.sandbox, self.limits = sandbox, limits
+                 deadline_s: float | None = None, learner: str | None = None) -> None:
+        self.sandbox, self.limits, self.learner = sandbox, limits, learner
         self._scratch = tempfile.TemporaryDirectory(prefix="dlcourse-worker-")
         self._files_dir = Path(self._scratch.name) / "files"
         self._files_dir.mkdir()
@@ -96,8 +117,11 @@ class WorkerSession:
         return [sys.executable, "-I", "-c", code]
 
     def start(self) -> None:
+        info_read, info_write = os.pipe()
+        self._init_pid = None
         if self.sandbox.isolated:
-            cmd, cwd, env = self.sandbox.command(self._argv(), self._files_dir, self.limits), None, None
+            cmd, cwd, env = self.sandbox.command(self._argv(), self._files_dir, self.limits, info_write,
+                                                 self.learner), None, None
         else:
             from grader.sandbox.launch import worker_env
 
@@ -105,16 +129,22 @@ class WorkerSession:
             home.mkdir()
             for f in self._files_dir.iterdir():
                 (home / f.name).write_bytes(f.read_bytes())
-            cmd, cwd, env = self._argv(), str(home), worker_env(self.sandbox, str(home), "", self.limits)
+            cmd, cwd, env = self._argv(), str(home), worker_env(self.sandbox, str(home), "", self.limits, self.learner)
         self._stderr = tempfile.TemporaryFile()
-        self._proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, cwd=cwd, env=env,
-            preexec_fn=self.limits.apply,
-        )
+        try:
+            self._proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, cwd=cwd, env=env,
+                preexec_fn=self.limits.apply, pass_fds=(info_write,),
+            )
+        finally:
+            os.close(info_write)
         try:
             hello = self._read(time.monotonic() + START_TIMEOUT_S)
+            self._init_pid = _child_pid(info_read) if self.sandbox.isolated else None
         except WorkerDied as exc:
             raise RuntimeError(f"the grading worker could not start: {exc}") from None
+        finally:
+            os.close(info_read)
         if not hello.get("ready"):
             raise RuntimeError(f"the grading worker sent {hello!r} instead of its greeting")
         self.info = hello
@@ -124,18 +154,36 @@ class WorkerSession:
             raise RuntimeError(f"the sandbox can import {', '.join(seen)}: refusing to grade in it")
 
     def close(self) -> None:
+        """End the worker and everything it started; returns once they are all gone."""
         proc, self._proc = self._proc, None
-        if proc is not None:
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.kill()
-            proc.wait()
-            for stream in (proc.stdin, proc.stdout):
-                if stream:
-                    stream.close()
+        if proc is None:
+            return
+        if proc.poll() is None and proc.stdin is not None:
+            # Politely first: on end of input the worker exits, and the sandbox's init takes every
+            # remaining process of the sandbox with it before bubblewrap itself returns.
+            try:
+                proc.stdin.close()
+                proc.wait(timeout=1)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self._terminate(proc)
+        for stream in (proc.stdin, proc.stdout):
+            if stream:
+                stream.close()
+
+    def _terminate(self, proc: subprocess.Popen[bytes]) -> None:
+        if proc.poll() is None and self._init_pid:
+            # Killing the sandbox's init kills every process in its PID namespace; bubblewrap, which
+            # waits for it, then exits and is reaped below, so nothing is left running after this.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._init_pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5)
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.kill()
+        proc.wait()
 
     def _death_reason(self, hung: bool) -> str:
         proc = self._proc
@@ -194,14 +242,8 @@ class WorkerSession:
             raise WorkerDied(f"its reply could not be read ({exc})") from None
 
     def _kill(self) -> None:
-        proc = self._proc
-        if proc is not None and proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.kill()
-            proc.wait()
+        if self._proc is not None:
+            self._terminate(self._proc)
 
     def _request(self, message: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         proc = self._proc

@@ -1,0 +1,164 @@
+"""The sandboxed worker: what learner code can and cannot do there, and how the grader survives it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.sandbox.launch import SANDBOX_UIDS, Limits, Sandbox
+from grader.sandbox.remote import RemoteNamespace
+from grader.sandbox.session import WorkerSession
+
+ROOT = Path(__file__).resolve().parents[1]
+SANDBOX = Sandbox.detect()
+needs_bwrap = pytest.mark.skipif(not SANDBOX.isolated, reason=f"no sandbox here: {SANDBOX.reason}")
+LIMITS = Limits(memory_mb=1024, max_processes=16, max_file_mb=8, cpu_s=120)
+
+
+def test_the_sandbox_really_runs_wherever_bubblewrap_can_be_installed() -> None:
+    # CI installs bubblewrap through course.sh: a silent fall-back to no sandbox must fail here.
+    if os.environ.get("CI") or shutil.which("bwrap"):
+        assert SANDBOX.isolated, SANDBOX.reason
+        assert "bubblewrap" in SANDBOX.describe()
+
+
+def test_without_a_sandbox_grading_says_so_plainly() -> None:
+    assert Sandbox("none", "bwrap missing").describe().startswith("NO SANDBOX (bwrap missing)")
+
+
+def _sandbox_processes() -> list[str]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            uid = int(next(line for line in status.read_text().splitlines() if line.startswith("Uid:")).split()[1])
+        except (OSError, StopIteration, ValueError):
+            continue
+        if SANDBOX_UIDS[0] <= uid < SANDBOX_UIDS[1]:
+            found.append(status.parent.name)
+    return found
+
+
+@pytest.fixture
+def session():
+    with WorkerSession(SANDBOX, LIMITS) as s:
+        yield s
+
+
+@needs_bwrap
+def test_the_worker_sees_no_course_code_and_runs_unprivileged(session: WorkerSession) -> None:
+    assert session.info["sees"] == {"reference": False, "grader.checks": False, "grader.notebook": False,
+                                    "grader.quiz": False}
+    assert SANDBOX_UIDS[0] <= session.info["uid"] < SANDBOX_UIDS[1]
+    run = session.run_cell("probe", (
+        "import os, glob\n"
+        f"print(sorted(glob.glob({str(ROOT)!r} + '/*')))\n"
+        f"print(os.path.exists({str(ROOT / 'reference' / 'perceptron.py')!r}), os.path.exists({str(ROOT / 'course.yaml')!r}))\n"
+        "print(os.listdir('.'))"
+    ), 10)
+    lines = run.stdout.splitlines()
+    assert all(".venv" in p for p in eval(lines[0]))  # at most the read-only environment  # noqa: S307
+    assert lines[1] == "False False"
+    assert lines[2] == "[]"
+
+
+@needs_bwrap
+def test_no_network(session: WorkerSession) -> None:
+    run = session.run_cell("net", "import socket\nsocket.create_connection(('127.0.0.1', 22), timeout=1)", 10)
+    assert run.status == "error" and run.error_type in ("ConnectionRefusedError", "OSError", "TimeoutError")
+
+
+@needs_bwrap
+def test_the_memory_limit_binds(session: WorkerSession) -> None:
+    run = session.run_cell("bomb", "import numpy as np\nx = np.ones(2 * 1024**3 // 8)", 10)
+    assert run.error_type == "MemoryError" and run.failed_to_finish
+
+
+@needs_bwrap
+def test_a_fork_bomb_stops_at_the_process_cap(session: WorkerSession) -> None:
+    run = session.run_cell("forks", (
+        "import subprocess\nps = []\n"
+        "try:\n    [ps.append(subprocess.Popen(['sleep', '60'])) for _ in range(200)]\n"
+        "except OSError as e:\n    print(len(ps))"
+    ), 20)
+    assert run.status == "ok" and 0 < int(run.stdout) < LIMITS.max_processes
+
+
+@needs_bwrap
+def test_a_crash_costs_only_that_cell_and_earlier_definitions_survive(session: WorkerSession) -> None:
+    assert session.run_cell("a", "def relu(z):\n    return max(z, 0)", 10).status == "ok"
+    crashed = session.run_cell("b", "import os\nos._exit(0)", 10)
+    assert crashed.status == "crashed" and "exit" in crashed.error
+    segv = session.run_cell("c", "import ctypes\nctypes.string_at(0)", 10)
+    assert segv.status == "crashed" and "SIGSEGV" in segv.error
+    assert session.run_cell("d", "def sigmoid(z):\n    return 0.5", 10).status == "ok"
+    ns = RemoteNamespace(session)
+    assert ns["relu"].__wire_call__((-2.0,), {}, ("z",), 2, None).value == 0
+    assert ns["sigmoid"].__wire_call__((1.0,), {}, ("z",), 2, None).value == 0.5
+    assert session.restarts == 2
+
+
+@needs_bwrap
+def test_a_hang_that_swallows_the_interrupt_is_killed_in_time(session: WorkerSession) -> None:
+    import time
+
+    start = time.monotonic()
+    run = session.run_cell("hang", (
+        "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass"
+    ), 1)
+    assert run.status == "crashed" and "did not finish" in run.error
+    assert time.monotonic() - start < 10
+
+
+@needs_bwrap
+def test_a_function_that_hangs_on_call_times_out_and_the_session_goes_on(session: WorkerSession) -> None:
+    session.run_cell("a", "def f(x):\n    while True:\n        try:\n            pass\n        except BaseException:\n            pass\n"
+                          "def g(x):\n    return x + 1", 10)
+    ns = RemoteNamespace(session)
+    hung = ns["f"].__wire_call__((1,), {}, ("x",), 0.5, None)
+    assert hung.kind == "timeout"
+    assert ns["g"].__wire_call__((1,), {}, ("x",), 1, None).value == 2
+
+
+@needs_bwrap
+def test_nothing_started_inside_outlives_the_session() -> None:
+    with WorkerSession(SANDBOX, LIMITS) as s:
+        s.run_cell("bg", (
+            "import subprocess\n"
+            "subprocess.Popen(['sleep', '600'], start_new_session=True)\n"
+            "subprocess.Popen(['sh', '-c', 'nohup sleep 600 &'])"
+        ), 10)
+        assert _sandbox_processes()
+    assert _sandbox_processes() == []
+
+
+@needs_bwrap
+def test_calls_return_data_with_mutations_and_generator_states(session: WorkerSession) -> None:
+    session.run_cell("a", (
+        "import numpy as np\n"
+        "def scale(x):\n    x *= 2\n    return x\n"
+        "def draw(a, rng):\n    return rng.random(a.shape) < 0.5\n"
+        "def global_draw(a):\n    return np.random.random(a.shape)"
+    ), 10)
+    ns = RemoteNamespace(session)
+    x = np.arange(3.0)
+    call = ns["scale"].__wire_call__((x,), {}, ("x",), 2, None)
+    assert call.mutated == ["x"] and np.array_equal(x, np.arange(3.0))  # the caller's copy is untouched
+    rng, twin = np.random.default_rng(5), np.random.default_rng(5)
+    got = ns["draw"].__wire_call__((np.zeros(10), rng), {}, ("a", "rng"), 2, None).value
+    assert np.array_equal(got, twin.random(10) < 0.5)
+    assert rng.bit_generator.state == twin.bit_generator.state  # advanced as the worker's copy did
+    one = ns["global_draw"].__wire_call__((np.zeros(4),), {}, ("a",), 2, 11).value
+    two = ns["global_draw"].__wire_call__((np.zeros(4),), {}, ("a",), 2, 11).value
+    assert np.array_equal(one, two)
+
+
+@needs_bwrap
+def test_values_cross_as_data_only(session: WorkerSession) -> None:
+    session.run_cell("a", "class Sneaky:\n    def __eq__(self, o):\n        return True\nanswer_q1 = Sneaky()\nanswer_q2 = '-6'", 10)
+    values = session.values(["answer_q1", "answer_q2", "answer_q3"])
+    assert values["answer_q2"] == "-6" and "answer_q3" not in values
+    assert type(values["answer_q1"]).__name__ == "Unsupported" and not values["answer_q1"] == "a"

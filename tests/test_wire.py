@@ -1,0 +1,157 @@
+"""The wall's data format: what crosses comes back as the same data, and nothing else can cross."""
+
+from __future__ import annotations
+
+import io
+import base64
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from grader.learner import wire
+from grader.learner.calls import CallResult
+
+
+def roundtrip(value):
+    return wire.decode(wire.parse_frame(wire.dumps({"v": wire.encode(value)})[4:])["v"])
+
+
+@pytest.mark.parametrize("value", [None, True, False, 0, -3, 2**70, 1.5, float("inf"), "text", "", [1, 2.5], (1, "a"), {"a", "c"}])
+def test_python_values_come_back_equal_and_of_the_same_type(value) -> None:
+    back = roundtrip(value)
+    assert type(back) is type(value) and back == value
+
+
+def test_nan_survives() -> None:
+    assert np.isnan(roundtrip(float("nan")))
+
+
+def test_numpy_scalars_keep_their_dtype_and_0d_arrays_their_shape() -> None:
+    assert type(roundtrip(np.float64(2.5))) is np.float64
+    assert type(roundtrip(np.int64(3))) is np.int64
+    assert type(roundtrip(np.bool_(True))) is np.bool_
+    zero_d = roundtrip(np.asarray(1.25))
+    assert isinstance(zero_d, np.ndarray) and zero_d.shape == () and zero_d == 1.25
+
+
+@given(hnp.arrays(dtype=st.sampled_from([np.float64, np.float32, np.int64, np.bool_, np.uint8]),
+                  shape=hnp.array_shapes(min_dims=0, max_dims=4, max_side=5)))
+def test_arrays_come_back_bit_for_bit(arr: np.ndarray) -> None:
+    back = roundtrip(arr)
+    assert back.dtype == arr.dtype and back.shape == arr.shape
+    assert np.array_equal(back, arr, equal_nan=arr.dtype.kind == "f")
+
+
+def test_non_contiguous_views_travel_as_their_values() -> None:
+    arr = np.arange(12.0).reshape(3, 4)[:, ::2].T
+    assert np.array_equal(roundtrip(arr), arr)
+
+
+def test_dicts_keep_keys_and_nesting() -> None:
+    value = {"w1": np.ones(2), "b1": 0.5, 3: [np.int64(1), ("x", None)]}
+    back = roundtrip(value)
+    assert list(back) == ["w1", "b1", 3]
+    assert np.array_equal(back["w1"], np.ones(2)) and back[3][1] == ("x", None)
+
+
+def test_a_generator_travels_as_its_state_and_draws_the_same() -> None:
+    rng = np.random.default_rng(7)
+    rng.random(3)
+    back = roundtrip(rng)
+    assert np.array_equal(back.random(5), rng.random(5))
+
+
+def test_gradients_travel_as_coefficients_and_evaluate_the_same() -> None:
+    p = wire.Polynomial((0.25, 0.0, -0.375, 0.3125))
+    w = np.linspace(-2, 2, 7)
+    assert np.allclose(roundtrip(p)(w), np.polyval(p.coefficients, w))
+    m = wire.LinearMap(np.array([[2.0, 1.0], [1.0, 3.0]]))
+    assert np.array_equal(roundtrip(m)(np.array([1.0, -1.0])), np.array([1.0, -2.0]))
+
+
+class Liar:
+    def __eq__(self, other):
+        return True
+
+    def __array__(self, dtype=None, copy=None):
+        return np.zeros(3)
+
+
+class LyingFloat(float):
+    def __float__(self):
+        return 99.0
+
+    def __repr__(self):
+        return "99.0"
+
+    def __eq__(self, other):
+        return True
+
+
+class LyingList(list):
+    def __iter__(self):
+        return iter([1, 2, 3])
+
+
+class LyingArray(np.ndarray):
+    def __eq__(self, other):
+        return np.ones(np.shape(other), dtype=bool)
+
+
+def test_an_object_of_another_type_arrives_as_unsupported_never_as_itself() -> None:
+    back = roundtrip(Liar())
+    assert isinstance(back, wire.Unsupported) and back.type_name == "Liar"
+    assert not (back == 1)
+
+
+def test_subclasses_travel_as_their_true_base_values() -> None:
+    assert roundtrip(LyingFloat(0.5)) == 0.5 and type(roundtrip(LyingFloat(0.5))) is float
+    assert roundtrip(LyingList([7])) == [7]
+    arr = np.zeros(3).view(LyingArray)
+    back = roundtrip(arr)
+    assert type(back) is np.ndarray and not np.array_equal(back, np.ones(3))
+
+
+def test_object_arrays_do_not_cross() -> None:
+    assert isinstance(roundtrip(np.array([object()], dtype=object)), wire.Unsupported)
+
+
+def test_a_pickled_array_is_refused() -> None:
+    buf = io.BytesIO()
+    np.save(buf, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    data = {"$": "nd", "npy": base64.b64encode(buf.getvalue()).decode()}
+    with pytest.raises(wire.WireError):
+        wire.decode(data)
+
+
+@pytest.mark.parametrize("data", [{"$": "exec", "code": "1"}, {"no": "tag"}, {"$": "np", "npy": "!!"},
+                                  {"$": "rng", "state": {"bit_generator": "MT19937"}}, {"$": "dict", "items": [[1]]}])
+def test_anything_outside_the_format_is_an_error(data) -> None:
+    with pytest.raises(wire.WireError):
+        wire.decode(data)
+
+
+def test_nesting_is_bounded() -> None:
+    deep: list = []
+    for _ in range(100):
+        deep = [deep]
+    encoded = wire.encode(deep)
+    flat = str(encoded)
+    assert "nested too deeply" in flat
+
+
+def test_a_malformed_call_result_is_a_crash_not_an_exception() -> None:
+    for garbage in (None, [], {"kind": "ok", "value": {"$": "nope"}}, {"kind": "win"}, {"kind": "ok", "warnings": [1]}):
+        assert CallResult.from_wire(garbage).kind == "crashed"
+
+
+def test_a_call_result_round_trips() -> None:
+    result = CallResult(value=np.arange(3), kind="raised", error="ValueError: x", error_type="ValueError",
+                        warnings=["RuntimeWarning: overflow"], mutated=["z"], seconds=0.5)
+    back = CallResult.from_wire(wire.parse_frame(wire.dumps({"c": result.to_wire()})[4:])["c"])
+    assert (back.kind, back.error, back.error_type, back.warnings, back.mutated) == (
+        "raised", "ValueError: x", "ValueError", ["RuntimeWarning: overflow"], ["z"])
+    assert np.array_equal(back.value, np.arange(3))
