@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from grader.checks import checks_of
+from grader.checks.context import context_for
 from grader.checks.runner import ReferenceAnswers
 from grader.config import Course
 from grader.learner import wire
@@ -60,8 +61,6 @@ def _part(check: Any, ctx: Any) -> dict[str, Any]:
 
 
 def public_data(course: Course, assignment: str) -> dict[str, Any]:
-    from grader.autograde.notebook import context_for
-
     ctx = context_for(course, PUBLIC_LEARNER, randomized=False)
     q = course.quartic
     points = {p.id: p.points for p in course.assignment(assignment).parts}

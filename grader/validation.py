@@ -15,7 +15,7 @@ from typing import Any
 from grader.checks import check_for
 from grader.checks.runner import run_check
 from grader.config import Course
-from grader.notebook import make_context
+from grader.checks.context import context_for
 
 
 @dataclass
@@ -49,7 +49,7 @@ def reference_namespace(course: Course, assignment: str) -> dict[str, Any]:
 
 def validate_part(course: Course, assignment: str, part_id: str, points: float, learner: str) -> PartValidation:
     check = check_for(assignment, part_id)
-    ctx = make_context(course, randomized=True, learner=learner)
+    ctx = context_for(course, learner=learner, randomized=True)
     namespace = reference_namespace(course, assignment)
     result = run_check(check, namespace, ctx, points, trusted=True)
     row = PartValidation(assignment, part_id, points, result.points)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from grader.checks import check_for, checks_of
 from grader.learner.model import Context, PartResult
 from grader.checks.runner import run_check
-from grader.notebook import course, make_context
+from functools import lru_cache
+from pathlib import Path
+
+from grader.checks.context import context_for
+from grader.config import Course, load_course
+
+
+@lru_cache(maxsize=1)
+def course() -> Course:
+    """The bundled course.yaml."""
+    return load_course(Path(__file__).resolve().parents[1] / "course.yaml")
 
 
 def points_of(assignment: str) -> dict[str, float]:
@@ -13,7 +23,7 @@ def points_of(assignment: str) -> dict[str, float]:
 
 
 def ctx_for(learner: str = "alice", randomized: bool = True) -> Context:
-    return make_context(course(), randomized=randomized, learner=learner)
+    return context_for(course(), learner=learner, randomized=randomized)
 
 
 def grade_part(assignment: str, part: str, namespace: dict, ctx: Context, trusted: bool = False) -> PartResult:

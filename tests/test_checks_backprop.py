@@ -16,7 +16,6 @@ from grader.learner.model import Context
 from grader.checks.runner import run_check
 from grader.learner.feedback import render_part
 from check_support import ctx_for, grade_all, points_of
-from grader.notebook import course
 from reference.perceptron import sigmoid  # the notebook hands learners this sigmoid
 
 PARTS = ("forward", "backward_output", "backward_hidden")

@@ -17,7 +17,7 @@ from grader.learner.model import Check, Context, PartResult
 from grader.learner.feedback import render_part
 from check_support import ctx_for as shared_ctx_for
 from check_support import grade_part, points_of
-from grader.notebook import course
+from check_support import course
 
 A = "bce"
 PARTS = ("bce_loss", "bce_grad", "bce_with_logits", "mse_loss")

@@ -17,7 +17,8 @@ from grader.config import QuarticConfig
 from grader.learner.feedback import render_part
 from check_support import ctx_for as shared_ctx_for
 from check_support import grade_part, points_of
-from grader.notebook import course, make_context
+from check_support import course
+from grader.checks.context import context_for
 from reference.gradient_descent import Quartic
 
 A = "gradient_descent"
@@ -446,7 +447,7 @@ def test_dg_dw_is_graded_against_the_quartic_in_the_context() -> None:
 
 def test_a_course_yaml_with_another_quartic_reaches_the_check() -> None:
     changed = course().model_copy(update={"quartic": QuarticConfig(coefficients=OTHER.coefficients, scale=OTHER.scale)})
-    ctx = make_context(changed, randomized=True, learner="ada")
+    ctx = context_for(changed, learner="ada", randomized=True)
     other = quartic_learner(OTHER.coefficients, OTHER.scale)
     assert grade("dg_dw", {"dg_dw": other}, ctx).passed
     assert not grade("dg_dw", {"dg_dw": explicit_dg_dw}, ctx).passed

@@ -14,8 +14,8 @@ from corpus_support import build_notebook, corpus
 from grader.checks import check_for
 from grader.checks.runner import run_check
 from grader.learner.feedback import render_part
-from grader.notebook import course as current_course
-from grader.notebook import make_context
+from check_support import course as current_course
+from grader.checks.context import context_for
 
 
 def _namespace(notebook: nbformat.NotebookNode) -> dict:
@@ -35,7 +35,7 @@ def test_corpus_submission_is_judged_as_its_header_says(sub, in_public_dir) -> N
     source = c.path(a.notebook)
     # The source notebook stands in for the release here: build_notebook fills every solution cell.
     namespace = _namespace(build_notebook(sub, source, source))
-    ctx = make_context(c, randomized=True, learner=sub.student)
+    ctx = context_for(c, learner=sub.student, randomized=True)
     reports = []
     for part in a.parts:
         result = run_check(check_for(a.id, part.id), namespace, ctx, part.points)

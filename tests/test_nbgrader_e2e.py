@@ -130,3 +130,35 @@ def test_corpus_is_big_enough(course) -> None:
         subs = corpus(a.id)
         assert sum(s.expect_full for s in subs) >= 3, a.id
         assert sum(not s.expect_full for s in subs) >= 8, a.id
+
+
+def test_feedback_shows_the_learners_plots(course, graded) -> None:
+    cdir, _, _ = graded
+    html = cdir.feedback_html(SOLUTION, "gradient_descent").read_text()
+    # The plot cells ran in the sandbox; their figures came back as checked PNGs.
+    assert html.count("data:image/png;base64,") >= 3
+
+
+def test_gradebook_keeps_status_and_the_sandbox_apart_from_scores(course, graded) -> None:
+    from grader.sandbox.launch import Sandbox
+
+    _, book, _ = graded
+    mine = book[(book.student == SOLUTION) & (book.part != "gpu")]
+    assert set(mine.status) == {"passed"}
+    blank = book[(book.student == BLANK) & (book.part != "gpu")]
+    assert set(blank.status) == {"failed"}
+    expected = "sandbox: bubblewrap" if Sandbox.detect().isolated else "NO SANDBOX"
+    assert all(s.startswith(expected) for s in book.sandbox.dropna())
+
+
+def test_plain_nbgrader_without_the_course_config_gives_no_points(course, tmp_path) -> None:
+    """Fail closed: if nbgrader ever runs the test cells itself, they raise instead of passing."""
+    cdir = CourseDirectory.prepare(course, tmp_path / "plain")
+    (cdir.root / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.CourseDirectory.root = {str(cdir.root)!r}\nc.CourseDirectory.course_id = 'plain'\n"
+    )
+    cdir.release("perceptron")
+    cdir.submit(SOLUTION, "perceptron", course.path(course.assignment("perceptron").notebook))
+    assert cdir.autograde("perceptron").returncode == 0
+    scores = _scores(cdir.gradebook(), SOLUTION, "perceptron")
+    assert scores and all(score == 0 for part, (score, _) in scores.items() if part != "gpu"), scores

@@ -19,11 +19,11 @@ from typing import Any
 import nbformat
 
 from grader.checks import CHECKS, check_for
+from grader.checks.context import context_for
 from grader.checks.runner import run_check
 from grader.config import Course
-from grader.learner.compare import Tolerance
 from grader.learner.feedback import render_part
-from grader.learner.model import Context, PartResult
+from grader.learner.model import PartResult
 from grader.sandbox.launch import Limits, Sandbox
 from grader.sandbox.remote import RemoteNamespace
 from grader.sandbox.session import CellRun, WorkerSession
@@ -123,16 +123,6 @@ def _grade_outputs(text: str, points: float) -> list[Any]:
         nbformat.v4.new_output("stream", name="stdout", text=text if text.endswith("\n") else text + "\n"),
         nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(points))}, execution_count=None),
     ]
-
-
-def context_for(course: Course, student: str, randomized: bool = True) -> Context:
-    return Context(
-        tolerance=Tolerance(course.grading.rtol, course.grading.atol),
-        learner_id=student,
-        randomized=randomized,
-        timeout_s=min(5.0, course.grading.cell_timeout_s / 4),
-        settings={"quartic": course.quartic.quartic()},
-    )
 
 
 class NotebookGrader:

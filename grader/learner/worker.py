@@ -29,8 +29,6 @@ import warnings
 from typing import Any, BinaryIO
 
 MAX_STDOUT_CHARS = 20_000
-MAX_IMAGES = 8
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
 
 
 class _CappedText(io.TextIOBase):
@@ -89,21 +87,12 @@ class _Shell:
 
 
 def _figures() -> list[str]:
-    """PNGs of the figures the cell left open (closed afterwards)."""
-    if "matplotlib.pyplot" not in sys.modules:
+    """PNGs of the figures the cell showed or left open, as Jupyter's inline backend would show them."""
+    if "matplotlib" not in sys.modules:
         return []
-    plt = sys.modules["matplotlib.pyplot"]
-    images = []
-    for number in plt.get_fignums()[:MAX_IMAGES]:
-        buf = io.BytesIO()
-        try:
-            plt.figure(number).savefig(buf, format="png", dpi=72, bbox_inches="tight")
-        except Exception:  # noqa: BLE001 - a broken figure is simply not shown
-            continue
-        if buf.tell() <= MAX_IMAGE_BYTES:
-            images.append(base64.b64encode(buf.getvalue()).decode("ascii"))
-    plt.close("all")
-    return images
+    from grader.learner import figures
+
+    return [base64.b64encode(png).decode("ascii") for png in figures.take()]
 
 
 class Worker:
@@ -250,7 +239,7 @@ def main() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file over the size limit fails to write, it does not kill
     _drop_privileges()
     _apply_limits()
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ["MPLBACKEND"] = "module://grader.learner.figures"
     import numpy  # noqa: F401 - paid once, before the first cell
 
     from grader.learner import wire

@@ -1,0 +1,18 @@
+"""The context a check runs in, from the course: tolerances, time limit, the quartic, the learner."""
+
+from __future__ import annotations
+
+from grader.config import Course
+from grader.learner.compare import Tolerance
+from grader.learner.model import Context
+
+
+def context_for(course: Course, learner: str, randomized: bool = True) -> Context:
+    """Grading adds cases drawn for ``learner``; the public self-check (randomized=False) does not."""
+    return Context(
+        tolerance=Tolerance(course.grading.rtol, course.grading.atol),
+        learner_id=learner,
+        randomized=randomized,
+        timeout_s=min(5.0, course.grading.cell_timeout_s / 4),
+        settings={"quartic": course.quartic.quartic()},
+    )
