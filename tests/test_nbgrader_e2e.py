@@ -162,3 +162,24 @@ def test_plain_nbgrader_without_the_course_config_gives_no_points(course, tmp_pa
     assert cdir.autograde("perceptron").returncode == 0
     scores = _scores(cdir.gradebook(), SOLUTION, "perceptron")
     assert scores and all(score == 0 for part, (score, _) in scores.items() if part != "gpu"), scores
+
+
+def test_corpus_scores_exactly_as_the_in_process_judge(course, graded, in_public_dir) -> None:
+    """The sandbox changes where code runs, not what it earns: every part's points are those of
+    run_check on the same code in-process, with the same learner id."""
+    from corpus_support import build_notebook as build
+    from test_corpus_fast import _namespace
+
+    from grader.checks import check_for
+    from grader.checks.context import context_for
+    from grader.checks.runner import run_check
+
+    cdir, book, _ = graded
+    for sub in corpus():
+        a = course.assignment(sub.assignment)
+        namespace = _namespace(build(sub, course.path(a.notebook), course.path(a.notebook)))
+        ctx = context_for(course, learner=sub.student, randomized=True)
+        scores = _scores(book, sub.student, a.id)
+        for part in a.parts:
+            expected = run_check(check_for(a.id, part.id), namespace, ctx, part.points).points
+            assert scores[part.id][0] == pytest.approx(expected, abs=1e-9), (sub.name, part.id)

@@ -79,6 +79,12 @@ def _ancestors(path: str) -> list[str]:
     return [str(Path(*parts[: i + 1])) for i in range(1, len(parts) - 1)]
 
 
+def sandbox_python() -> str:
+    """This environment's interpreter by a path the sandbox can see (its folders are bound resolved)."""
+    candidate = Path(sys.prefix).resolve() / "bin" / Path(sys.executable).name
+    return str(candidate) if candidate.exists() else sys.executable
+
+
 def _python_dirs() -> list[str]:
     """The interpreter's own tree and the environment's, whatever the layout (venv, pyenv, system)."""
     dirs = {str(Path(sys.base_prefix).resolve()), str(Path(sys.prefix).resolve())}
@@ -113,7 +119,7 @@ class Sandbox:
         else:
             probe = cls("bubblewrap", bwrap=bwrap)
             with tempfile.TemporaryDirectory() as scratch:
-                cmd = probe.command([sys.executable, "-c", "pass"], Path(scratch), Limits())
+                cmd = probe.command([sandbox_python(), "-c", "import numpy"], Path(scratch), Limits())
                 try:
                     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
                 except (OSError, subprocess.TimeoutExpired) as exc:

@@ -26,7 +26,7 @@ from typing import Any
 
 from grader.learner import wire
 from grader.learner.calls import CallResult
-from grader.sandbox.launch import Limits, Sandbox, unsandboxed_library
+from grader.sandbox.launch import Limits, Sandbox, sandbox_python, unsandboxed_library
 
 #: Time the worker gets beyond a request's own limit before it is killed as hung.
 GRACE_S = 3.0
@@ -111,7 +111,7 @@ class WorkerSession:
 
     def _argv(self) -> list[str]:
         if self.sandbox.isolated:
-            return [sys.executable, "-m", "grader.learner.worker"]
+            return [sandbox_python(), "-m", "grader.learner.worker"]
         lib = unsandboxed_library(Path(self._scratch.name) / f"lib{self.restarts}")
         code = f"import sys; sys.path.insert(0, {str(lib)!r}); from grader.learner.worker import main; main()"
         return [sys.executable, "-I", "-c", code]
