@@ -462,3 +462,21 @@ def test_source_notebook_passes_every_self_check(
     for part in assignment.parts:
         assert f"{part.points:g} / {part.points:g} points" in reports[part.id], reports[part.id]
         assert "✓ all" in reports[part.id], reports[part.id]
+
+
+def test_a_hanging_function_costs_a_plot_seconds_not_the_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setattr(plots, "CALL_TIMEOUT_S", 0.5)
+
+    def hangs(z):
+        while True:
+            pass
+
+    out = io.StringIO()
+    start = time.monotonic()
+    with redirect_stdout(out):
+        plots.activation_functions(hangs)
+    assert time.monotonic() - start < 5
+    assert "did not finish within 0.5 s" in out.getvalue()
+    assert plt.get_fignums() == []

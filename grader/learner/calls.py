@@ -129,7 +129,7 @@ def learner_traceback(exc: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float | None):
+def time_limit(seconds: float | None) -> Any:
     usable = seconds and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     if not usable:
         yield
@@ -176,7 +176,7 @@ def safe_call(
         try:
             if np_random_seed is not None:
                 np.random.seed(np_random_seed % 2**32)
-            with _time_limit(timeout_s), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            with time_limit(timeout_s), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
                 result.value = fn(*call_args, **call_kwargs)
         except CallTimeout as exc:
             result.kind, result.error = "timeout", f"your function {exc}"

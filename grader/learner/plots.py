@@ -21,6 +21,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from grader.learner.calls import CallTimeout, time_limit
+
 __all__ = [
     "activation_functions",
     "sigmoid_and_decision_line",
@@ -40,6 +42,10 @@ __all__ = [
 ]
 
 BLUE, ORANGE, GREEN, RED, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f"
+
+#: Each call of a learner's function from a plot gets this long, as in the self-check: a hanging
+#: function costs a plot a few seconds, never the notebook.
+CALL_TIMEOUT_S = 5.0
 
 # The lectures' worked perceptron: W = (3, -2), w0 = 1, and the point x = (-1, 2).
 LECTURE_W = (3.0, -2.0)
@@ -93,11 +99,13 @@ def _call(name: str, fn: Callable[..., Any] | None, *args: Any, **kwargs: Any) -
     if fn is None or not callable(fn):
         raise _Unavailable(name, None)
     try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
+        with np.errstate(all="ignore"), warnings.catch_warnings(), time_limit(CALL_TIMEOUT_S):
             warnings.simplefilter("ignore")
             return fn(*args, **kwargs)
     except _Unavailable:
         raise
+    except CallTimeout as exc:
+        raise _Unavailable(name, TimeoutError(f"it {exc}")) from None
     except Exception as exc:  # noqa: BLE001 - whatever the learner's code does, the plot only reports it
         raise _Unavailable(name, exc) from None
 
