@@ -46,7 +46,8 @@ SIGMOID = Check(
     mistakes=(
         Mistake(
             "sigmoid overflow",
-            "np.exp(-z) overflows for very negative z. Only ever exponentiate a non-positive number: "
+            "np.exp overflows when its argument is large and positive: np.exp(-z) for very negative z, "
+            "np.exp(z) for very positive z. Only ever exponentiate a non-positive number: "
             "use exp(-|z|) and pick 1/(1+e) or e/(1+e) by the sign of z (np.where).",
             warning="overflow",
         ),

@@ -13,7 +13,8 @@ def _points(x: float) -> str:
 
 def render_part(result: PartResult) -> str:
     """A short, specific report of one part: score, what failed, the likely mistake."""
-    head = f"{result.function} — {_points(result.points)} / {_points(result.max_points)} points"
+    # The part, not the function: backprop's backward is graded as backward_output and backward_hidden.
+    head = f"{result.part} — {_points(result.points)} / {_points(result.max_points)} points"
     if result.fatal:
         return f"{head}\n  ✗ {result.fatal}"
     if result.passed:
@@ -29,7 +30,8 @@ def render_part(result: PartResult) -> str:
         shown = "; ".join(labels[:3]) + (f" (and {len(labels) - 3} more)" if len(labels) > 3 else "")
         lines.append(f"  ✗ {shown}: {problem}")
     if len(grouped) > MAX_LISTED:
-        lines.append(f"  … and {len(grouped) - MAX_LISTED} more problems")
+        more = len(grouped) - MAX_LISTED
+        lines.append(f"  … and {more} more problem{'s' if more > 1 else ''}")
     for mistake in result.diagnoses:
         lines.append(f"  ➜ Likely mistake — {mistake.name}: {mistake.hint}")
     lines += [f"  (note: {n})" for n in result.notes]
