@@ -3,6 +3,7 @@
 # again whenever pyproject.toml changes), then runs what was asked.
 #   ./course.sh run    validate the bundled course (later: release, grade, gradebook)
 #   ./course.sh test   the whole test suite
+#   ./course.sh learner-env DIR   a learner's environment (no answers) at DIR
 #   ./course.sh <dlcourse arguments>   any other dlcourse command
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,5 +39,6 @@ shift || true
 case "$cmd" in
   run)  exec dlcourse run course.yaml "$@" ;;
   test) exec python -m pytest "$@" ;;
+  learner-env) exec python -m grader.learner_env "$@" ;;
   *)    exec dlcourse "$cmd" "$@" ;;
 esac

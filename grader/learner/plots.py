@@ -625,8 +625,7 @@ def descent_2d(
 ) -> plt.Figure:
     """Gradient descent with a vector w on the bowl g(w) = w1² + 5 w2² (gradient (2 w1, 10 w2))."""
     def bowl_grad(w: Any) -> np.ndarray:
-        w = np.asarray(w, dtype=float)
-        return np.array([2.0 * w[0], 10.0 * w[1]])
+        return np.array([2.0, 10.0]) * np.asarray(w, dtype=float)
 
     start = np.asarray(w_init, dtype=float)
     paths = []

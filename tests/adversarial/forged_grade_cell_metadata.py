@@ -1,7 +1,7 @@
 """Adds a cell of its own that claims to be a graded test cell worth 100 points.
 
 attack: inserts a new cell whose nbgrader metadata says grade=True, points=100 (and a second one claiming to be the locked test cell 'sigmoid' under a new id), printing 100.0, hoping nbgrader counts it
-class: forged-output
+class: test-cells
 honest: predict
 """
 

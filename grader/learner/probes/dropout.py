@@ -101,7 +101,7 @@ class _Caller:
             got.warned = f"it raised a warning ({'; '.join(call.warnings)}), which counts as a failure here"
         value = call.value
         if not isinstance(value, (tuple, list)) or len(value) != 2:
-            got.unusable = f"dropout_forward returned {describe(value)}; expected the pair (out, mask): `return out, mask`"
+            got.unusable = f"dropout_forward returned {describe(value)}; expected the pair (out, mask), as a tuple"
             return got
         out, mask = (to_numpy(v) for v in value)
         try:
@@ -159,7 +159,7 @@ def _probe_format(fn: Callable[..., Any], namespace: Any, ctx: Context) -> list[
     value = got.call.value
     if isinstance(value, (tuple, list)) and len(value) == 2:
         pair = None if isinstance(value, tuple) else (
-            f"dropout_forward returned a {type(value).__name__}; return a tuple: `return out, mask`"
+            f"dropout_forward returned a {type(value).__name__}; return the pair as a tuple (out, mask)"
         )
         out_problem = got.unusable  # out not numbers, or of the wrong shape
         mask = to_numpy(value[1])
