@@ -47,6 +47,22 @@ c.SandboxedGrading.course_file = {course_yaml!r}
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {{("language_info", "name"), ("dlcourse",)}}
 # A deleted test cell comes back (and is graded) instead of silently costing its points.
 c.OverwriteCells.add_missing_cells = True
+# nbgrader's release pipeline, plus quiz answer cells that let "Run All" finish (answer = None).
+c.GenerateAssignment.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "grader.quiz.release_stub.QuizAnswerStubs",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 """
 
 

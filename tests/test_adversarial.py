@@ -59,6 +59,7 @@ import re
 import site
 import sqlite3
 import sys
+import sysconfig
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,8 +262,15 @@ def _fast_course(tmp: Path) -> Course:
 
 
 def _site_dirs() -> list[Path]:
+    """The environment's and the base interpreter's site-packages and standard library, and the user site.
+
+    The sandbox sees the first two read-only, so a file planted there would run in every later worker.
+    """
     dirs = {Path(p) for p in site.getsitepackages()} | {Path(site.getusersitepackages())}
     dirs |= {Path(p) for p in sys.path if p and "site-packages" in p}
+    for base in {sys.prefix, sys.base_prefix}:
+        scheme = {"base": base, "platbase": base, "installed_base": base, "installed_platbase": base}
+        dirs |= {Path(sysconfig.get_path(k, vars=scheme)) for k in ("purelib", "platlib", "stdlib")}
     return sorted(d for d in dirs if d.is_dir())
 
 
@@ -425,54 +433,13 @@ def test_corpus_is_big_and_covers_every_class(course) -> None:
 
 
 @pytest.mark.parametrize("att", ATTACKS, ids=lambda a: a.name)
-def test_attack_builds_a_valid_notebook(course, att, tmp_path) -> None:
+def test_attack_builds_a_valid_notebook(course, att) -> None:
     # The release is not needed to check the chunks' targets: the source has the same cells.
     source = course.path(course.assignment(att.assignment).notebook)
     build_notebook(att, source, source)
 
 
 # ---- what the batch did ------------------------------------------------------------------------
-
-
-def test_the_batch_finished(batch) -> None:
-    for a, run in batch.runs.items():
-        assert run.returncode == 0, f"autograde {a} exited {run.returncode}:\n{_log_tail(run)}"
-    for att in ATTACKS:
-        scores = _scores(batch.book, att.student, att.assignment)
-        assert scores, f"{att.student} has no grades for {att.assignment}:\n" + _log_tail(
-            batch.runs[att.assignment], att.student)
-
-
-@pytest.mark.parametrize("att", ATTACKS, ids=lambda a: a.name)
-def test_attack_gets_exactly_its_honest_credit(course, batch, att) -> None:
-    scores = _scores(batch.book, att.student, att.assignment)
-    assert scores, f"{att.student} was not graded:\n" + _log_tail(batch.runs[att.assignment], att.student)
-    parts = course.assignment(att.assignment).parts
-    expected = {p.id: (p.points if p.id in att.honest else 0.0) for p in parts}
-    got = {p.id: scores.get(p.id) for p in parts}
-    if got != expected:
-        status = batch.statuses.get((att.student, att.assignment), {})
-        messages = "\n".join(str(status.get(p.id, {}).get("message", "(no report)")) for p in parts
-                             if got[p.id] != expected[p.id])
-        pytest.fail(f"{att.name} ({att.cls}: {att.attack})\n  expected {expected}\n  got      {got}\n{messages}")
-
-
-@pytest.mark.parametrize("att", [a for a in ATTACKS if a.grading_failed], ids=lambda a: a.name)
-def test_grading_failures_are_reported_as_such(batch, att) -> None:
-    status = batch.statuses.get((att.student, att.assignment))
-    assert status is not None, f"no autograded notebook for {att.student}"
-    wrong = {p: status.get(p, {}).get("status") for p in att.grading_failed
-             if status.get(p, {}).get("status") != "grading-failed"}
-    assert not wrong, f"{att.name}: expected grading-failed, got {wrong}"
-
-
-@pytest.mark.parametrize("att", [a for a in ATTACKS if a.honest], ids=lambda a: a.name)
-def test_honest_parts_pass_cleanly(batch, att) -> None:
-    status = batch.statuses.get((att.student, att.assignment))
-    assert status is not None, f"no autograded notebook for {att.student}"
-    wrong = {p: (status.get(p, {}).get("status"), status.get(p, {}).get("message")) for p in att.honest
-             if status.get(p, {}).get("status") != "passed"}
-    assert not wrong, f"{att.name}: {wrong}"
 
 
 def test_honest_classmate_gets_full_marks(course, batch) -> None:
@@ -489,6 +456,13 @@ def test_blank_classmate_gets_nothing(course, batch) -> None:
         assert all(s == 0 for s in scores.values()), (a, scores)
 
 
+def test_no_process_outlived_grading(batch) -> None:
+    assert not batch.processes_after, (
+        f"sandbox processes still exist after grading: {batch.processes_after}"
+        f" (before the batch: {batch.processes_before})"
+    )
+
+
 def test_nothing_was_planted(batch) -> None:
     new = batch.planted_after - batch.planted_before
     # The course tree is nbgrader's: copies of notebooks under autograded/ and feedback/ are its own files.
@@ -503,13 +477,6 @@ def test_gradebook_is_intact(batch) -> None:
     assert not batch.book.empty
 
 
-def test_no_process_outlived_grading(batch) -> None:
-    assert not batch.processes_after, (
-        f"sandbox processes still exist after grading: {batch.processes_after}"
-        f" (before the batch: {batch.processes_before})"
-    )
-
-
 def test_feedback_carries_no_injected_html(batch) -> None:
     assert batch.feedback, "no attack aims at the feedback page"
     found = []
@@ -521,6 +488,47 @@ def test_feedback_carries_no_injected_html(batch) -> None:
             text = html.read_text(encoding="utf-8", errors="replace")
             found += [f"{html.relative_to(batch.cdir.root)}: {m}" for m in INJECTED_HTML if m in text]
     assert not found, found
+
+
+def test_the_batch_finished(batch) -> None:
+    for a, run in batch.runs.items():
+        assert run.returncode == 0, f"autograde {a} exited {run.returncode}:\n{_log_tail(run)}"
+    not_graded = [att.student for att in ATTACKS
+                  if not _scores(batch.book, att.student, att.assignment)
+                  or (att.student, att.assignment) not in batch.statuses]
+    assert not not_graded, f"not graded (no grades or no autograded notebook): {not_graded}"
+
+
+@pytest.mark.parametrize("att", ATTACKS, ids=lambda a: a.name)
+def test_attack_gets_exactly_its_honest_credit(course, batch, att) -> None:
+    scores = _scores(batch.book, att.student, att.assignment)
+    assert scores, f"{att.student} was not graded:\n" + _log_tail(batch.runs[att.assignment], att.student)
+    parts = course.assignment(att.assignment).parts
+    expected = {p.id: (p.points if p.id in att.honest else 0.0) for p in parts}
+    got = {p.id: scores.get(p.id) for p in parts}
+    if got != expected:
+        status = batch.statuses.get((att.student, att.assignment), {})
+        messages = "\n".join(str(status.get(p.id, {}).get("message", "(no report)")) for p in parts
+                             if got[p.id] != expected[p.id])
+        pytest.fail(f"{att.name} ({att.cls}: {att.attack})\n  expected {expected}\n  got      {got}\n{messages}")
+
+
+@pytest.mark.parametrize("att", [a for a in ATTACKS if a.honest], ids=lambda a: a.name)
+def test_honest_parts_pass_cleanly(batch, att) -> None:
+    status = batch.statuses.get((att.student, att.assignment))
+    assert status is not None, f"no autograded notebook for {att.student}"
+    wrong = {p: (status.get(p, {}).get("status"), status.get(p, {}).get("message")) for p in att.honest
+             if status.get(p, {}).get("status") != "passed"}
+    assert not wrong, f"{att.name}: {wrong}"
+
+
+@pytest.mark.parametrize("att", [a for a in ATTACKS if a.grading_failed], ids=lambda a: a.name)
+def test_grading_failures_are_reported_as_such(batch, att) -> None:
+    status = batch.statuses.get((att.student, att.assignment))
+    assert status is not None, f"no autograded notebook for {att.student}"
+    wrong = {p: status.get(p, {}).get("status") for p in att.grading_failed
+             if status.get(p, {}).get("status") != "grading-failed"}
+    assert not wrong, f"{att.name}: expected grading-failed, got {wrong}"
 
 
 def test_report_timing(batch, capsys) -> None:

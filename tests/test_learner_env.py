@@ -189,3 +189,19 @@ def test_instructors_get_the_same_wheel_and_requirements(env_python: Path) -> No
     names = zipfile.ZipFile(wheel).namelist()
     assert "grader/learner/judge.py" in names
     assert not [n for n in names if re.match(r"grader/(checks|quiz|autograde|sandbox)/|reference/", n)]
+
+
+def test_a_released_quiz_runs_to_the_end_and_checks_answer_forms_at_once(
+    course, env_python: Path, released: CourseDirectory, tmp_path: Path
+) -> None:
+    quiz = next(q for q in load_course_quizzes(course) if q.id == "quiz_perceptron")
+    release = released.root / "release" / quiz.id / f"{quiz.id}.ipynb"
+    nb = nbformat.read(release, as_version=4)
+    answer_cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert all("= None" in c.source and "NotImplementedError" not in c.source for c in answer_cells)
+    blank = _execute(env_python, released, quiz.id, nb, tmp_path / "blank")
+    assert _errors(blank) == []
+    assert _outputs(blank).count("is still empty") == len(quiz.questions)
+    answer_cells[0].source = 'answer_p1_what_it_computes = "z"'
+    malformed = _execute(env_python, released, quiz.id, nb, tmp_path / "malformed")
+    assert "'z' is not one of the options" in _outputs(malformed)

@@ -251,3 +251,72 @@ def test_learner_id_comes_from_the_grader_then_the_hub_then_the_login(monkeypatc
     monkeypatch.delenv("JUPYTERHUB_USER")
     monkeypatch.setenv("USER", "unix-user")
     assert learner_quiz.learner_id() == "unix-user"
+
+
+# --- the form of an answer, checked at once in the learner's notebook ---------------------------
+
+
+def _form_message(qid: str, value, capsys, monkeypatch, quiz=PERCEPTRON) -> str:
+    from grader.quiz.notebook import answer_form
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    learner_quiz.check_answered(quiz.id, qid, {f"answer_{qid}": value}, answer_form(quiz.question(qid)))
+    out, err = capsys.readouterr()
+    assert err == ""
+    return out
+
+
+def _question_of(kind: str, quiz=PERCEPTRON):
+    from grader.quiz.notebook import answer_form
+
+    return next(q for q in quiz.questions if answer_form(q)["kind"] == kind)
+
+
+def test_an_option_that_does_not_exist_is_told_at_once(capsys, monkeypatch) -> None:
+    q = _question_of("single")
+    out = _form_message(q.id, "e", capsys, monkeypatch)
+    assert "not in the right form" in out and "'e' is not one of the options" in out
+
+
+def test_a_number_given_as_text_is_told_at_once(capsys, monkeypatch) -> None:
+    q = _question_of("integer")
+    out = _form_message(q.id, "-6", capsys, monkeypatch)
+    assert "not in the right form" in out and "without quotes" in out
+
+
+def test_an_unparsable_or_forbidden_formula_is_told_at_once(capsys, monkeypatch) -> None:
+    q = PERCEPTRON.question("p12_sigmoid_derivative")
+    assert "is a symbol, not a function" in _form_message(q.id, "s(1-s)", capsys, monkeypatch)
+    assert "double underscores" in _form_message(q.id, "__import__('os')", capsys, monkeypatch)
+    assert "not balanced" in _form_message(q.id, "s*(1-s", capsys, monkeypatch)
+
+
+def test_a_wrong_type_is_told_at_once(capsys, monkeypatch) -> None:
+    q = _question_of("multiple")
+    assert "set of option letters" in _form_message(q.id, 3, capsys, monkeypatch)
+    assert "not among the options" in _form_message(q.id, {"a", "z"}, capsys, monkeypatch)
+
+
+def test_a_well_formed_answer_is_accepted_without_saying_whether_it_is_right(capsys, monkeypatch) -> None:
+    q = _question_of("single")
+    for key in [o.key for o in q.options]:
+        out = _form_message(q.id, key, capsys, monkeypatch)
+        assert "in the right form" in out and "Correct" not in out and "not the right one" not in out
+
+
+def test_an_empty_answer_says_so(capsys, monkeypatch) -> None:
+    assert "still empty" in _form_message(_question_of("number").id, None, capsys, monkeypatch)
+
+
+def test_the_form_check_and_the_grader_agree_on_every_bad_form() -> None:
+    """One definition: whatever the notebook calls malformed, grading scores zero with the same words."""
+    from grader.learner.answers import form_problem
+    from grader.quiz.notebook import answer_form
+
+    bad = ["e", "-6", "s(1-s)", 3, {"a", "z"}, float("nan"), [1, 2], "__x"]
+    for q in PERCEPTRON.questions:
+        for value in bad:
+            problem = form_problem(answer_form(q), value)
+            if problem is not None:
+                outcome = grade(q.id, value)
+                assert outcome.score == 0 and problem in outcome.message, (q.id, value)

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from grader.quiz.load import load_quiz
-from grader.quiz.notebook import source_notebook, write_source_notebook
+from grader.quiz.notebook import answer_form, source_notebook, write_source_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZZES = [load_quiz(p) for p in sorted((ROOT / "exercises" / "quizzes").glob("*.yaml"))]
@@ -40,7 +40,7 @@ def test_one_prompt_answer_and_test_cell_per_question(quiz) -> None:
                                               "grade_id": q.id, "schema_version": 3}}
         # Grading never runs test cells: no hidden block, only the answer-status call.
         assert not HIDDEN.search(test.source)
-        assert test.source.splitlines()[-1] == f"check_answered({quiz.id!r}, {q.id!r}, globals())"
+        assert test.source.splitlines()[-1] == f"check_answered({quiz.id!r}, {q.id!r}, globals(), {answer_form(q)!r})"
 
         prompt = cells[f"{q.id}_prompt"]
         assert prompt.cell_type == "markdown" and prompt.metadata["nbgrader"]["locked"]

@@ -98,3 +98,27 @@ def test_show_variant_prints_the_values_the_grader_uses(capsys, monkeypatch) -> 
     out, err = capsys.readouterr()
     layers = checking.learner_values(PERCEPTRON, q, "student007")["layers"]
     assert out.count(f"layers = {layers}") == 1 and "student007" in out and err == ""
+
+
+def test_off_the_hub_the_notebook_says_whose_values_it_shows(capsys, monkeypatch) -> None:
+    for var in ("NBGRADER_EXECUTION", "DLCOURSE_LEARNER", "JUPYTERHUB_USER"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("USER", "alice")
+    q = PERCEPTRON.question("p10_count_parameters")
+    learner_quiz.show_variant(PERCEPTRON.id, q.id, q.draws())
+    out = capsys.readouterr().out
+    assert "login name 'alice'" in out and "nbgrader student id" in out
+    monkeypatch.setenv("JUPYTERHUB_USER", "alice")
+    learner_quiz.show_variant(PERCEPTRON.id, q.id, q.draws())
+    assert "Note:" not in capsys.readouterr().out
+
+
+def test_the_values_graded_are_those_of_the_submissions_identity_whatever_the_notebook_claims() -> None:
+    """A learner who sets JUPYTERHUB_USER in their kernel sees other values, but is graded as themselves."""
+    q = PERCEPTRON.question("p10_count_parameters")
+    mine = checking.expected_answer(PERCEPTRON, q, "s001")
+    others = {checking.expected_answer(PERCEPTRON, q, f"x{i}") for i in range(30)} - {mine}
+    assert others, "the question has personal values"
+    wrong = next(iter(others))
+    assert checking.grade(PERCEPTRON, q, wrong, "s001").score == 0
+    assert checking.grade(PERCEPTRON, q, mine, "s001").score == q.points

@@ -34,8 +34,9 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-def check_answered(quiz_id: str, qid: str, namespace: Mapping[str, Any]) -> None:
-    """The visible half of a test cell: says whether ``answer_<qid>`` is set, and reveals nothing else."""
+def check_answered(quiz_id: str, qid: str, namespace: Mapping[str, Any], form: Mapping[str, Any] | None = None) -> None:
+    """The visible test cell: is ``answer_<qid>`` set, and in the right form? Never whether it is right."""
+    from grader.learner.answers import describe, form_problem, is_empty
     from grader.learner.selfcheck import refuse_in_autograde
 
     refuse_in_autograde()
@@ -45,12 +46,17 @@ def check_answered(quiz_id: str, qid: str, namespace: Mapping[str, Any]) -> None
             print(f"`{name}` is not defined yet: write your answer in the cell above and run it.")
             return
         value = namespace[name]
-        try:
-            shown = repr(value)
-        except Exception:  # noqa: BLE001 - a learner's object may have a broken repr
-            shown = f"a {type(value).__name__}"
-        shown = shown if len(shown) <= 80 else shown[:77] + "..."
-        print(f"`{name}` is set to {shown}. It will be checked when the quiz is graded.")
+        if is_empty(value):
+            print(f"`{name}` is still empty ({describe(value)}): replace it with your answer and run that cell.")
+            return
+        problem = form_problem(form, value) if form else None
+        if problem:
+            print(f"✗ `{name}` is not in the right form yet: {problem}")
+            return
+        shown = describe(value) if not isinstance(value, str) else repr(value)
+        print(f"`{name}` is set to {shown}"
+              + (", in the right form." if form else ".")
+              + " Whether it is right is told when the quiz is graded.")
 
 
 def show_variant(quiz_id: str, qid: str, draws: Mapping[str, Sequence[Any]]) -> None:
@@ -70,5 +76,10 @@ def show_variant(quiz_id: str, qid: str, draws: Mapping[str, Sequence[Any]]) -> 
         print(f"Your personal values for question {qid} (learner {who!r}):")
         for name, value in values.items():
             print(f"    {name} = {variants.format_value(value)}")
+        if not (os.environ.get("DLCOURSE_LEARNER") or os.environ.get("JUPYTERHUB_USER")):
+            print(f"    Note: these are the values for your login name {who!r}, because this notebook is not "
+                  "running on the course's JupyterHub. Your answers are graded with the values of your "
+                  "nbgrader student id; if that is not "
+                  f"{who!r}, ask your instructor which values are yours. The graded feedback shows them.")
 
 

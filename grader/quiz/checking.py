@@ -7,18 +7,15 @@ sentence saying what was wrong and how to write the answer instead.
 
 from __future__ import annotations
 
-import math
 import numbers
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import sympy
 
 from grader.quiz import compute, symbolic
-from grader.learner import variants
+from grader.learner import answers, variants
 from grader.learner.quiz import answer_name
 from grader.quiz.model import (
     Compute,
@@ -91,24 +88,8 @@ def compute_answer(question: Compute, values: dict[str, Any]) -> int | float:
     return function(**variants.substitute(dict(question.compute.args), values))
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        return f"a NumPy array of shape {value.shape}"
-    try:
-        text = repr(value) if isinstance(value, str) else f"{type(value).__name__} {value!r}"
-    except Exception:  # noqa: BLE001 - a learner's object may have a broken repr
-        text = f"a {type(value).__name__} object"
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _is_empty(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, (list, tuple, set, frozenset, dict)):
-        return len(value) == 0
-    return False
+_describe = answers.describe
+_is_empty = answers.is_empty
 
 
 def _unwrap(text: str) -> str:
@@ -132,15 +113,10 @@ Verdict = tuple[float, str]
 
 
 def _check_single(q: SingleChoice, value: Any) -> Verdict:
-    keys = [o.key for o in q.options]
-    if not isinstance(value, str):
-        return 0.0, (
-            f"The answer should be the letter of one option as text, e.g. \"{keys[0]}\"; "
-            f"you gave {_describe(value)}."
-        )
-    key = re.sub(r"[\s().]", "", value).lower()
-    if key not in keys:
-        return 0.0, f"Your answer {value.strip()!r} is not one of the options ({', '.join(keys)})."
+    try:
+        key = answers.choice_key(value, [o.key for o in q.options])
+    except answers.AnswerFormError as exc:
+        return 0.0, str(exc)
     if key == q.answer:
         return 1.0, "Correct."
     chosen = next(o for o in q.options if o.key == key)
@@ -148,29 +124,11 @@ def _check_single(q: SingleChoice, value: Any) -> Verdict:
     return 0.0, f"Option {key} is not the right one.{hint}"
 
 
-def _as_key_set(value: Any) -> set[str] | str:
-    """The chosen keys, or a message explaining why the value is not a set of option letters."""
-    if isinstance(value, str):
-        parts = [p for p in re.split(r"[\s,;]+", value.strip().lower()) if p]
-        if len(parts) == 1 and parts[0].isalpha() and len(parts[0]) > 1:
-            parts = list(parts[0])  # "ac" means {"a", "c"}
-        return {p.strip("()") for p in parts}
-    if isinstance(value, (set, frozenset, list, tuple)):
-        bad = [v for v in value if not isinstance(v, str)]
-        if bad:
-            return f"Every chosen option should be a letter in quotes; {_describe(bad[0])} is not."
-        return {v.strip().strip("()").lower() for v in value}
-    return f"The answer should be a set of option letters, e.g. {{\"a\", \"c\"}}; you gave {_describe(value)}."
-
-
 def _check_multiple(q: MultipleChoice, value: Any) -> Verdict:
-    keys = [o.key for o in q.options]
-    chosen = _as_key_set(value)
-    if isinstance(chosen, str):
-        return 0.0, chosen
-    unknown = sorted(chosen - set(keys))
-    if unknown:
-        return 0.0, f"{', '.join(map(repr, unknown))}: not among the options ({', '.join(keys)})."
+    try:
+        chosen = answers.key_set(value, [o.key for o in q.options])
+    except answers.AnswerFormError as exc:
+        return 0.0, str(exc)
     right = set(q.answer)
     k = len(right)
     hits, false_picks = chosen & right, chosen - right
@@ -190,39 +148,11 @@ def _check_multiple(q: MultipleChoice, value: Any) -> Verdict:
     return fraction, " ".join(lines)
 
 
-def _as_number(value: Any) -> float | str:
-    """A finite float, or a message explaining why the value is not one."""
-    if isinstance(value, (bool, np.bool_)):
-        return f"The answer is a boolean ({value}); a number was expected."
-    if isinstance(value, str):
-        return (
-            f"The answer is text ({value.strip()[:40]!r}); write the number itself without quotes, "
-            "e.g. answer = 0.25 rather than answer = \"0.25\"."
-        )
-    if isinstance(value, np.ndarray):
-        if value.size != 1:
-            return f"The answer is {_describe(value)}; a single number was expected."
-        value = value.reshape(()).item()
-    if isinstance(value, sympy.Basic) and value.is_number:
-        value = complex(value.evalf())
-        value = value.real if value.imag == 0 else value
-    if isinstance(value, complex) or not isinstance(value, numbers.Real):
-        return f"The answer is {_describe(value)}; a single real number was expected."
-    try:
-        number = float(value)
-    except (OverflowError, ValueError, TypeError):
-        return "the answer is too large to be a sensible value here."
-    if math.isnan(number):
-        return "The answer is NaN (not a number), which usually means a 0/0 or a log of a negative number slipped in."
-    if math.isinf(number):
-        return "The answer is infinite; check for a division by zero or a log of 0."
-    return number
-
-
 def _check_number(value: Any, expected: float, atol: float, rtol: float, ranges: Iterable[RangeFeedback]) -> Verdict:
-    number = _as_number(value)
-    if isinstance(number, str):
-        return 0.0, number
+    try:
+        number = answers.as_number(value)
+    except answers.AnswerFormError as exc:
+        return 0.0, str(exc)
     if abs(number - expected) <= atol + rtol * abs(expected):
         return 1.0, f"Correct: {_fmt(number)} (the exact value is {_fmt(expected)})."
     return 0.0, (
@@ -232,20 +162,17 @@ def _check_number(value: Any, expected: float, atol: float, rtol: float, ranges:
 
 
 def _check_integer(value: Any, expected: int, ranges: Iterable[RangeFeedback]) -> Verdict:
-    number = _as_number(value)
-    if isinstance(number, str):
-        return 0.0, number.replace("a number was expected", "a whole number was expected")
-    if not float(number).is_integer():
-        return 0.0, f"Your answer {_fmt(number)} is not a whole number; this question asks for an integer."
-    if int(number) == expected:
+    try:
+        number = answers.as_integer(value)
+    except answers.AnswerFormError as exc:
+        return 0.0, str(exc)
+    if number == expected:
         return 1.0, f"Correct: {expected}."
-    return 0.0, f"Your answer {int(number)} is not right; the answer is {expected}." + _range_feedback(ranges, number)
+    return 0.0, f"Your answer {number} is not right; the answer is {expected}." + _range_feedback(ranges, number)
 
 
 def _check_symbolic(q: Symbolic, value: Any) -> Verdict:
-    if isinstance(value, sympy.Basic):
-        value = str(value)  # a SymPy expression built in the notebook goes through the same checks as text
-    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         value = repr(value)
     if not isinstance(value, str):
         return 0.0, (

@@ -146,10 +146,25 @@ def _solution_source(quiz: Quiz, question: Question) -> str:
             f"### BEGIN SOLUTION\n{body}\n### END SOLUTION")
 
 
+def answer_form(question: Question) -> dict[str, Any]:
+    """The public shape of a right answer (never the answer): what ``check_answered`` checks at once."""
+    if isinstance(question, (SingleChoice, MultipleChoice)):
+        kind = "single" if isinstance(question, SingleChoice) else "multiple"
+        return {"kind": kind, "options": [o.key for o in question.options]}
+    if isinstance(question, Integer) or (isinstance(question, Compute) and question.result == "integer"):
+        return {"kind": "integer"}
+    if isinstance(question, (Numeric, Compute)):
+        return {"kind": "number"}
+    if isinstance(question, Symbolic):
+        functions = list(question.functions) if question.functions is not None else sorted(symbolic.FUNCTIONS)
+        return {"kind": "formula", "symbols": list(question.symbols), "functions": functions}
+    raise TypeError(f"unknown question type {type(question).__name__}")
+
+
 def _test_source(quiz: Quiz, question: Question) -> str:
-    args = f"{quiz.id!r}, {question.id!r}, globals()"
+    args = f"{quiz.id!r}, {question.id!r}, globals(), {answer_form(question)!r}"
     return (
-        "# This only confirms that your answer is set; it is graded when the quiz is marked.\n"
+        "# Checks at once that your answer has the right form; whether it is right is told when the quiz is graded.\n"
         "from grader.learner.quiz import check_answered\n"
         f"check_answered({args})"
     )

@@ -15,14 +15,11 @@ limit; see ``grader.quiz.equivalence_worker``.
 
 from __future__ import annotations
 
-import io
 import json
-import keyword
 import os
 import re
 import subprocess
 import sys
-import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +27,8 @@ from typing import Literal
 
 import sympy
 from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr
+
+from grader.learner import answers
 
 #: Function names a learner may call, and what they mean.
 FUNCTIONS: dict[str, sympy.Function] = {
@@ -40,26 +39,15 @@ FUNCTIONS: dict[str, sympy.Function] = {
     "tanh": sympy.tanh,
     "abs": sympy.Abs,
 }
-MAX_LENGTH = 300
-_ALLOWED_CHARS = re.compile(r"^[A-Za-z0-9_+\-*/^(). ]*$")
-_NUMBER = re.compile(r"^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_OPERATORS = {"+", "-", "*", "/", "**", "^", "(", ")"}
-_SYMBOL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+MAX_LENGTH = answers.MAX_FORMULA_LENGTH
+assert set(FUNCTIONS) == set(answers.FUNCTION_NAMES), "the learner side and SymPy must know the same functions"
 
 
 class ExpressionError(ValueError):
     """A learner's (or author's) text is not an allowed expression; str() says why, kindly."""
 
 
-def check_symbol_name(name: str) -> str | None:
-    """Why ``name`` cannot be a question symbol, or None if it can."""
-    if not _SYMBOL_NAME.match(name) or "__" in name:
-        return f"symbol {name!r} must be a letter followed by letters, digits or single underscores"
-    if keyword.iskeyword(name):
-        return f"symbol {name!r} is a Python keyword"
-    if name in FUNCTIONS:
-        return f"symbol {name!r} is also the name of a function"
-    return None
+check_symbol_name = answers.check_symbol_name
 
 
 def _allowed_names(symbols: Sequence[str], functions: Sequence[str] | None) -> tuple[set[str], set[str]]:
@@ -67,66 +55,16 @@ def _allowed_names(symbols: Sequence[str], functions: Sequence[str] | None) -> t
     return set(symbols), funcs
 
 
-def _check_tokens(text: str, symbols: set[str], functions: set[str]) -> None:
-    allowed = ", ".join(sorted(symbols))
-    try:
-        tokens = [
-            t
-            for t in tokenize.generate_tokens(io.StringIO(text).readline)
-            if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)
-        ]
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        raise ExpressionError("the parentheses are not balanced") from None
-    for i, tok in enumerate(tokens):
-        following = tokens[i + 1].string if i + 1 < len(tokens) else ""
-        if tok.type == tokenize.NAME:
-            if tok.string in symbols:
-                if following == "(":
-                    raise ExpressionError(
-                        f"{tok.string!r} is a symbol, not a function; write {tok.string}*(...) to multiply"
-                    )
-            elif tok.string in functions:
-                if following != "(":
-                    raise ExpressionError(f"the function {tok.string!r} must be followed by (...)")
-            else:
-                funcs = ", ".join(sorted(functions)) or "none"
-                raise ExpressionError(
-                    f"the name {tok.string!r} is not allowed here; use only the symbols {allowed} "
-                    f"and the functions {funcs}"
-                )
-        elif tok.type == tokenize.NUMBER:
-            if not _NUMBER.match(tok.string):
-                raise ExpressionError(f"{tok.string!r} is not a plain decimal number")
-        elif tok.type == tokenize.OP:
-            if tok.string not in _OPERATORS:
-                raise ExpressionError(
-                    f"the character(s) {tok.string!r} are not allowed; use only + - * / ** ^ and ( )"
-                )
-        else:
-            raise ExpressionError(f"{tok.string!r} is not allowed in an expression")
-
-
 def safe_parse(
     text: str, symbols: Sequence[str], functions: Sequence[str] | None = None
 ) -> sympy.Expr:
     """The SymPy expression ``text`` stands for, or ExpressionError saying what is not allowed."""
-    if not isinstance(text, str):
-        raise ExpressionError(f"expected the expression as text, got {type(text).__name__}")
-    text = text.strip()
-    if not text:
-        raise ExpressionError("the expression is empty")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters")
-    if "__" in text:
-        raise ExpressionError("double underscores are not allowed in an expression")
-    if not _ALLOWED_CHARS.match(text):
-        bad = sorted({c for c in text if not _ALLOWED_CHARS.match(c)})
-        raise ExpressionError(
-            f"the character(s) {' '.join(repr(c) for c in bad)} are not allowed; use letters, digits, "
-            f"spaces, + - * / ** ^ and ( )"
-        )
+    # The whitelist is the learner side's, so a notebook's form check and grading agree exactly.
+    try:
+        text = answers.check_formula(text, symbols, functions)
+    except answers.AnswerFormError as exc:
+        raise ExpressionError(str(exc)) from None
     sym_names, func_names = _allowed_names(symbols, functions)
-    _check_tokens(text, sym_names, func_names)
 
     local_dict: dict[str, object] = {name: sympy.Symbol(name, real=True) for name in sym_names}
     local_dict.update({name: FUNCTIONS[name] for name in func_names})
