@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set-up and entry point: creates .venv from pyproject.toml on first use (and
 # again whenever pyproject.toml changes), then runs what was asked.
-#   ./course.sh run    validate the bundled course (later: release, grade, gradebook)
+#   ./course.sh run    the main job on the bundled course: validate, release, grade, gradebook
 #   ./course.sh test   the whole test suite
 #   ./course.sh learner-env DIR   a learner's environment (no answers) at DIR
 #   ./course.sh <dlcourse arguments>   any other dlcourse command
@@ -19,18 +19,28 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$venv/bin/python" -m pip install --quiet -e ".[test]"
   echo "$want" > "$stamp"
 fi
-# Learner code is graded only inside bubblewrap; install it where we can (as root, with apt).
-if ! command -v bwrap >/dev/null 2>&1; then
+# Debian packages the project needs (installed as root with apt where missing):
+# bubblewrap, the grading sandbox; for the tests also Chromium and its driver (the browser tests).
+apt_ensure() {  # apt_ensure COMMAND PACKAGE... : install the packages unless COMMAND exists
+  local command="$1"; shift
+  command -v "$command" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing bubblewrap, the grading sandbox ..." >&2
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; } >/dev/null 2>&1 \
-      || echo "Could not install bubblewrap: grading will say it ran WITHOUT a sandbox." >&2
+    echo "Installing $* ..." >&2
+    if [ -z "${apt_updated:-}" ]; then apt-get update -qq >/dev/null 2>&1 || true; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 \
+      || echo "Could not install $*." >&2
   else
-    echo "bubblewrap (bwrap) is not installed: grading will run WITHOUT a sandbox (sudo apt-get install bubblewrap)." >&2
+    echo "$command is not installed (sudo apt-get install $*)." >&2
   fi
+}
+apt_ensure bwrap bubblewrap
+command -v bwrap >/dev/null 2>&1 || echo "Without bubblewrap, grading runs WITHOUT a sandbox and says so." >&2
+if [ "${1:-run}" = test ]; then
+  apt_ensure chromium chromium
+  apt_ensure chromedriver chromium-driver
 fi
 export PATH="$venv/bin:$PATH"
-# Kernels started by nbgrader must see this checkout's grader and reference.
+# nbgrader_config.py and notebook kernels import this checkout's grader.
 export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 export MPLBACKEND=Agg
 

@@ -60,7 +60,8 @@ def _part(check: Any, ctx: Any) -> dict[str, Any]:
     }
 
 
-def public_data(course: Course, assignment: str) -> dict[str, Any]:
+def public_data(course: Course, assignment: str, with_cases: bool = True) -> dict[str, Any]:
+    """The release data; without cases (settings only) for the grading sandbox, which never self-checks."""
     ctx = context_for(course, PUBLIC_LEARNER, randomized=False)
     q = course.quartic
     points = {p.id: p.points for p in course.assignment(assignment).parts}
@@ -71,13 +72,14 @@ def public_data(course: Course, assignment: str) -> dict[str, Any]:
         "atol": course.grading.atol,
         "timeout_s": ctx.timeout_s,
         "quartic": {"coefficients": [float(c) for c in q.coefficients], "scale": float(q.scale)},
-        "parts": {c.part: {**_part(c, ctx), "points": points.get(c.part, 0.0)} for c in checks_of(assignment)},
+        "parts": {c.part: {**_part(c, ctx), "points": points.get(c.part, 0.0)} for c in checks_of(assignment)}
+        if with_cases else {},
     }
 
 
-def public_file(course: Course, assignment: str) -> tuple[str, bytes | None]:
+def public_file(course: Course, assignment: str, with_cases: bool = True) -> tuple[str, bytes | None]:
     """(file name, contents) of an assignment's public data; no contents for a quiz."""
     if assignment not in {a.id for a in course.assignments}:
         return public_file_name(assignment), None
-    text = json.dumps(public_data(course, assignment), separators=(",", ":"), allow_nan=True)
+    text = json.dumps(public_data(course, assignment, with_cases), separators=(",", ":"), allow_nan=True)
     return public_file_name(assignment), text.encode("utf-8")

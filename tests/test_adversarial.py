@@ -425,7 +425,8 @@ def test_corpus_is_big_and_covers_every_class(course) -> None:
     assert len(ATTACKS) >= 45, len(ATTACKS)
     missing = set(CLASSES) - {a.cls for a in ATTACKS}
     assert not missing, f"no attack of class {sorted(missing)}"
-    assert len({a.student for a in ATTACKS}) == len(ATTACKS)
+    students = {a.student for a in ATTACKS}
+    assert len(students) == len(ATTACKS) and not students & {HONEST, BLANK}
     for att in ATTACKS:
         parts = {p.id for p in course.assignment(att.assignment).parts}
         assert set(att.honest) <= parts, (att.name, set(att.honest) - parts)

@@ -8,9 +8,14 @@ Jupyter, blank, correct and with a typical mistake, and nbgrader's Validate tell
 from __future__ import annotations
 
 import ast
+import os
 import re
+import secrets
 import shutil
+import socket
 import subprocess
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -205,3 +210,92 @@ def test_a_released_quiz_runs_to_the_end_and_checks_answer_forms_at_once(
     answer_cells[0].source = 'answer_p1_what_it_computes = "z"'
     malformed = _execute(env_python, released, quiz.id, nb, tmp_path / "malformed")
     assert "'z' is not one of the options" in _outputs(malformed)
+
+
+# --- a real browser ----------------------------------------------------------------------------
+
+SCREENSHOT = ROOT / "docs" / "screenshots" / "learner-notebook.png"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def jupyterlab(course, env_python: Path, released: CourseDirectory, tmp_path: Path):
+    """JupyterLab from the learner environment, serving a released notebook with correct answers filled in."""
+    folder = tmp_path / "perceptron"
+    shutil.copytree(released.root / "release" / "perceptron", folder)
+    release = folder / "perceptron.ipynb"
+    solution = next(s for s in corpus("perceptron") if s.expect_full)
+    nbformat.write(build_notebook(solution, course.path(course.assignment("perceptron").notebook), release), release)
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {"PATH": f"{env_python.parent}:/usr/bin:/bin", "HOME": str(tmp_path), "JUPYTER_PLATFORM_DIRS": "1",
+           "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(tmp_path / ".runtime")}
+    log = (tmp_path / "lab.log").open("w")
+    proc = subprocess.Popen(
+        [str(env_python.parent / "jupyter"), "lab", "--no-browser", "--allow-root", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
+         "--LabApp.expose_app_in_browser=True"],
+        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail(f"JupyterLab did not start:\n{(tmp_path / 'lab.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+    yield url, token
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def test_a_released_notebook_runs_in_jupyterlab_in_a_real_browser(jupyterlab, tmp_path: Path) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, token = jupyterlab
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1800"):
+        options.add_argument(arg)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
+    try:
+        driver.get(f"{url}/lab/tree/perceptron.ipynb?token={token}")
+        WebDriverWait(driver, 90).until(lambda d: d.execute_script(
+            "return !!(window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell'))"))
+        driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+        def finished(d) -> bool:
+            text = d.find_element("css selector", ".jp-Notebook").text
+            images = d.find_elements("css selector", ".jp-OutputArea-output img")
+            return text.count("✓ all") >= 5 and len(images) >= 1
+
+        WebDriverWait(driver, 180, poll_frequency=1).until(finished)
+        page = driver.find_element("css selector", ".jp-Notebook").text
+        assert "sigmoid — 2 / 2 points" in page and "Well done" in page
+        image = driver.find_elements("css selector", ".jp-OutputArea-output img")[0]
+        assert image.get_attribute("src").startswith("data:image/png")
+        # A view a learner would see: scroll to the first self-check and keep the picture for docs/.
+        driver.execute_script("document.evaluate(\"//*[contains(text(), 'points')]\", document, null, 9, null)"
+                              ".singleNodeValue.scrollIntoView({block: 'center'})")
+        shot = tmp_path / "learner-notebook.png"
+        driver.save_screenshot(str(shot))
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("DLCOURSE_UPDATE_SCREENSHOTS"):
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(shot, SCREENSHOT)
+    finally:
+        driver.quit()

@@ -137,8 +137,12 @@ def judge(
             if call.kind == "crashed":
                 result.grading_failed = result.grading_failed or call.error
             if call.kind in ("timeout", "crashed"):
-                result.notes.append("the remaining cases were skipped after the time limit was hit"
-                                    if call.kind == "timeout" else "the remaining cases were skipped after the crash")
+                # The cases not tried still count, as failed: a time-out or crash never buys a smaller test.
+                why = "the time limit was hit" if call.kind == "timeout" else "the crash"
+                for rest in cases[cases.index(case) + 1:]:
+                    labels = [f"{rest.label} [{k}]" for k in check.keys] if check.keys else [rest.label]
+                    result.outcomes += [Outcome(label, f"not tried after {why}") for label in labels]
+                result.notes.append(f"the remaining cases were not tried after {why}; they count as failed")
                 break
             continue
         outcomes = _judge_value(check, case, call.value, answers.expected(case), ctx)

@@ -241,8 +241,8 @@ def read_exactly(stream: BinaryIO, n: int) -> bytes:
 def parse_frame(body: bytes) -> dict[str, Any]:
     try:
         message = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"frame is not JSON: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - deep nesting raises RecursionError; all of it is a bad frame
+        raise WireError(f"frame is not readable JSON ({type(exc).__name__})") from None
     if not isinstance(message, dict):
         raise WireError("frame is not an object")
     return message

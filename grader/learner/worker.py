@@ -206,6 +206,7 @@ class Worker:
                 reply = handler(request) if handler else {"error": f"unknown op {op!r}"}
             except BaseException as exc:  # noqa: BLE001 - whatever happens, the trusted side gets an answer
                 reply = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
+            reply["id"] = request.get("id")  # the trusted side ignores any frame not answering its request
             wire.write_frame(self.channel_out, reply)
 
 

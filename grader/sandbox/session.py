@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import select
 import signal
 import struct
@@ -249,14 +250,22 @@ class WorkerSession:
         proc = self._proc
         if proc is None or proc.stdin is None or proc.poll() is not None:
             raise WorkerDied(self._death_reason(hung=False) if proc is not None else "the grading worker is not running")
+        # Learner code can write frames into the channel too; an unguessable id per request means a
+        # forged or stale frame is skipped instead of being taken as the answer to a later request.
+        request_id = secrets.randbits(62)
         try:
-            proc.stdin.write(wire.dumps(message))
+            proc.stdin.write(wire.dumps({**message, "id": request_id}))
             proc.stdin.flush()
         except (BrokenPipeError, OSError):
             reason = self._death_reason(hung=False)
             self._kill()
             raise WorkerDied(reason) from None
-        reply = self._read(time.monotonic() + timeout_s + GRACE_S)
+        deadline = time.monotonic() + timeout_s + GRACE_S
+        while True:
+            reply = self._read(deadline)
+            if reply.get("id") == request_id:
+                break
+        reply.pop("id")
         if "error" in reply and len(reply) == 1:
             raise WorkerDied(f"the worker failed: {str(reply['error'])[:300]}")
         return reply

@@ -154,12 +154,13 @@ def _probe_format(fn: Callable[..., Any], namespace: Any, ctx: Context) -> list[
         "a is not changed in place",
     )
     w = 0.25
-    if got.call.kind != "ok":
+    if got.call.kind != "ok" or (got.unusable and not isinstance(got.call.value, (tuple, list))):
+        # Nothing usable came back: nothing can be credited, "a untouched" included.
         return [Outcome(label, got.unusable, w) for label in labels]
     value = got.call.value
     if isinstance(value, (tuple, list)) and len(value) == 2:
         pair = None if isinstance(value, tuple) else (
-            f"dropout_forward returned a {type(value).__name__}; return the pair as a tuple (out, mask)"
+            f"dropout_forward returned a {type(value).__name__}; return a tuple (out, mask)"
         )
         out_problem = got.unusable  # out not numbers, or of the wrong shape
         mask = to_numpy(value[1])
@@ -307,7 +308,7 @@ def _probe_rng(fn: Callable[..., Any], namespace: Any, ctx: Context) -> list[Out
     before = copy.deepcopy(rng.bit_generator.state)
     drawn = caller.forward(a, p, rng)
     advanced: str | None
-    if drawn.call.kind != "ok":
+    if drawn.call.kind != "ok" or drawn.unusable:
         advanced = drawn.unusable
     else:
         advanced = None if rng.bit_generator.state != before else (
