@@ -274,9 +274,12 @@ def test_a_released_notebook_runs_in_jupyterlab_in_a_real_browser(jupyterlab, tm
     driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
     try:
         driver.get(f"{url}/lab/tree/perceptron.ipynb?token={token}")
-        WebDriverWait(driver, 90).until(lambda d: d.execute_script(
-            "return !!(window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell'))"))
-        driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # Run All only once the notebook is the current widget and its kernel is idle, as a person would.
+        WebDriverWait(driver, 120, poll_frequency=0.5).until(lambda d: d.execute_script(
+            "const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+            "const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;"
+            "return !!(k && k.status === 'idle' && document.querySelector('.jp-Notebook .jp-Cell'));"))
+        driver.execute_script("return window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
         def finished(d) -> bool:
             text = d.find_element("css selector", ".jp-Notebook").text
