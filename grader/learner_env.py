@@ -82,6 +82,11 @@ def create(env_dir: Path, python: str = sys.executable) -> Path:
     env_python = env_dir / "bin" / "python"
     subprocess.run([str(env_python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run([str(env_python), "-m", "pip", "install", "--quiet", "-r", str(requirements)], check=True)
+    # JupyterLab's defaults for this environment: no pop-up asking to fetch news from the internet.
+    settings = env_dir / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "overrides.json").write_text(
+        '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}\n')
     return env_python
 
 

@@ -292,8 +292,10 @@ def test_a_released_notebook_runs_in_jupyterlab_in_a_real_browser(jupyterlab, tm
         image = driver.find_elements("css selector", ".jp-OutputArea-output img")[0]
         assert image.get_attribute("src").startswith("data:image/png")
         # A view a learner would see: scroll to the first self-check and keep the picture for docs/.
-        driver.execute_script("document.evaluate(\"//*[contains(text(), 'points')]\", document, null, 9, null)"
-                              ".singleNodeValue.scrollIntoView({block: 'center'})")
+        driver.execute_script("[...document.querySelectorAll('.jp-OutputArea-output')]"
+                              ".find(e => e.textContent.includes('sigmoid — 2 / 2 points'))"
+                              ".scrollIntoView({block: 'start'})")
+        time.sleep(1)
         shot = tmp_path / "learner-notebook.png"
         driver.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
