@@ -1,0 +1,49 @@
+"""`dlcourse grade`: a truthful summary and exit status, with crashes kept apart from wrong answers."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+
+from grader.cli import main
+from grader.nbgrader_course import CourseDirectory
+
+pytestmark = pytest.mark.slow
+
+
+def test_grade_summary_names_crashes_and_unreadable_files_and_fails(course, tmp_path, capsys) -> None:
+    a = course.assignment("perceptron")
+    source = course.path(a.notebook)
+    # The instructor released the assignment into this course folder earlier (`dlcourse release`).
+    release = CourseDirectory.prepare(course, tmp_path / "work").release("perceptron")
+    submissions = tmp_path / "submissions"
+    good = submissions / "ann" / "perceptron" / "perceptron.ipynb"
+    good.parent.mkdir(parents=True)
+    shutil.copy2(source, good)
+    crash = nbformat.read(source, as_version=4)
+    for cell in crash.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "relu_code":
+            cell.source = "import os\nos._exit(0)\n" + cell.source
+    crashed = submissions / "bob" / "perceptron" / "perceptron.ipynb"
+    crashed.parent.mkdir(parents=True)
+    nbformat.write(crash, crashed)
+    broken = submissions / "cat" / "perceptron" / "perceptron.ipynb"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{ not a notebook")
+    assert release.exists()
+
+    code = main(["grade", str(course.file), "--work", str(tmp_path / "work"), "--submissions", str(submissions)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "2 of 3 submissions graded" in out and "1 part(s) whose grading failed" in out
+    assert "cat: not graded" in out and "bob/relu: grading failed" in out
+
+    book = CourseDirectory(tmp_path / "work", course).gradebook()
+    ann = book[book.student == "ann"]
+    assert set(ann[ann.part != "gpu"].status) == {"passed"}
+    bob = book[book.student == "bob"].set_index("part")
+    assert bob.loc["relu", "status"] == "grading-failed" and bob.loc["relu", "score"] == 0
+    # The crash cost relu alone: every other part of bob's correct work keeps its points.
+    assert all(bob.loc[p.id, "score"] == p.points for p in a.parts if p.id != "relu")
