@@ -75,8 +75,11 @@ def test_generate_assignment_and_autograde(tmp_path: Path) -> None:
     for q in QUIZ.questions:
         assert q.explanation.strip()[:60] not in text
         answer_cell = next(c for c in released.cells if c.metadata["nbgrader"]["grade_id"] == f"{q.id}_answer")
-        assert f"answer_{q.id} =" not in answer_cell.source  # only the comment and nbgrader's stub are left
-        assert "raise NotImplementedError()" in answer_cell.source
+        # Only the comment and a stub that lets "Run All" finish are left: the answer itself is gone.
+        assert answer_cell.source.splitlines()[-1] == f"answer_{q.id} = None  # replace None with your answer"
+        assert "NotImplementedError" not in answer_cell.source
+        if not q.draws():
+            assert f"answer_{q.id} = {_literal(checking.expected_answer(QUIZ, q, ''))}" not in answer_cell.source
 
     right = {
         student: {q.id: _literal(checking.expected_answer(QUIZ, q, student)) for q in QUIZ.questions}

@@ -2,13 +2,18 @@
 
 The network has one input, one hidden sigmoid neuron and one sigmoid output:
 z1 = w1 x + b1, a1 = sigmoid(z1), z2 = w2 a1 + b2, yhat = sigmoid(z2), and
-J = mean BCE(y, yhat). ``forward`` is judged key by key; ``backward`` is
-judged twice, once for the output layer's gradients (w2, b2) and once for the
-hidden layer's (w1, b1), always given the *reference* forward's cache so that
-a wrong forward does not sink the backward parts. When a backward part fails,
-``explain`` compares the learner's gradients with central finite differences
-of the learner's own forward (and of the reference), which tells a learner
-whether to look at the forward, the backward, or both.
+J = mean BCE(y, yhat). ``forward`` is judged key by key. The notebook splits
+the backward pass in two: ``backward`` (part 2) computes dz2 = dJ/dz2 of every
+sample, dw2 and db2, and hands dz2 to ``hidden_layer_gradients`` (part 3),
+which returns (dw1, db1). Each part is judged on the reference's upstream
+values, so that a mistake in one part never costs points in another: the
+output layer through ``backward``'s keys w2 and b2, the hidden layer by
+calling ``hidden_layer_gradients`` with the *reference's* dz2; both always get
+the reference forward's cache, so a wrong forward sinks neither. When a
+backward part fails, ``explain`` compares the learner's ``backward`` with
+central finite differences of the learner's own forward (and of the
+reference), which tells a learner whether to look at the forward, the
+backward, or both.
 """
 
 from __future__ import annotations
@@ -168,6 +173,16 @@ def _backward_cases(salt: str) -> Callable[[Context], list[Case]]:
     return cases
 
 
+def _hidden_cases(ctx: Context) -> list[Case]:
+    """The backward cases as hidden_layer_gradients' arguments: x, the reference's dz2, params, cache."""
+    out = []
+    for case in _backward_cases("backward_hidden")(ctx):
+        x, y, params, cache = case.args
+        n, dz2, _, _ = _signals(x, y, params, cache)
+        out.append(Case(case.label, (x, dz2 / n, params, cache)))
+    return out
+
+
 # ---- backward: mistakes, computed from per-sample reference gradients ----------------------------
 
 
@@ -201,26 +216,6 @@ def _x_a1_swapped(x, y, params, cache):
     return {**g, "w1": np.mean(dz1 * _floats(cache["a1"])), "w2": np.mean(dz2 * _floats(x))}
 
 
-def _no_sigmoid_prime(x, y, params, cache):
-    _, dz2, _, g = _signals(x, y, params, cache)
-    dz1 = dz2 * params["w2"]
-    return {**g, "w1": np.mean(dz1 * _floats(x)), "b1": np.mean(dz1)}
-
-
-def _no_w2_in_chain(x, y, params, cache):
-    # The reference's own chain rule with w2 = 1 in the backward step only (the cache stays the true forward).
-    g = ref.backward(x, y, params, cache)
-    g1 = ref.backward(x, y, {**params, "w2": 1.0}, cache)
-    return {**g, "w1": g1["w1"], "b1": g1["b1"]}
-
-
-def _sigmoid_prime_of_a1(x, y, params, cache):
-    _, dz2, _, g = _signals(x, y, params, cache)
-    s = sigmoid(_floats(cache["a1"]))
-    dz1 = dz2 * params["w2"] * s * (1.0 - s)
-    return {**g, "w1": np.mean(dz1 * _floats(x)), "b1": np.mean(dz1)}
-
-
 def _zero_bias(key: str):
     def wrong(x, y, params, cache):
         return {**ref.backward(x, y, params, cache), key: 0.0}
@@ -236,6 +231,62 @@ def _not_summed(divide_by_n: bool):
         return {"w1": scale * dz1 * x, "b1": scale * dz1, "w2": scale * dz2 * a1, "b2": scale * dz2}
 
     return wrong
+
+
+# ---- hidden_layer_gradients' mistakes: (dw1, db1) as the mistaken helper returns them, given the true dz2 ----
+
+
+def _hidden_signal(x, dz2, params, cache) -> np.ndarray:
+    """dJ/dz1 of each sample: the reference's db1 of that sample alone."""
+    x, dz2 = _floats(x), _floats(dz2)
+    out = np.empty(x.shape[0])
+    for i in range(x.shape[0]):
+        one = {k: _floats(cache[k])[i : i + 1] for k in CACHE}
+        out[i] = float(ref.hidden_layer_gradients(x[i : i + 1], dz2[i : i + 1], params, one)[1])
+    return out
+
+
+def _hidden_from_signal(x, dz1) -> tuple[Any, Any]:
+    return np.sum(dz1 * _floats(x)), np.sum(dz1)
+
+
+def _hidden_no_sigmoid_prime(x, dz2, params, cache):
+    return _hidden_from_signal(x, _floats(dz2) * params["w2"])
+
+
+def _hidden_no_w2(x, dz2, params, cache):
+    # The reference's own chain rule with w2 = 1 in the backward step only (the cache stays the true forward).
+    return ref.hidden_layer_gradients(x, dz2, {**params, "w2": 1.0}, cache)
+
+
+def _hidden_sigmoid_prime_of_a1(x, dz2, params, cache):
+    s = sigmoid(_floats(cache["a1"]))
+    return _hidden_from_signal(x, _floats(dz2) * params["w2"] * s * (1.0 - s))
+
+
+def _hidden_x_a1_swapped(x, dz2, params, cache):
+    dz1 = _hidden_signal(x, dz2, params, cache)
+    return np.sum(dz1 * _floats(cache["a1"])), np.sum(dz1)
+
+
+def _hidden_sign_flipped(x, dz2, params, cache):
+    dw1, db1 = ref.hidden_layer_gradients(x, dz2, params, cache)
+    return -dw1, -db1
+
+
+def _hidden_zero_bias(x, dz2, params, cache):
+    return ref.hidden_layer_gradients(x, dz2, params, cache)[0], 0.0
+
+
+def _hidden_not_summed(x, dz2, params, cache):
+    dz1 = _hidden_signal(x, dz2, params, cache)
+    return dz1 * _floats(x), dz1
+
+
+def _hidden_mean_again(x, dz2, params, cache):
+    n = _floats(x).shape[0]
+    dw1, db1 = ref.hidden_layer_gradients(x, dz2, params, cache)
+    return dw1 / n, db1 / n
 
 
 SUM_NOT_MEAN = Mistake(
@@ -255,25 +306,6 @@ X_A1_SWAPPED = Mistake(
     "(w2 multiplies a1), dJ/dw1 = sum(dz1 * x) (w1 multiplies x).",
     wrong=_x_a1_swapped,
 )
-NO_SIGMOID_PRIME = Mistake(
-    "missing sigmoid'(z1)",
-    "on the way back through the hidden unit multiply by its derivative: "
-    "dz1 = dz2 * w2 * sigmoid'(z1), and sigmoid'(z1) = a1 * (1 - a1).",
-    wrong=_no_sigmoid_prime,
-    keys=("w1", "b1"),
-)
-NO_W2 = Mistake(
-    "w2 missing from the chain",
-    "the signal reaches the hidden unit through the weight w2: dz1 = dz2 * w2 * a1 * (1 - a1).",
-    wrong=_no_w2_in_chain,
-    keys=("w1", "b1"),
-)
-SIGMOID_PRIME_OF_A1 = Mistake(
-    "sigmoid' evaluated at a1 instead of z1",
-    "sigmoid'(z1) = a1 * (1 - a1) uses a1 = sigmoid(z1) directly; sigmoid(a1) * (1 - sigmoid(a1)) applies the sigmoid twice.",
-    wrong=_sigmoid_prime_of_a1,
-    keys=("w1", "b1"),
-)
 BIAS_HINT = (
     "the biases get gradients too, the sum of the signal over the samples: "
     "dJ/db2 = sum(dz2), dJ/db1 = sum(dz1); return them under the keys 'b2' and 'b1'."
@@ -284,18 +316,59 @@ NOT_SUMMED_HINT = (
 )
 
 
-def _backward_mistakes(keys: tuple[str, ...]) -> tuple[Mistake, ...]:
-    bias = "b2" if "b2" in keys else "b1"
-    common = (
-        SUM_NOT_MEAN,
-        SIGN_FLIPPED,
-        X_A1_SWAPPED,
-        Mistake("missing bias gradients", BIAS_HINT, wrong=_zero_bias(bias), keys=(bias,)),
-        Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(True)),
-        Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(False)),
-    )
-    hidden = (NO_SIGMOID_PRIME, NO_W2, SIGMOID_PRIME_OF_A1) if "w1" in keys else ()
-    return hidden + common
+#: The output layer's mistakes: backward's own, dz2 included (wrong(x, y, params, cache) returns backward's dict).
+OUTPUT_MISTAKES = (
+    SUM_NOT_MEAN,
+    SIGN_FLIPPED,
+    X_A1_SWAPPED,
+    Mistake("missing bias gradients", BIAS_HINT, wrong=_zero_bias("b2"), keys=("b2",)),
+    Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(True)),
+    Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(False)),
+)
+
+#: The hidden layer's mistakes: hidden_layer_gradients' own, given the right dz2 (wrong(x, dz2, params, cache)
+#: returns the pair (dw1, db1)). Mistakes in dz2 itself (sum instead of mean, its sign) are backward's, above.
+HIDDEN_MISTAKES = (
+    Mistake(
+        "missing sigmoid'(z1)",
+        "on the way back through the hidden unit multiply by its derivative: "
+        "dz1 = dz2 * w2 * sigmoid'(z1), and sigmoid'(z1) = a1 * (1 - a1).",
+        wrong=_hidden_no_sigmoid_prime,
+    ),
+    Mistake(
+        "w2 missing from the chain",
+        "the signal reaches the hidden unit through the weight w2: dz1 = dz2 * w2 * a1 * (1 - a1).",
+        wrong=_hidden_no_w2,
+    ),
+    Mistake(
+        "sigmoid' evaluated at a1 instead of z1",
+        "sigmoid'(z1) = a1 * (1 - a1) uses a1 = sigmoid(z1) directly; "
+        "sigmoid(a1) * (1 - sigmoid(a1)) applies the sigmoid twice.",
+        wrong=_hidden_sigmoid_prime_of_a1,
+    ),
+    Mistake(
+        "x and a1 swapped",
+        "each weight's gradient is the signal times that weight's *input*: dJ/dw1 = sum(dz1 * x), "
+        "since w1 multiplies x (a1 is the input of w2, not of w1).",
+        wrong=_hidden_x_a1_swapped,
+        keys=("w1",),
+    ),
+    Mistake(
+        "sign flipped",
+        "your dw1 and db1 point the wrong way: dz1 = dz2 * w2 * a1 * (1 - a1) keeps the sign of the dz2 "
+        "you are given times w2, and a1 * (1 - a1) is positive (not a1 * (a1 - 1)).",
+        wrong=_hidden_sign_flipped,
+    ),
+    Mistake("missing bias gradients", BIAS_HINT, wrong=_hidden_zero_bias, keys=("b1",)),
+    Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_hidden_not_summed),
+    Mistake(
+        "dz2 divided by n twice",
+        "the dz2 that backward hands you is dJ/dz2 and already carries the 1/n of the mean loss "
+        "(dz2 = (yhat - y) / n): sum the per-sample terms (np.sum), since np.mean divides by n a second time "
+        "and makes dJ/dw1 and dJ/db1 n times too small.",
+        wrong=_hidden_mean_again,
+    ),
+)
 
 
 # ---- backward: explanation from finite differences ----------------------------------------------
@@ -336,7 +409,12 @@ def _fd_error(grads: Mapping[str, Any], fd: Mapping[str, float], keys: tuple[str
     return worst
 
 
-def _explain_backward(keys: tuple[str, ...]):
+def _explain_backward(keys: tuple[str, ...], culprit: str):
+    """Notes from finite differences of the learner's whole ``backward`` (whichever part's function failed).
+
+    ``culprit`` is where the error is when the forward is right and the gradients do not match it: the
+    part's own function, since the part failed on the reference's upstream values.
+    """
     bias = "b2" if "b2" in keys else "b1"
 
     def explain(fn: Callable[..., Any], namespace: Mapping[str, Any], ctx: Context) -> list[str]:
@@ -344,8 +422,13 @@ def _explain_backward(keys: tuple[str, ...]):
         x, y, params = EXPLAIN_X, EXPLAIN_Y, EXPLAIN_PARAMS
         ref_cache = ref.forward(x, params)
         notes: list[str] = []
+        # Finite differences judge the whole backward pass; for the hidden part that is backward calling
+        # the learner's hidden_layer_gradients, exactly as the notebook runs it.
+        backward = namespace.get("backward")
+        if not callable(backward):
+            return notes
 
-        given = safe_call(fn, (x, y, dict(params), ref_cache), {}, ("x", "y", "params", "cache"), timeout)
+        given = safe_call(backward, (x, y, dict(params), ref_cache), {}, ("x", "y", "params", "cache"), timeout)
         if given.kind != "ok":
             return notes  # the exception or the hang is already reported case by case
         if isinstance(given.value, Mapping) and bias not in given.value:
@@ -401,7 +484,7 @@ def _explain_backward(keys: tuple[str, ...]):
             with np.errstate(all="ignore"):
                 return float(bce_loss(y, _finite(call.value["yhat"])))
 
-        mine = safe_call(fn, (x, y, dict(params), own.value), {}, ("x", "y", "params", "cache"), timeout)
+        mine = safe_call(backward, (x, y, dict(params), own.value), {}, ("x", "y", "params", "cache"), timeout)
         try:
             own_fd = numeric_param_gradient(own_loss, params)
         except Exception as exc:  # noqa: BLE001 - a forward that breaks when nudged cannot be differentiated
@@ -423,7 +506,7 @@ def _explain_backward(keys: tuple[str, ...]):
             notes.append(
                 f"your backward does not match finite differences of your own forward "
                 f"(your forward is right; your {what} {_verb(present, 'are', 'is')} off by {_fmt_err(err_own)} "
-                f"on x = {EXPLAIN_X.tolist()}): the error is in backward."
+                f"on x = {EXPLAIN_X.tolist()}): the error is in {culprit}."
             )
         elif not forward_right:
             notes.append(
@@ -449,21 +532,31 @@ def _fmt_err(err: float) -> str:
     return "not comparable (not a finite number)" if not np.isfinite(err) else f"relative error {err:.1e}"
 
 
-def _backward_check(part: str, keys: tuple[str, ...]) -> Check:
-    return Check(
-        assignment=A,
-        part=part,
-        function="backward",
-        arg_names=("x", "y", "params", "cache"),
-        cases=_backward_cases(part),
-        expected=ref.backward,
-        keys=keys,
-        mistakes=_backward_mistakes(keys),
-        explain=_explain_backward(keys),
-    )
+BACKWARD_OUTPUT = Check(
+    assignment=A,
+    part="backward_output",
+    function="backward",
+    arg_names=("x", "y", "params", "cache"),
+    cases=_backward_cases("backward_output"),
+    expected=ref.backward,
+    keys=("w2", "b2"),
+    mistakes=OUTPUT_MISTAKES,
+    explain=_explain_backward(("w2", "b2"), "backward"),
+)
 
-
-BACKWARD_OUTPUT = _backward_check("backward_output", ("w2", "b2"))
-BACKWARD_HIDDEN = _backward_check("backward_hidden", ("w1", "b1"))
+#: The hidden layer on its own: the learner's helper gets the reference's dz2, so a wrong dz2 in backward
+#: (part 2) costs nothing here. It returns the pair (dw1, db1), judged as the keys w1 and b1.
+BACKWARD_HIDDEN = Check(
+    assignment=A,
+    part="backward_hidden",
+    function="hidden_layer_gradients",
+    arg_names=("x", "dz2", "params", "cache"),
+    cases=_hidden_cases,
+    expected=ref.hidden_layer_gradients,
+    keys=("w1", "b1"),
+    result_keys=("w1", "b1"),
+    mistakes=HIDDEN_MISTAKES,
+    explain=_explain_backward(("w1", "b1"), "hidden_layer_gradients"),
+)
 
 CHECKS = (FORWARD, BACKWARD_OUTPUT, BACKWARD_HIDDEN)

@@ -13,7 +13,7 @@ def _points(x: float) -> str:
 
 def render_part(result: PartResult) -> str:
     """A short, specific report of one part: score, what failed, the likely mistake."""
-    # The part, not the function: backprop's backward is graded as backward_output and backward_hidden.
+    # The part, not the function: dropout_forward is graded as dropout_forward and dropout_inference.
     head = f"{result.part} — {_points(result.points)} / {_points(result.max_points)} points"
     if result.fatal:
         return f"{head}\n  ✗ {result.fatal}"

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+import numpy as np
+
 from grader.learner.calls import CallResult, safe_call
-from grader.learner.compare import compare_entries, compare_value
+from grader.learner.compare import compare_entries, compare_value, describe
 from grader.learner.model import Case, Check, Context, LostDefinition, Mistake, Outcome, PartResult
 from grader.learner.wire import Unsupported
 
@@ -49,9 +51,59 @@ def lookup(namespace: Mapping[str, Any], name: str, trusted: bool = False) -> tu
     return fn, None
 
 
+def _keys(check: Check) -> tuple[str, ...] | None:
+    """The keys a result is judged by: ``keys``, else those a tuple result stands for."""
+    return check.keys or check.result_keys
+
+
+def _returned(value: Any) -> str:
+    if value is None:
+        return "None (did the function forget to `return` its result?)"
+    if isinstance(value, Mapping):
+        return f"a dict (keys {', '.join(map(repr, value)) or 'none'})"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} value{'s' if len(value) != 1 else ''}"
+    return describe(value)
+
+
+def keyed_result(check: Check, value: Any) -> tuple[Any, str | None]:
+    """The learner's value, as the dict of ``check.result_keys`` when the function returns a tuple.
+
+    A tuple or list (or a 1-d array) of the right length is what the function promises, exactly what
+    ``dw1, db1 = hidden_layer_gradients(...)`` unpacks; anything else (None, a dict, a tuple of another
+    length) is reported as such, for every key.
+    """
+    keys = check.result_keys
+    if not keys:
+        return value, None
+    if isinstance(value, (tuple, list)) or (isinstance(value, np.ndarray) and value.ndim >= 1):
+        items = list(value)
+        if len(items) == len(keys):
+            return dict(zip(keys, items)), None
+    names = ", ".join(keys)
+    return None, (
+        f"{check.function}(...) returned {_returned(value)}; expected a tuple of {len(keys)} values "
+        f"(for {names}, in that order)"
+    )
+
+
+def keyed_answer(check: Check, value: Any) -> Any:
+    """An expected or mistaken value, in the function's own shape, as the dict the learner's is judged as."""
+    if check.result_keys and isinstance(value, (tuple, list)) and len(value) == len(check.result_keys):
+        return dict(zip(check.result_keys, value))
+    return value
+
+
 def _judge_value(check: Check, case: Case, value: Any, expected: Any, ctx: Context) -> list[Outcome]:
     tol = ctx.tolerance.loosened(case.tolerance_factor)
     what = f"{check.function}(...)"
+    if check.result_keys:
+        # value and expected are the dicts of result_keys; the learner's own result was a tuple.
+        position = {k: i for i, k in enumerate(check.result_keys)}
+        return [
+            Outcome(f"{case.label} [{k}]", compare_value(value[k], expected[k], tol, f"{what}[{position[k]}]"))
+            for k in _keys(check)
+        ]
     if check.keys:
         problems = compare_entries(value, expected, check.keys, tol, what)
         return [Outcome(f"{case.label} [{k}]", p) for k, p in problems.items()]
@@ -75,15 +127,18 @@ def _matches(check: Check, mistake: Mistake, case: Case, call: CallResult, ctx: 
         return mistake.mutates in call.mutated
     if call.kind != "ok":
         return False
+    value, problem = keyed_result(check, call.value)
+    if problem is not None:
+        return False
     try:
-        wrong = answers.wrong(mistake, case)
+        wrong = keyed_answer(check, answers.wrong(mistake, case))
     except NotComputable:
         return False
     tol = ctx.tolerance.loosened(10 * case.tolerance_factor)
-    keys = mistake.keys or check.keys
+    keys = mistake.keys or _keys(check)
     if keys:
-        return all(p is None for p in compare_entries(call.value, wrong, keys, tol).values())
-    return compare_value(call.value, wrong, tol) is None
+        return all(p is None for p in compare_entries(value, wrong, keys, tol).values())
+    return compare_value(value, wrong, tol) is None
 
 
 def diagnose(check: Check, failed: list[tuple[Case, CallResult]], ctx: Context, answers: Answers) -> list[Mistake]:
@@ -130,7 +185,7 @@ def judge(
             result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
             return result
         if call.kind != "ok":
-            labels = [f"{case.label} [{k}]" for k in check.keys] if check.keys else [case.label]
+            labels = [f"{case.label} [{k}]" for k in _keys(check)] if _keys(check) else [case.label]
             problem = call.error if call.kind in ("timeout", "crashed") else f"it raised {call.error}"
             result.outcomes += [Outcome(label, problem) for label in labels]
             failed.append((case, call))
@@ -140,12 +195,16 @@ def judge(
                 # The cases not tried still count, as failed: a time-out or crash never buys a smaller test.
                 why = "the time limit was hit" if call.kind == "timeout" else "the crash"
                 for rest in cases[cases.index(case) + 1:]:
-                    labels = [f"{rest.label} [{k}]" for k in check.keys] if check.keys else [rest.label]
+                    labels = [f"{rest.label} [{k}]" for k in _keys(check)] if _keys(check) else [rest.label]
                     result.outcomes += [Outcome(label, f"not tried after {why}") for label in labels]
                 result.notes.append(f"the remaining cases were not tried after {why}; they count as failed")
                 break
             continue
-        outcomes = _judge_value(check, case, call.value, answers.expected(case), ctx)
+        value, wrong_shape = keyed_result(check, call.value)
+        if wrong_shape is not None:
+            outcomes = [Outcome(f"{case.label} [{k}]", wrong_shape) for k in _keys(check)]
+        else:
+            outcomes = _judge_value(check, case, value, keyed_answer(check, answers.expected(case)), ctx)
         extra = _call_problems(check, call)
         if extra:
             outcomes = [Outcome(o.label, "; ".join(([o.problem] if o.problem else []) + extra)) for o in outcomes]

@@ -97,6 +97,11 @@ class Check:
     forbid_warnings: bool = True
     #: Extra sentences for a failed part, e.g. whether a backward pass matches the learner's own forward.
     explain: Callable[[Callable[..., Any], Mapping[str, Any], Context], list[str]] | None = None
+    #: The function returns a tuple standing for these keys, in this order (backprop's
+    #: ``hidden_layer_gradients`` returns ``(dw1, db1)`` for ("w1", "b1")). The learner's tuple, the
+    #: expected value and each mistake's value (``Mistake.wrong`` returns what the function would)
+    #: are all judged as the dict these keys make of them, so ``keys`` and the mistakes' keys apply.
+    result_keys: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

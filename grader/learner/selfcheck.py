@@ -94,6 +94,7 @@ def _frozen_check(assignment: str, part: str, data: dict[str, Any]) -> tuple[Che
         assignment=assignment, part=part, function=data["function"], arg_names=tuple(data["arg_names"]),
         cases=lambda ctx: cases, expected=None, keys=tuple(data["keys"]) if data.get("keys") else None,
         mistakes=mistakes, forbid_warnings=bool(data.get("forbid_warnings", True)),
+        result_keys=tuple(data["result_keys"]) if data.get("result_keys") else None,
     )
     return check, cases
 

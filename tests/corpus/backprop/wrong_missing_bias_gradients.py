@@ -1,7 +1,10 @@
 """Returns only the weight gradients: "the biases are not weights".
 
+backward drops both b2 and b1 from its dict, but the hidden layer is the notebook's own (correct)
+hidden_layer_gradients, graded on its own: only the output layer loses points.
+
 mistake: missing bias gradients
-parts: backward_output, backward_hidden
+parts: backward_output
 """
 
 # %% backward_output_code

@@ -1,7 +1,10 @@
-"""(y - yhat) instead of (yhat - y); every gradient has the wrong sign.
+"""(y - yhat) instead of (yhat - y); every gradient backward returns has the wrong sign.
+
+The mistake is in dz2 (part 2); the hidden layer (the notebook's correct hidden_layer_gradients) is
+graded on the reference's dz2, so only the output layer loses points.
 
 mistake: sign flipped
-parts: backward_output, backward_hidden
+parts: backward_output
 """
 
 # %% backward_output_code

@@ -1,7 +1,10 @@
-"""dz2 = yhat - y without the 1/n of the mean loss; the factor n carries into the hidden layer.
+"""dz2 = yhat - y without the 1/n of the mean loss; backward's w1 and b1 inherit the factor n too.
+
+The mistake is in dz2 (part 2); the hidden layer (the notebook's correct hidden_layer_gradients) is
+graded on the reference's dz2, so only the output layer loses points.
 
 mistake: sum instead of mean
-parts: backward_output, backward_hidden
+parts: backward_output
 """
 
 # %% backward_output_code

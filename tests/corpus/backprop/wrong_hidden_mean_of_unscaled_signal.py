@@ -1,6 +1,12 @@
 """dz2 kept per sample without the 1/n; the mean is taken with np.mean in both layers instead.
 
-expect: full
+backward's own w2 and b2 come out right (np.mean supplies the 1/n), and its w1 and b1 too, but only
+because its helper undoes the missing 1/n; hidden_layer_gradients breaks the notebook's contract
+(dz2 = dJ/dz2, which carries the 1/n of the mean loss). Given that dz2, its np.mean divides by n a
+second time, so the hidden layer alone loses points.
+
+mistake: dz2 divided by n twice
+parts: backward_hidden
 """
 
 # %% forward_code
