@@ -53,6 +53,7 @@ def _part(check: Any, ctx: Any) -> dict[str, Any]:
         # The function returns a tuple standing for these keys; "expected" and the mistakes' values are
         # frozen in that same shape (the reference's and each mistake's own return value).
         "result_keys": list(check.result_keys) if check.result_keys else None,
+        "stand_ins": [list(pair) for pair in check.stand_ins],
         "forbid_warnings": check.forbid_warnings,
         "mistakes": [
             {"name": m.name, "hint": m.hint, "warning": m.warning, "mutates": m.mutates,

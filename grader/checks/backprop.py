@@ -542,6 +542,8 @@ BACKWARD_OUTPUT = Check(
     keys=("w2", "b2"),
     mistakes=OUTPUT_MISTAKES,
     explain=_explain_backward(("w2", "b2"), "backward"),
+    # backward calls part 3's helper; an unwritten or broken one must not cost part 2 (w1, b1 are not looked at).
+    stand_ins=(("hidden_layer_gradients", "nan_pair"),),
 )
 
 #: The hidden layer on its own: the learner's helper gets the reference's dz2, so a wrong dz2 in backward

@@ -30,6 +30,8 @@ DROPOUT_FORWARD = Check(
     cases=lambda ctx: [],
     expected=None,
     probes=FORWARD_PROBES,
+    # dropout_forward calls check_p_drop (the inference part's); training is judged with valid p_drop only.
+    stand_ins=(("check_p_drop", "p_drop_as_float"),),
 )
 
 DROPOUT_INFERENCE = Check(

@@ -20,7 +20,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -154,15 +154,52 @@ def safe_call(
     arg_names: tuple[str, ...] = (),
     timeout_s: float | None = 10.0,
     np_random_seed: int | None = None,
+    stand_ins: Mapping[str, str] | None = None,
 ) -> CallResult:
     """Call fn on copies of args; never raises for anything the learner's code does.
 
     ``np_random_seed`` seeds NumPy's global generator for this call only (to see
     whether a function draws from it instead of the generator it was given).
+    ``stand_ins`` replaces helpers in fn's globals for this call only (``grader.learner.standins``).
     """
     remote = getattr(fn, "__wire_call__", None)
     if remote is not None:
-        return remote(args, kwargs or {}, arg_names, timeout_s, np_random_seed)
+        return remote(args, kwargs or {}, arg_names, timeout_s, np_random_seed, dict(stand_ins or {}))
+    with _helpers_replaced(fn, stand_ins or {}):
+        return _call(fn, args, kwargs, arg_names, timeout_s, np_random_seed)
+
+
+@contextlib.contextmanager
+def _helpers_replaced(fn: Callable[..., Any], stand_ins: Mapping[str, str]) -> Iterator[None]:
+    """The learner's function looks its helpers up in its module's globals (the notebook's namespace)."""
+    namespace = getattr(fn, "__globals__", None)
+    if not stand_ins or not isinstance(namespace, dict):
+        yield
+        return
+    from grader.learner.standins import STAND_INS
+
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in stand_ins}
+    try:
+        for name, key in stand_ins.items():
+            namespace[name] = STAND_INS[key]
+        yield
+    finally:
+        for name, old in saved.items():
+            if old is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = old
+
+
+def _call(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any] | None,
+    arg_names: tuple[str, ...],
+    timeout_s: float | None,
+    np_random_seed: int | None,
+) -> CallResult:
     kwargs = kwargs or {}
     call_args = tuple(_copy_argument(a) for a in args)
     call_kwargs = {k: _copy_argument(v) for k, v in kwargs.items()}

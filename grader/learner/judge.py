@@ -8,6 +8,7 @@ way the same comparisons, messages and diagnoses come out.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -171,6 +172,8 @@ def judge(
 ) -> PartResult:
     """Judge one part: every case against ``answers``, then probes, diagnoses and explanations."""
     result = PartResult(check.assignment, check.part, check.function, max_points)
+    if check.stand_ins:
+        ctx = dataclasses.replace(ctx, stand_ins=dict(check.stand_ins))
     fn, problem = lookup(namespace, check.function, trusted)
     if problem:
         result.fatal = problem
@@ -180,7 +183,7 @@ def judge(
         return result
     failed: list[tuple[Case, CallResult]] = []
     for case in cases:
-        call = safe_call(fn, case.args, dict(case.kwargs), check.arg_names, ctx.timeout_s)
+        call = safe_call(fn, case.args, dict(case.kwargs), check.arg_names, ctx.timeout_s, stand_ins=ctx.stand_ins)
         if call.kind == "not_implemented":
             result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
             return result

@@ -30,6 +30,8 @@ class Context:
     xp: Any = np
     timeout_s: float = 10.0
     settings: Mapping[str, Any] = field(default_factory=dict)
+    #: Helpers replaced while this part's calls run: name -> key of grader.learner.standins.STAND_INS.
+    stand_ins: Mapping[str, str] = field(default_factory=dict)
 
     def rng(self, *salt: str) -> np.random.Generator:
         """A generator seeded by the learner and the salt: same learner, same cases."""
@@ -102,6 +104,8 @@ class Check:
     #: expected value and each mistake's value (``Mistake.wrong`` returns what the function would)
     #: are all judged as the dict these keys make of them, so ``keys`` and the mistakes' keys apply.
     result_keys: tuple[str, ...] | None = None
+    #: A later part's helpers replaced by stand-ins while this part is graded, as (name, stand-in key) pairs.
+    stand_ins: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ def _frozen_check(assignment: str, part: str, data: dict[str, Any]) -> tuple[Che
         cases=lambda ctx: cases, expected=None, keys=tuple(data["keys"]) if data.get("keys") else None,
         mistakes=mistakes, forbid_warnings=bool(data.get("forbid_warnings", True)),
         result_keys=tuple(data["result_keys"]) if data.get("result_keys") else None,
+        stand_ins=tuple((str(a), str(b)) for a, b in data.get("stand_ins") or ()),
     )
     return check, cases
 

@@ -156,7 +156,11 @@ class Worker:
         args = tuple(wire.decode(request.get("args", [])))
         kwargs = wire.decode(request.get("kwargs", {"$": "dict", "items": []}))
         arg_names = tuple(str(n) for n in request.get("arg_names", []))
-        result = safe_call(fn, args, kwargs, arg_names, request.get("timeout_s"), request.get("np_random_seed"))
+        from grader.learner.standins import STAND_INS
+
+        stand_ins = {str(k): str(v) for k, v in (request.get("stand_ins") or {}).items() if v in STAND_INS}
+        result = safe_call(fn, args, kwargs, arg_names, request.get("timeout_s"), request.get("np_random_seed"),
+                           stand_ins)
         # Generators are passed as themselves; their final states go back so the caller's copies advance too.
         states = {str(i): a.bit_generator.state for i, a in enumerate(args) if hasattr(a, "bit_generator")}
         states.update({k: v.bit_generator.state for k, v in kwargs.items() if hasattr(v, "bit_generator")})

@@ -29,8 +29,9 @@ class RemoteFunction:
         self.__name__ = name
 
     def __wire_call__(self, args: tuple[Any, ...], kwargs: dict[str, Any], arg_names: tuple[str, ...],
-                      timeout_s: float | None, np_random_seed: int | None) -> CallResult:
-        result, states = self.session.call(self.name, args, kwargs, arg_names, timeout_s, np_random_seed)
+                      timeout_s: float | None, np_random_seed: int | None,
+                      stand_ins: dict[str, str] | None = None) -> CallResult:
+        result, states = self.session.call(self.name, args, kwargs, arg_names, timeout_s, np_random_seed, stand_ins)
         # The worker drew from rebuilt generators; the caller's own ones advance to the same state.
         originals = {str(i): a for i, a in enumerate(args)} | dict(kwargs)
         for key, state in states.items():
@@ -43,7 +44,7 @@ class RemoteFunction:
         return result
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        result = self.__wire_call__(args, kwargs, (), None, None)
+        result = self.__wire_call__(args, kwargs, (), None, None, None)
         if result.kind != "ok":
             raise RuntimeError(result.error or result.kind)
         return result.value

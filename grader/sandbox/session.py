@@ -327,12 +327,13 @@ class WorkerSession:
         return {n: found.get(n) if isinstance(found.get(n), dict) else {"kind": "missing"} for n in names}
 
     def call(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any], arg_names: tuple[str, ...],
-             timeout_s: float | None, np_random_seed: int | None = None) -> tuple[CallResult, dict[str, Any]]:
+             timeout_s: float | None, np_random_seed: int | None = None,
+             stand_ins: dict[str, str] | None = None) -> tuple[CallResult, dict[str, Any]]:
         timeout = float(timeout_s or 10)
         message = {
             "op": "call", "function": function, "args": [wire.encode(a) for a in args],
             "kwargs": wire.encode(dict(kwargs)), "arg_names": list(arg_names), "timeout_s": timeout,
-            "np_random_seed": np_random_seed,
+            "np_random_seed": np_random_seed, "stand_ins": dict(stand_ins or {}),
         }
         try:
             self._ensure()

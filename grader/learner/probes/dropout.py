@@ -82,7 +82,8 @@ class _Caller:
              np_random_seed: int | None = None) -> CallResult:
         if self.hung is not None:
             return self.hung
-        call = safe_call(self.fn, args, kwargs or {}, ARG_NAMES, self.ctx.timeout_s, np_random_seed)
+        call = safe_call(self.fn, args, kwargs or {}, ARG_NAMES, self.ctx.timeout_s, np_random_seed,
+                         stand_ins=self.ctx.stand_ins)
         if call.kind in ("timeout", "crashed"):
             self.hung = call
         return call
