@@ -208,6 +208,26 @@ def unsigned_loss(y, p):
     return np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 
 
+def minus_on_first_term_loss(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return np.mean(-y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def keras_eps_loss(y, p):
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def per_sample_loss(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def axis_0_loss(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)), axis=0)
+
+
 def unclipped_grad(y, p):
     return (p - y) / (p * (1 - p)) / p.size
 
@@ -230,6 +250,20 @@ def logit_grad(y, p):
 def positive_term_grad(y, p):
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return -y / p / p.size
+
+
+def p_minus_y_grad(y, p):
+    return np.clip(p, 1e-12, 1 - 1e-12) - y
+
+
+def second_term_sign_grad(y, p):
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return (-y / p - (1 - y) / (1 - p)) / p.size
+
+
+def keras_eps_grad(y, p):
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return (p - y) / (p * (1 - p)) / p.size
 
 
 def naive_logits(y, z):
@@ -265,6 +299,22 @@ def summed_logits(y, z):
     return np.sum(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))
 
 
+def no_y_term_logits(y, z):
+    return np.mean(np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z))))
+
+
+def np_max_logits(y, z):
+    return np.mean(np.max(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))
+
+
+def per_sample_logits(y, z):
+    return np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))
+
+
+def axis_0_logits(y, z):
+    return np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))), axis=0)
+
+
 def summed_mse(y, yhat):
     return np.sum((y - yhat) ** 2)
 
@@ -281,6 +331,22 @@ def half_mse(y, yhat):
     return 0.5 * np.mean((y - yhat) ** 2)
 
 
+def unsquared_mse(y, yhat):
+    return np.mean(y - yhat)
+
+
+def square_of_mean_mse(y, yhat):
+    return np.mean(y - yhat) ** 2
+
+
+def per_sample_mse(y, yhat):
+    return (y - yhat) ** 2
+
+
+def axis_0_mse(y, yhat):
+    return np.mean((y - yhat) ** 2, axis=0)
+
+
 MISTAKES = [
     ("bce_loss", unclipped_loss, "p not clipped"),
     ("bce_loss", log2_loss, "log base 2"),
@@ -288,11 +354,18 @@ MISTAKES = [
     ("bce_loss", summed_loss, "sum instead of mean"),
     ("bce_loss", positive_term_loss, "the (1 - y) log(1 - p) term is missing"),
     ("bce_loss", unsigned_loss, "minus sign missing"),
+    ("bce_loss", minus_on_first_term_loss, "minus sign only on the first term"),
+    ("bce_loss", keras_eps_loss, "p clipped at 1e-7 instead of 1e-12"),
+    ("bce_loss", per_sample_loss, "per-sample losses returned (no mean)"),
+    ("bce_loss", axis_0_loss, "mean over axis 0 only"),
     ("bce_grad", unclipped_grad, "p not clipped"),
     ("bce_grad", flipped_grad, "gradient sign flipped"),
     ("bce_grad", no_n_grad, "forgot 1/n"),
     ("bce_grad", logit_grad, "gradient with respect to the logit z"),
     ("bce_grad", positive_term_grad, "the (1 - y) log(1 - p) term is missing"),
+    ("bce_grad", p_minus_y_grad, "(p - y) alone"),
+    ("bce_grad", second_term_sign_grad, "sign of the (1 - y) / (1 - p) term"),
+    ("bce_grad", keras_eps_grad, "p clipped at 1e-7 instead of 1e-12"),
     ("bce_with_logits", naive_logits, "naive sigmoid then log"),
     ("bce_with_logits", stable_sigmoid_unclipped_logits, "naive sigmoid then log"),
     ("bce_with_logits", softplus_overflow_logits, "naive sigmoid then log"),
@@ -300,10 +373,18 @@ MISTAKES = [
     ("bce_with_logits", flipped_logits, "sign of z flipped"),
     ("bce_with_logits", no_max_logits, "the max(z, 0) term is missing"),
     ("bce_with_logits", summed_logits, "sum instead of mean"),
+    ("bce_with_logits", no_y_term_logits, "the - y z term is missing"),
+    ("bce_with_logits", np_max_logits, "np.max instead of np.maximum"),
+    ("bce_with_logits", per_sample_logits, "per-sample losses returned (no mean)"),
+    ("bce_with_logits", axis_0_logits, "mean over axis 0 only"),
     ("mse_loss", summed_mse, "sum instead of mean"),
     ("mse_loss", mae, "absolute error instead of squared"),
     ("mse_loss", rmse, "square root taken (RMSE)"),
     ("mse_loss", half_mse, "halved"),
+    ("mse_loss", unsquared_mse, "errors not squared"),
+    ("mse_loss", square_of_mean_mse, "the mean squared instead of the squares averaged"),
+    ("mse_loss", per_sample_mse, "per-sample squared errors returned (no mean)"),
+    ("mse_loss", axis_0_mse, "mean over axis 0 only"),
 ]
 
 
@@ -407,7 +488,11 @@ def test_broken_scalar_results_score_zero_with_a_specific_message(part: str, bro
     assert result.points == 0
     assert all(expected_text in o.problem for o in result.failures())
     assert expected_text in render_part(result)
-    assert not result.diagnoses
+    if broken is list_result and part == "bce_loss":
+        # the list holds bce_loss's own per-sample losses: that mistake is named
+        assert [m.name for m in result.diagnoses] == ["per-sample losses returned (no mean)"]
+    else:
+        assert not result.diagnoses
 
 
 def test_a_hang_is_stopped_and_scores_zero() -> None:

@@ -244,18 +244,98 @@ def mutating(grad, w_init, learning_rate, num_steps):
     return np.array(path)
 
 
+def linear_kept_dg_dw(w):
+    return (4 * w**3 - 6 * w + 5 * w) / 16
+
+
+def precedence_dg_dw(w):
+    return 4 * w**3 - 6 * w + 5 / 16
+
+
+def scaled_twice_dg_dw(w):
+    return (4 * w**3 - 6 * w + 5) / 16 / 16
+
+
+def powers_kept_dg_dw(w):
+    return (4 * w**4 - 6 * w**2 + 5 * w) / 16
+
+
+def one_too_many(grad, w_init, learning_rate, num_steps):
+    w = np.array(w_init, dtype=float)
+    path = [w]
+    for _ in range(num_steps + 1):
+        w = w - learning_rate * grad(w)
+        path.append(w)
+    return np.array(path)
+
+
+def frozen_gradient(grad, w_init, learning_rate, num_steps):
+    w = np.array(w_init, dtype=float)
+    g0 = grad(w)
+    path = [w]
+    for _ in range(num_steps):
+        w = w - learning_rate * g0
+        path.append(w)
+    return np.array(path)
+
+
+def never_updated(grad, w_init, learning_rate, num_steps):
+    w = np.array(w_init, dtype=float)
+    path = [w]
+    for _ in range(num_steps):
+        path.append(w - learning_rate * grad(w))
+    return np.array(path)
+
+
+def no_learning_rate(grad, w_init, learning_rate, num_steps):
+    w = np.array(w_init, dtype=float)
+    path = [w]
+    for _ in range(num_steps):
+        w = w - grad(w)
+        path.append(w)
+    return np.array(path)
+
+
+def learning_rate_on_w(grad, w_init, learning_rate, num_steps):
+    w = np.array(w_init, dtype=float)
+    path = [w]
+    for _ in range(num_steps):
+        w = learning_rate * w - grad(w)
+        path.append(w)
+    return np.array(path)
+
+
+def quartic_not_grad(grad, w_init, learning_rate, num_steps):
+    w = np.array(w_init, dtype=float)
+    path = [w]
+    for _ in range(num_steps):
+        w = w - learning_rate * explicit_dg_dw(w)
+        path.append(w)
+    return np.array(path)
+
+
 MISTAKES = [
     ("dg_dw", unscaled_dg_dw, "the scale factor is missing"),
     ("dg_dw", flipped_dg_dw, "sign flipped"),
     ("dg_dw", no_constant_dg_dw, "the linear term's derivative is missing"),
     ("dg_dw", lowered_powers_dg_dw, "exponents not brought down"),
     ("dg_dw", g_not_dg_dw, "returned g instead of its derivative"),
+    ("dg_dw", linear_kept_dg_dw, "the linear term not differentiated"),
+    ("dg_dw", precedence_dg_dw, "only the last term divided by the scale"),
+    ("dg_dw", scaled_twice_dg_dw, "divided by the scale twice"),
+    ("dg_dw", powers_kept_dg_dw, "powers not lowered"),
     ("gradient_descent", ascent, "ascent instead of descent"),
     ("gradient_descent", without_w_init, "w_init missing from the iterates"),
     ("gradient_descent", final_only, "only the final value returned"),
     ("gradient_descent", one_short, "one iterate short"),
     ("gradient_descent", aliased_rows, "every row is the final iterate"),
     ("gradient_descent", mutating, "w_init changed in place"),
+    ("gradient_descent", one_too_many, "one iterate too many"),
+    ("gradient_descent", frozen_gradient, "the gradient at w_init used in every step"),
+    ("gradient_descent", never_updated, "w never updated"),
+    ("gradient_descent", no_learning_rate, "learning rate not used"),
+    ("gradient_descent", learning_rate_on_w, "learning rate multiplies w instead of the gradient"),
+    ("gradient_descent", quartic_not_grad, "dg_dw called instead of grad"),
 ]
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from grader.learner.model import Case, Check, Context, Mistake
 from reference import bce as ref
+from reference.perceptron import relu as _relu
 from reference.perceptron import sigmoid as _sigmoid
 
 A = "bce"
@@ -85,6 +86,55 @@ def _loss_positive_term_only(y, p):
     return np.mean(-np.asarray(y, dtype=float) * np.log(_clipped(p)))
 
 
+#: The epsilon of Keras (and of many snippets copied from it): far larger than the exercise's 1e-12.
+KERAS_EPS = 1e-7
+
+
+def _clipped_at(eps: float, fn):
+    """``fn`` (a reference function of (y, p)) as if p were clipped to [eps, 1 - eps] instead of [EPS, 1 - EPS]."""
+
+    def wrong(y, p):
+        return fn(y, np.clip(np.asarray(p, dtype=float), eps, 1.0 - eps))
+
+    return wrong
+
+
+def _per_sample(fn):
+    """``fn`` applied to every entry on its own: the losses of the samples, before the mean."""
+
+    def wrong(y, second):
+        y, second = np.broadcast_arrays(np.asarray(y), np.asarray(second, dtype=float))
+        return np.vectorize(fn, otypes=[float])(y, second)
+
+    return wrong
+
+
+def _mean_over_axis_0(fn):
+    """``fn`` (a mean over every entry) as np.mean(..., axis=0) computes it: one mean per column."""
+
+    def wrong(y, second):
+        y, second = np.broadcast_arrays(np.asarray(y), np.asarray(second, dtype=float))
+        if second.ndim < 2:
+            return fn(y, second)
+        per_column = np.vectorize(fn, signature="(n),(n)->()", otypes=[float])
+        return per_column(np.moveaxis(y, 0, -1), np.moveaxis(second, 0, -1))
+
+    return wrong
+
+
+AXIS_0_HINT = (
+    "np.mean(..., axis=0) averages each column on its own, so for 2-D input (a column vector of shape (n, 1) "
+    "too) you return an array instead of one number. The loss is the mean over every entry: np.mean(...) "
+    "with no axis."
+)
+
+
+def _loss_minus_on_first_term_only(y, p):
+    # -y log p + (1 - y) log(1 - p): the (1 - y) term keeps the sign it had inside the brackets
+    positive = _loss_positive_term_only(y, p)
+    return positive - (ref.bce_loss(y, p) - positive)
+
+
 NO_CLIPPING_LOSS = Mistake(
     "p not clipped",
     "np.log(0) is -inf, so p = 0 or p = 1 gives inf or NaN (0 * -inf). "
@@ -127,6 +177,25 @@ BCE_LOSS = Check(
             "your loss is negative: log p <= 0, so the loss is minus the mean of y log p + (1 - y) log(1 - p).",
             wrong=lambda y, p: -ref.bce_loss(y, p),
         ),
+        Mistake(
+            "minus sign only on the first term",
+            "-y * log(p) + (1 - y) * log(1 - p) negates only the first term, so samples with y = 0 lower the loss. "
+            "The minus applies to the whole bracket: -(y * log(p) + (1 - y) * log(1 - p)).",
+            wrong=_loss_minus_on_first_term_only,
+        ),
+        Mistake(
+            "p clipped at 1e-7 instead of 1e-12",
+            "clipping to [1e-7, 1 - 1e-7] (Keras' epsilon) caps a confidently wrong sample's loss at 16.1 instead "
+            "of 27.6. Clip with the exercise's EPS = 1e-12: np.clip(p, EPS, 1 - EPS).",
+            wrong=_clipped_at(KERAS_EPS, ref.bce_loss),
+        ),
+        Mistake(
+            "per-sample losses returned (no mean)",
+            "you returned one loss per sample; bce_loss returns a single number, their mean: wrap the per-sample "
+            "losses in np.mean(...).",
+            wrong=_per_sample(ref.bce_loss),
+        ),
+        Mistake("mean over axis 0 only", AXIS_0_HINT, wrong=_mean_over_axis_0(ref.bce_loss)),
     ),
 )
 
@@ -139,6 +208,12 @@ def _grad_wrt_logit(y, p):
 
 def _grad_positive_term_only(y, p):
     return -np.asarray(y, dtype=float) / _clipped(p) / _n(p)
+
+
+def _grad_second_term_sign_flipped(y, p):
+    # -y/p - (1 - y)/(1 - p): the minus of d/dp log(1 - p) = -1/(1 - p) was lost
+    positive = _grad_positive_term_only(y, p)
+    return positive - (ref.bce_grad(y, p) - positive)
 
 
 BCE_GRAD = Check(
@@ -178,6 +253,24 @@ BCE_GRAD = Check(
             "-y / p / n is only the derivative of -y log p; the (1 - y) log(1 - p) term adds (1 - y) / (1 - p) / n.",
             wrong=_grad_positive_term_only,
         ),
+        Mistake(
+            "(p - y) alone",
+            "p - y is the gradient of one sample's loss with respect to the logit z. With respect to p, and for "
+            "the mean over n samples, divide it by p (1 - p) and by n: (p - y) / (p (1 - p)) / n.",
+            wrong=lambda y, p: _grad_wrt_logit(y, p) * _n(p),
+        ),
+        Mistake(
+            "sign of the (1 - y) / (1 - p) term",
+            "d/dp log(1 - p) = -1 / (1 - p) (chain rule: the inner 1 - p has derivative -1), so the two minus signs "
+            "cancel and the term is + (1 - y) / (1 - p): the gradient is (-y / p + (1 - y) / (1 - p)) / n.",
+            wrong=_grad_second_term_sign_flipped,
+        ),
+        Mistake(
+            "p clipped at 1e-7 instead of 1e-12",
+            "clipping to [1e-7, 1 - 1e-7] (Keras' epsilon) changes the gradient wherever p is 0 or 1. "
+            "Clip exactly as in bce_loss, with EPS = 1e-12: np.clip(p, EPS, 1 - EPS).",
+            wrong=_clipped_at(KERAS_EPS, ref.bce_grad),
+        ),
     ),
 )
 
@@ -214,6 +307,12 @@ def _logits_cases(ctx: Context) -> list[Case]:
 
 def _through_clipped_probabilities(y, z):
     return ref.bce_loss(y, _sigmoid(np.asarray(z, dtype=float)))
+
+
+def _np_max_for_positive_part(y, z):
+    # np.max(z, 0) is the largest z (along axis 0), not max(z, 0) entry by entry
+    z = np.asarray(z, dtype=float)
+    return ref.bce_with_logits(y, z) + np.mean(np.max(z, 0) - _relu(z))
 
 
 def _without_positive_part(y, z):
@@ -261,6 +360,25 @@ BCE_WITH_LOGITS = Check(
             "you added the losses of the samples; the loss is their mean.",
             wrong=lambda y, z: ref.bce_with_logits(y, z) * _n(z),
         ),
+        Mistake(
+            "the - y z term is missing",
+            "your loss does not depend on y: max(z, 0) + log1p(exp(-|z|)) alone is the loss of a sample with y = 0. "
+            "Subtract y * z: max(z, 0) - y * z + log1p(exp(-|z|)).",
+            wrong=lambda y, z: ref.bce_with_logits(np.zeros_like(np.asarray(y, dtype=float)), z),
+        ),
+        Mistake(
+            "np.max instead of np.maximum",
+            "np.max(z, 0) is the largest entry of z (along axis 0), the same for every sample; max(z, 0) entry by "
+            "entry is np.maximum(z, 0).",
+            wrong=_np_max_for_positive_part,
+        ),
+        Mistake(
+            "per-sample losses returned (no mean)",
+            "you returned one loss per sample; bce_with_logits returns a single number, their mean: "
+            "wrap the per-sample losses in np.mean(...).",
+            wrong=_per_sample(ref.bce_with_logits),
+        ),
+        Mistake("mean over axis 0 only", AXIS_0_HINT, wrong=_mean_over_axis_0(ref.bce_with_logits)),
     ),
 )
 
@@ -288,8 +406,12 @@ def _mse_cases(ctx: Context) -> list[Case]:
     return cases
 
 
+def _errors(y, yhat):
+    return np.asarray(y, dtype=float) - np.asarray(yhat, dtype=float)
+
+
 def _mae(y, yhat):
-    return np.mean(np.abs(np.asarray(y, dtype=float) - np.asarray(yhat, dtype=float)))
+    return np.mean(np.abs(_errors(y, yhat)))
 
 
 MSE_LOSS = Check(
@@ -321,6 +443,25 @@ MSE_LOSS = Check(
             "not part of this loss. Return mean((y - yhat) ** 2).",
             wrong=lambda y, yhat: ref.mse_loss(y, yhat) / 2,
         ),
+        Mistake(
+            "errors not squared",
+            "you averaged y - yhat itself, so positive and negative errors cancel out. Square each difference "
+            "first: np.mean((y - yhat) ** 2).",
+            wrong=lambda y, yhat: np.mean(_errors(y, yhat)),
+        ),
+        Mistake(
+            "the mean squared instead of the squares averaged",
+            "np.mean(y - yhat) ** 2 squares the mean error (** binds to the result of np.mean); the MSE averages "
+            "the squared errors: np.mean((y - yhat) ** 2).",
+            wrong=lambda y, yhat: np.mean(_errors(y, yhat)) ** 2,
+        ),
+        Mistake(
+            "per-sample squared errors returned (no mean)",
+            "you returned (y - yhat) ** 2 for every entry; mse_loss returns a single number, their mean: "
+            "np.mean((y - yhat) ** 2).",
+            wrong=_per_sample(ref.mse_loss),
+        ),
+        Mistake("mean over axis 0 only", AXIS_0_HINT, wrong=_mean_over_axis_0(ref.mse_loss)),
     ),
 )
 

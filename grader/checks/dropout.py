@@ -109,6 +109,24 @@ DROPOUT_BACKWARD = Check(
             "dropped units had no effect on the output, so their gradient is 0: multiply by the mask.",
             wrong=lambda dout, mask, p: _f(dout) / (1.0 - p),
         ),
+        Mistake(
+            "dout not used",
+            "you returned mask / (1 - p_drop), the local derivative d out / d a alone. The chain rule multiplies it "
+            "by the gradient arriving from above: dx = dout * mask / (1 - p_drop).",
+            wrong=lambda dout, mask, p: ref.dropout_backward(np.ones_like(_f(dout)), mask, p),
+        ),
+        Mistake(
+            "p_drop subtracted instead of divided by 1 - p_drop",
+            "dout * mask / 1 - p_drop is (dout * mask / 1) - p_drop: division binds tighter than subtraction. "
+            "Put the keep probability in brackets: dout * mask / (1 - p_drop).",
+            wrong=lambda dout, mask, p: ref.dropout_backward(dout, mask, 0.0) - p,
+        ),
+        Mistake(
+            "dout changed in place",
+            "the caller's dout was overwritten (dout[~mask] = 0 or dout /= ... change the array that was passed in, "
+            "which the layers below may still need). Compute a new array: np.where(mask, dout / (1 - p_drop), 0.0).",
+            mutates="dout",
+        ),
     ),
 )
 

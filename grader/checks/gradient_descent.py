@@ -4,7 +4,8 @@ The quartic g comes from course.yaml and reaches the checks as ``ctx.settings["q
 course with other coefficients grades its own g'. ``Check.expected`` and ``Mistake.wrong`` receive
 only the learner's arguments, never the context; the dg_dw cases therefore record the quartic of
 the run in progress (``_QUARTIC``, set by ``_dg_cases`` before the runner computes any expected or
-wrong value), and the expected value and every mistake read it from there.
+wrong value), and the expected value and every mistake read it from there. The gradient_descent
+cases record it too, for the mistake that calls the quartic's dg_dw instead of the ``grad`` passed in.
 """
 
 from __future__ import annotations
@@ -71,6 +72,30 @@ def _dg_without_constant(w):
     return q.dg_dw(w) - q.coefficients[3] / q.scale
 
 
+def _dg_linear_term_kept(w):
+    """c w -> c w: the linear term copied into g' unchanged instead of becoming the constant c."""
+    q = _QUARTIC.get()
+    c = q.coefficients[3]
+    return q.dg_dw(w) + c * (np.asarray(w, dtype=float) - 1.0) / q.scale
+
+
+def _dg_only_constant_scaled(w):
+    """4 * w**3 - 6 * w + 5 / 16: without brackets only the last term is divided by the scale."""
+    q = _QUARTIC.get()
+    constant = q.derivative_coefficients[-1]
+    return _dg_unscaled(w) - constant + constant / q.scale
+
+
+def _dg_scaled_twice(w):
+    q = _QUARTIC.get()
+    return q.dg_dw(w) / q.scale
+
+
+def _dg_powers_not_lowered(w):
+    """c w**k -> k c w**k: the exponent brought down as a factor but not lowered by one."""
+    return np.asarray(w, dtype=float) * _dg(w)
+
+
 def _dg_powers_only_lowered(w):
     """c w**k -> c w**(k-1): each power lowered, but not brought down as a factor."""
     q = _QUARTIC.get()
@@ -113,6 +138,30 @@ DG_DW = Check(
             "your values are g(w) itself; dg_dw returns the derivative g'(w), term by term k c w**(k-1).",
             wrong=lambda w: _QUARTIC.get().g(w),
         ),
+        Mistake(
+            "the linear term not differentiated",
+            "the derivative of the linear term c w is the constant c (5 w gives 5), not c w again: only the powers "
+            "w**2 and above keep a w after differentiating.",
+            wrong=_dg_linear_term_kept,
+        ),
+        Mistake(
+            "only the last term divided by the scale",
+            "without brackets, 4 * w**3 - 6 * w + 5 / 16 divides only the 5 by 16 (division binds tighter than + "
+            "and -). Put the whole polynomial in brackets: (4 * w**3 - 6 * w + 5) / 16.",
+            wrong=_dg_only_constant_scaled,
+        ),
+        Mistake(
+            "divided by the scale twice",
+            "your derivative is the right one divided by the scale constant (16 in the lecture's g) once more: "
+            "g'(w) is the derivative of the polynomial divided by the constant once, e.g. (4 w**3 - 6 w + 5) / 16.",
+            wrong=_dg_scaled_twice,
+        ),
+        Mistake(
+            "powers not lowered",
+            "you multiplied each term by its exponent but kept the power (w**4 -> 4 w**4): the power rule also "
+            "lowers it by one, d/dw (c w**k) = k c w**(k-1), so w**4 -> 4 w**3 and 5 w -> 5.",
+            wrong=_dg_powers_not_lowered,
+        ),
     ),
 )
 
@@ -148,6 +197,7 @@ def _random_spd(rng: np.random.Generator, d: int) -> np.ndarray:
 
 def _gd_cases(ctx: Context) -> list[Case]:
     q = course_quartic(ctx)
+    _QUARTIC.set(q)  # for the mistake that calls the quartic's dg_dw instead of grad
     grad = _gradient_of(q)
 
     def on_g(label: str, w_init, learning_rate: float, num_steps: int) -> Case:
@@ -205,6 +255,37 @@ def _one_step_short(grad, w_init, learning_rate, num_steps):
     return ref.gradient_descent(grad, w_init, learning_rate, int(num_steps) - 1)
 
 
+def _one_step_too_many(grad, w_init, learning_rate, num_steps):
+    return ref.gradient_descent(grad, w_init, learning_rate, int(num_steps) + 1)
+
+
+def _gradient_at_w_init(grad, w_init, learning_rate, num_steps):
+    first = np.asarray(grad(np.array(w_init, dtype=float)), dtype=float)
+    return ref.gradient_descent(lambda w: first, w_init, learning_rate, num_steps)
+
+
+def _w_never_updated(grad, w_init, learning_rate, num_steps):
+    # every step computed from w_init again: w_1 repeated num_steps times
+    n = int(num_steps)
+    first = ref.gradient_descent(grad, w_init, learning_rate, min(n, 1))
+    return np.concatenate([first[:1], np.repeat(first[1:], n, axis=0)])
+
+
+def _learning_rate_ignored(grad, w_init, learning_rate, num_steps):
+    return ref.gradient_descent(grad, w_init, 1.0, num_steps)
+
+
+def _learning_rate_on_w(grad, w_init, learning_rate, num_steps):
+    # w <- learning_rate * w - grad(w), i.e. w - 1 * ((1 - learning_rate) w + grad(w))
+    return ref.gradient_descent(
+        lambda w: (1.0 - learning_rate) * w + np.asarray(grad(w), dtype=float), w_init, 1.0, num_steps
+    )
+
+
+def _quartic_instead_of_grad(grad, w_init, learning_rate, num_steps):
+    return ref.gradient_descent(_QUARTIC.get().dg_dw, w_init, learning_rate, num_steps)
+
+
 GRADIENT_DESCENT = Check(
     assignment=A,
     part="gradient_descent",
@@ -248,6 +329,42 @@ GRADIENT_DESCENT = Check(
             "the caller's w_init was overwritten: w = w_init does not copy an array, so w -= ... changes w_init too. "
             "Start from w = np.array(w_init, dtype=float) (a copy), or update with w = w - learning_rate * grad(w).",
             mutates="w_init",
+        ),
+        Mistake(
+            "one iterate too many",
+            "num_steps steps after w_init make num_steps + 1 iterates; you have one more (a loop over "
+            "range(num_steps + 1) that appends after every step, or a <= in the loop condition).",
+            wrong=_one_step_too_many,
+        ),
+        Mistake(
+            "the gradient at w_init used in every step",
+            "every step moves by the same amount: grad is evaluated at w_init (or once, before the loop). "
+            "Evaluate it at the current w inside the loop: w = w - learning_rate * grad(w).",
+            wrong=_gradient_at_w_init,
+        ),
+        Mistake(
+            "w never updated",
+            "every iterate after w_init is the same first step: each step starts from w_init again (w_new = w - ... "
+            "without ever assigning it back to w). Update the current point itself: w = w - learning_rate * grad(w).",
+            wrong=_w_never_updated,
+        ),
+        Mistake(
+            "learning rate not used",
+            "your steps are w - grad(w), as if the learning rate were 1: multiply the gradient by it, "
+            "w = w - learning_rate * grad(w).",
+            wrong=_learning_rate_ignored,
+        ),
+        Mistake(
+            "learning rate multiplies w instead of the gradient",
+            "you computed learning_rate * w - grad(w); the learning rate scales the step, not the point: "
+            "w = w - learning_rate * grad(w).",
+            wrong=_learning_rate_on_w,
+        ),
+        Mistake(
+            "dg_dw called instead of grad",
+            "you called the quartic's dg_dw inside the loop, so every other function is minimised as if it were g. "
+            "Use the function passed in as the argument grad: w = w - learning_rate * grad(w).",
+            wrong=_quartic_instead_of_grad,
         ),
     ),
 )

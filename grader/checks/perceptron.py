@@ -57,6 +57,13 @@ SIGMOID = Check(
             wrong=lambda z: ref.sigmoid(-np.asarray(z)),
         ),
         Mistake("tanh instead of the logistic", "np.tanh has range (-1, 1); the sigmoid's range is (0, 1).", wrong=np.tanh),
+        Mistake(
+            "sigmoid of |z| for every z",
+            "your values are right for z >= 0 but above 0.5 for negative z: 1 / (1 + exp(-|z|)) is sigmoid(|z|). "
+            "With e = np.exp(-np.abs(z)) the sigmoid is 1 / (1 + e) where z >= 0 and e / (1 + e) where z < 0: "
+            "choose between the two with np.where(z >= 0, ..., ...).",
+            wrong=lambda z: ref.sigmoid(np.abs(np.asarray(z, dtype=float))),
+        ),
     ),
 )
 
@@ -94,6 +101,30 @@ RELU = Check(
             "np.max(z, 0) is the largest entry along axis 0, not an elementwise comparison; "
             "np.maximum(z, 0) compares every entry with 0.",
             wrong=lambda z: np.max(z, 0),
+        ),
+        Mistake(
+            "absolute value instead of ReLU",
+            "np.abs(z) turns negative z into positive values; ReLU sends them to 0 and keeps positive z as they are: "
+            "np.maximum(z, 0).",
+            wrong=lambda z: ref.relu(z) + ref.relu(-np.asarray(z, dtype=float)),
+        ),
+        Mistake(
+            "leaky ReLU (negative z scaled by 0.01)",
+            "negative z must give exactly 0, not 0.01 * z: that is the leaky ReLU, a different activation. "
+            "Use np.maximum(z, 0) (or np.where(z > 0, z, 0.0)).",
+            wrong=lambda z: ref.relu(z) - 0.01 * ref.relu(-np.asarray(z, dtype=float)),
+        ),
+        Mistake(
+            "z + |z| not halved",
+            "(z + |z|) is twice max(0, z): divide it by 2, or simply use np.maximum(z, 0).",
+            wrong=lambda z: 2.0 * ref.relu(z),
+        ),
+        Mistake(
+            "z changed in place",
+            "you set the negative entries of the caller's array to 0 (z[z < 0] = 0 changes z itself, and "
+            "np.asarray does not copy). Work on a copy, z = np.array(z, dtype=float), or return np.maximum(z, 0), "
+            "a new array.",
+            mutates="z",
         ),
     ),
 )
@@ -140,6 +171,30 @@ PERCEPTRON_FORWARD = Check(
             "the bias is added, not subtracted: z = w0 + X @ W.",
             wrong=lambda X, W, w0: ref.sigmoid(np.asarray(X) @ np.asarray(W) - w0),
         ),
+        Mistake(
+            "bias added after the sigmoid",
+            "you computed sigmoid(X @ W) + w0, so the output can leave (0, 1). The bias belongs inside, with the "
+            "weighted sum: z = w0 + X @ W first, then sigmoid(z).",
+            wrong=lambda X, W, w0: ref.sigmoid(np.asarray(X) @ np.asarray(W)) + w0,
+        ),
+        Mistake(
+            "relu instead of the sigmoid",
+            "you passed z = w0 + X @ W through relu; this perceptron's activation is the sigmoid, whose output is "
+            "a probability in (0, 1): return sigmoid(z).",
+            wrong=lambda X, W, w0: ref.relu(_linear(X, W, w0)),
+        ),
+        Mistake(
+            "weighted sums of the whole batch added together",
+            "np.sum(X * W) (or a sum of X @ W) adds the terms of every sample into one number; each sample needs "
+            "its own sum. X @ W gives one weighted sum per row of X: z = w0 + X @ W has shape (n,).",
+            wrong=lambda X, W, w0: ref.sigmoid(w0 + np.sum(np.asarray(X, dtype=float) @ np.asarray(W, dtype=float))),
+        ),
+        Mistake(
+            "X * W not summed",
+            "X * W multiplies entry by entry and keeps every term x_i w_i; the weighted sum adds them up for each "
+            "sample: z = w0 + X @ W (or np.sum(X * W, axis=-1)).",
+            wrong=lambda X, W, w0: ref.sigmoid(w0 + np.asarray(X, dtype=float) * np.asarray(W, dtype=float)),
+        ),
     ),
 )
 
@@ -185,6 +240,18 @@ PREDICT = Check(
             "class 1 is where w0 + X @ W >= 0; you return the opposite.",
             wrong=lambda X, W, w0: 1 - ref.predict(X, W, w0),
         ),
+        Mistake(
+            "np.sign instead of classes 0/1",
+            "np.sign(z) gives -1, 0 and +1 (the ±1 labels of the classic perceptron rule); the classes here are "
+            "0 and 1, with 1 wherever z >= 0: return (z >= 0).astype(int).",
+            wrong=lambda X, W, w0: np.sign(_linear(X, W, w0)),
+        ),
+        Mistake(
+            "probability compared with 0",
+            "sigmoid(z) is always >= 0, so every point becomes class 1. Either compare the probability with 0.5 "
+            "(p >= 0.5) or compare z itself with 0 (z >= 0).",
+            wrong=lambda X, W, w0: (ref.perceptron_forward(X, W, w0) >= 0).astype(int),
+        ),
     ),
 )
 
@@ -227,6 +294,31 @@ COUNT_PARAMETERS = Check(
             "biases counted for the input layer too",
             "the inputs have no bias; only layers that compute (hidden and output) do.",
             wrong=lambda sizes: ref.count_parameters(sizes) + int(sizes[0]),
+        ),
+        Mistake(
+            "only the last layer counted",
+            "your count is that of the last layer alone: `total = n_in * n_out + n_out` inside the loop replaces "
+            "the count of the layers before. Start from total = 0 and add each layer: total += ...",
+            wrong=lambda sizes: ref.count_parameters([int(s) for s in sizes][-2:]),
+        ),
+        Mistake(
+            "one bias per layer instead of one per unit",
+            "every unit of a layer has its own bias, so a layer of n_out units has n_out biases, not 1: "
+            "n_in * n_out + n_out per layer.",
+            wrong=lambda sizes: ref.count_parameters(sizes) - sum(b - 1 for _, b in _pairs(sizes)),
+        ),
+        Mistake(
+            "biases counted for the inputs of each layer",
+            "you added n_in biases per layer; the biases belong to the layer's own units, so there are n_out of "
+            "them: n_in * n_out + n_out.",
+            wrong=lambda sizes: ref.count_parameters(sizes) + sum(a - b for a, b in _pairs(sizes)),
+        ),
+        Mistake(
+            "all the widths multiplied together",
+            "the weights are not the product of every width: each pair of neighbouring layers has its own "
+            "n_in * n_out weights, and those products are added up layer by layer (plus n_out biases each).",
+            wrong=lambda sizes: ref.count_parameters(sizes) - sum(a * b for a, b in _pairs(sizes))
+            + int(np.prod([int(s) for s in sizes])),
         ),
     ),
 )
