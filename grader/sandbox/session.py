@@ -27,7 +27,7 @@ from typing import Any
 
 from grader.learner import wire
 from grader.learner.calls import CallResult
-from grader.sandbox.launch import Limits, Sandbox, sandbox_python, unsandboxed_library
+from grader.sandbox.launch import Limits, Sandbox, font_cache, sandbox_python, unsandboxed_library
 
 #: Time the worker gets beyond a request's own limit before it is killed as hung.
 GRACE_S = 3.0
@@ -130,6 +130,10 @@ class WorkerSession:
             home.mkdir()
             for f in self._files_dir.iterdir():
                 (home / f.name).write_bytes(f.read_bytes())
+            fonts = font_cache()
+            if fonts is not None:
+                (home / ".matplotlib").mkdir()
+                (home / ".matplotlib" / fonts.name).write_bytes(fonts.read_bytes())
             cmd, cwd, env = self._argv(), str(home), worker_env(self.sandbox, str(home), "", self.limits, self.learner)
         self._stderr = tempfile.TemporaryFile()
         try:
