@@ -163,3 +163,17 @@ def test_values_cross_as_data_only(session: WorkerSession) -> None:
     values = session.values(["answer_q1", "answer_q2", "answer_q3"])
     assert values["answer_q2"] == "-6" and "answer_q3" not in values
     assert type(values["answer_q1"]).__name__ == "Unsupported" and not values["answer_q1"] == "a"
+
+
+def test_grading_without_a_sandbox_says_so_in_every_part_and_in_the_record(tmp_path) -> None:
+    import nbformat
+
+    from grader.autograde.notebook import NotebookGrader
+    from grader.config import load_course
+
+    course = load_course(ROOT / "course.yaml")
+    nb = nbformat.read(course.path(course.assignment("perceptron").notebook), as_version=4)
+    result = NotebookGrader(course, Sandbox("none", "bwrap is missing")).grade(nb, "perceptron", "ann")
+    assert result.total == result.max_total  # the same grading, only without the wall
+    assert all("NO SANDBOX (bwrap is missing)" in p.message for p in result.parts.values())
+    assert nb.metadata["dlcourse"]["sandbox"].startswith("NO SANDBOX")

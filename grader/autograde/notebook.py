@@ -180,6 +180,8 @@ class NotebookGrader:
                 if len(session.crashes) > crashes_before and part.status != "grading-failed":
                     part.status = "grading-failed"
                     part.message += f"\n  (grading failed: {session.crashes[-1]})"
+                if not self.sandbox.isolated:
+                    part.message += f"\n  ({self.sandbox.describe()})"
                 cell.outputs = _grade_outputs(part.message, part.points)
                 result.parts[grade_id] = part
         nb.metadata["dlcourse"] = result.metadata()
