@@ -33,3 +33,22 @@ def grade_part(assignment: str, part: str, namespace: dict, ctx: Context, truste
 def grade_all(assignment: str, namespace: dict, ctx: Context, trusted: bool = False) -> dict[str, PartResult]:
     points = points_of(assignment)
     return {c.part: run_check(c, namespace, ctx, points[c.part], trusted=trusted) for c in checks_of(assignment)}
+
+
+def assert_named_and_contained(assignment: str, part: str, namespace: dict, name: str, learner: str) -> None:
+    """A learner's known mistake loses points in its part, is named there alone with its hint, and
+    costs every other part of the assignment nothing."""
+    from grader.learner.feedback import render_part
+
+    ctx = ctx_for(learner)
+    points = points_of(assignment)
+    result = grade_part(assignment, part, namespace, ctx)
+    assert result.points < points[part]
+    assert result.fatal is None
+    assert [m.name for m in result.diagnoses] == [name], render_part(result)
+    text = render_part(result)
+    assert f"Likely mistake — {name}: " in text
+    assert result.diagnoses[0].hint in text
+    for other in points:
+        if other != part:
+            assert grade_part(assignment, other, namespace, ctx).points == points[other], other

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import reference.perceptron as R
-from check_support import ctx_for as shared_ctx_for
+from check_support import assert_named_and_contained, ctx_for as shared_ctx_for
 from check_support import course, grade_part, points_of
 from grader.checks import check_for
 from grader.checks import perceptron as perceptron_checks
@@ -305,18 +305,7 @@ def test_every_mistake_of_every_check_has_a_learner_style_test() -> None:
 @pytest.mark.parametrize("learner", ["ada", "grace"])
 @pytest.mark.parametrize("part, broken, name", MISTAKES, ids=[f"{p}-{f.__name__}" for p, f, _ in MISTAKES])
 def test_learner_mistake_loses_points_and_is_named(part: str, broken, name: str, learner: str) -> None:
-    namespace = {**BASE, part: broken}
-    ctx = ctx_for(learner)
-    result = grade(part, namespace, ctx)
-    assert result.points < POINTS[part]
-    assert result.fatal is None
-    assert [m.name for m in result.diagnoses] == [name], render_part(result)
-    text = render_part(result)
-    assert f"Likely mistake — {name}: " in text
-    assert result.diagnoses[0].hint in text
-    for other in PARTS:
-        if other != part:
-            assert grade(other, namespace, ctx).points == POINTS[other]
+    assert_named_and_contained(A, part, {**BASE, part: broken}, name, learner)
 
 
 @pytest.mark.parametrize("part", PARTS)
