@@ -126,7 +126,7 @@ class CourseDirectory:
             name, data = public_file(course, a.id)
             (dest / name).write_bytes(data)
         for quiz in load_course_quizzes(course):
-            write_source_notebook(quiz, root / "source")
+            write_source_notebook(quiz, root / "source", course.file)
         return cls(root, course)
 
     def env(self) -> dict[str, str]:

@@ -21,7 +21,8 @@ from reference.gradient_descent import DEFAULT_QUARTIC
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ_DIR = ROOT / "exercises" / "quizzes"
 QUIZ_FILES = sorted(QUIZ_DIR.glob("*.yaml"))
-QUIZZES = {path.stem: load_quiz(path) for path in QUIZ_FILES}
+SETTINGS = compute.course_settings(DEFAULT_QUARTIC)
+QUIZZES = {path.stem: load_quiz(path, SETTINGS) for path in QUIZ_FILES}
 ALL_QUESTIONS = [(quiz, q) for quiz in QUIZZES.values() for q in quiz.questions]
 LEARNERS = ["alice", "bob", "s1234567"]
 

@@ -11,7 +11,11 @@ import pytest
 import yaml
 
 from grader.errors import CourseError
-from grader.quiz.load import find_quiz, load_quiz
+from grader.config import load_course
+from grader.quiz import checking
+from grader.quiz.load import course_quiz, load_course_quizzes, load_quiz
+
+ROOT = Path(__file__).resolve().parents[1]
 
 VALID: dict[str, Any] = {
     "id": "quiz_demo",
@@ -155,10 +159,49 @@ def test_missing_file(tmp_path: Path) -> None:
         load_quiz(tmp_path / "nope.yaml")
 
 
-def test_find_quiz_by_id_from_the_search_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(tmp_path, VALID)
-    monkeypatch.setenv("DLCOURSE_QUIZ_PATH", str(tmp_path))
-    assert find_quiz("quiz_demo").title == "Demo"
-    assert find_quiz("quiz_perceptron").id == "quiz_perceptron"  # the course folder is still searched
-    with pytest.raises(LookupError):
-        find_quiz("quiz_missing")
+QUARTIC_STEP = {
+    "id": "q7_step", "type": "compute", "points": 1, "prompt": "One step from 2.5?",
+    "compute": {"function": "gradient_descent_iterate", "args": {"w_init": 2.5, "learning_rate": 1.0, "num_steps": 1}},
+    "explanation": "w - g'(w).",
+}
+
+
+def _course_with(tmp_path: Path, quizzes: list[str], quartic: dict[str, Any] | None = None) -> Path:
+    data = yaml.safe_load((ROOT / "course.yaml").read_text())
+    for a in data["assignments"]:
+        a["notebook"] = str(ROOT / a["notebook"])
+    data["quizzes"] = quizzes
+    if quartic is not None:
+        data["quartic"] = quartic
+    path = tmp_path / "other-course.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_quizzes_come_only_from_the_courses_list(tmp_path: Path) -> None:
+    write(tmp_path, VALID, "demo.yaml")
+    course = load_course(_course_with(tmp_path, ["demo.yaml"]))
+    assert [q.id for q in load_course_quizzes(course)] == ["quiz_demo"]
+    assert course_quiz(course, "quiz_demo").title == "Demo"
+    # The bundled quizzes are not found just because they sit in the default folder.
+    with pytest.raises(LookupError, match="no quiz with id 'quiz_perceptron'.*other-course.yaml|other-course.yaml.*quiz_perceptron"):
+        course_quiz(course, "quiz_perceptron")
+
+
+def test_compute_answers_on_the_quartic_follow_the_course_file(tmp_path: Path) -> None:
+    write(tmp_path, {**VALID, "questions": [QUARTIC_STEP]}, "steps.yaml")
+    bundled = load_course(_course_with(tmp_path, ["steps.yaml"]))
+    steeper = load_course(_course_with(tmp_path, ["steps.yaml"], {"coefficients": [2, 0, -3, 5, 0], "scale": 16}))
+    answer = {}
+    for name, course in (("bundled", bundled), ("steeper", steeper)):
+        quiz = course_quiz(course, "quiz_demo")
+        answer[name] = checking.expected_answer(quiz, quiz.question("q7_step"), "anyone")
+    assert answer["bundled"] == pytest.approx(2.5 - (4 * 2.5**3 - 6 * 2.5 + 5) / 16)
+    assert answer["steeper"] == pytest.approx(2.5 - (8 * 2.5**3 - 6 * 2.5 + 5) / 16)
+
+
+def test_a_quartic_question_outside_a_course_says_it_needs_the_course(tmp_path: Path) -> None:
+    path = write(tmp_path, {**VALID, "questions": [QUARTIC_STEP]})
+    with pytest.raises(CourseError, match=r"q7_step\.compute: gradient_descent_iterate is computed on the course's "
+                                          r"coefficients, scale; load this quiz through its course"):
+        load_quiz(path)

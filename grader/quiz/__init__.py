@@ -1,6 +1,6 @@
 """Auto-graded quizzes: YAML question files, safe answer checking, nbgrader notebooks.
 
-- ``load``: quiz files -> validated ``Quiz`` objects (``load_quiz``, ``find_quiz``)
+- ``load``: quiz files -> validated ``Quiz`` objects (``load_quiz``; ``load_course_quizzes``, the only source of a course's quizzes)
 - ``checking``: one answer -> score and feedback (``grade``, ``expected_answer``)
 - ``symbolic``: whitelisted parsing and time-limited equivalence of expressions
 - ``variants``: per-learner parameters from a stable hash

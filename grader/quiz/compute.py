@@ -16,7 +16,13 @@ import numpy as np
 
 from reference import backprop, bce, dropout, gradient_descent, perceptron
 
-_QUARTIC = gradient_descent.DEFAULT_QUARTIC
+#: Course settings a compute function may take as keyword arguments; the quiz loader passes course.yaml's.
+COURSE_SETTINGS = ("coefficients", "scale")
+
+
+def course_settings(quartic: gradient_descent.Quartic) -> dict[str, Any]:
+    """The values of ``COURSE_SETTINGS`` for a course with this quartic."""
+    return {"coefficients": [float(c) for c in quartic.coefficients], "scale": float(quartic.scale)}
 
 
 def _scalar(value: Any) -> int | float:
@@ -65,14 +71,12 @@ def mse_loss(y: Sequence[float] | float, yhat: Sequence[float] | float) -> float
     return _scalar(bce.mse_loss(np.atleast_1d(np.asarray(y, dtype=float)), np.atleast_1d(np.asarray(yhat, dtype=float))))
 
 
-def quartic(w: float, coefficients: Sequence[float] = _QUARTIC.coefficients, scale: float = _QUARTIC.scale) -> float:
+def quartic(w: float, coefficients: Sequence[float], scale: float) -> float:
     """g(w) for the quartic with these coefficients (highest power first) and scale."""
     return _scalar(gradient_descent.Quartic(tuple(coefficients), scale).g(w))  # type: ignore[arg-type]
 
 
-def quartic_derivative(
-    w: float, coefficients: Sequence[float] = _QUARTIC.coefficients, scale: float = _QUARTIC.scale
-) -> float:
+def quartic_derivative(w: float, coefficients: Sequence[float], scale: float) -> float:
     """dg/dw at w."""
     return _scalar(gradient_descent.Quartic(tuple(coefficients), scale).dg_dw(w))  # type: ignore[arg-type]
 
@@ -81,8 +85,8 @@ def gradient_descent_iterate(
     w_init: float,
     learning_rate: float,
     num_steps: int,
-    coefficients: Sequence[float] = _QUARTIC.coefficients,
-    scale: float = _QUARTIC.scale,
+    coefficients: Sequence[float],
+    scale: float,
 ) -> float:
     """w after ``num_steps`` steps of gradient descent on the quartic, starting at w_init."""
     g = gradient_descent.Quartic(tuple(coefficients), scale)  # type: ignore[arg-type]

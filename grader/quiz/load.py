@@ -13,8 +13,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import math
-import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +40,6 @@ from grader.quiz.model import (
 _QUESTION = TypeAdapter(Question)
 #: Compute-it answers are checked for every combination of parameters up to this many.
 MAX_CHECKED_VARIANTS = 500
-#: Where ``find_quiz`` looks by default: the course's own quiz folder.
-DEFAULT_QUIZ_DIR = Path(__file__).resolve().parents[2] / "exercises" / "quizzes"
-#: Extra files or folders to search, separated like PATH (used by tests and other courses).
-QUIZ_PATH_ENV = "DLCOURSE_QUIZ_PATH"
 
 
 def _loc(loc: Sequence[Any]) -> str:
@@ -220,8 +215,31 @@ def _semantic_problems(label: str, q: Question) -> list[str]:
     return _check_ranges(label, getattr(q, "feedback", [])) + _check_placeholders(label, q, set())
 
 
-def parse_quiz(data: Any, source: str) -> Quiz:
-    """Validate an already-parsed quiz mapping; CourseError(source, every problem) otherwise."""
+def _with_course_settings(raw: dict[str, Any], label: str, settings: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
+    """A compute question whose function takes course settings (the quartic) gets the course's.
+
+    A quiz file states only what a question asks; the quartic it is asked about is course.yaml's,
+    so a changed quartic changes these answers too.
+    """
+    spec = raw.get("compute")
+    function = compute.FUNCTIONS.get(spec.get("function")) if isinstance(spec, dict) else None
+    args = spec.get("args", {}) if isinstance(spec, dict) else None
+    if function is None or not isinstance(args, dict):
+        return raw, []
+    wanted = [name for name in compute.COURSE_SETTINGS if name in inspect.signature(function).parameters and name not in args]
+    if not wanted:
+        return raw, []
+    if settings is None:
+        return raw, [f"{label}.compute: {spec['function']} is computed on the course's "
+                     f"{', '.join(wanted)}; load this quiz through its course (course.yaml's quizzes: list)"]
+    return {**raw, "compute": {**spec, "args": {**args, **{n: settings[n] for n in wanted}}}}, []
+
+
+def parse_quiz(data: Any, source: str, settings: Mapping[str, Any] | None = None) -> Quiz:
+    """Validate an already-parsed quiz mapping; CourseError(source, every problem) otherwise.
+
+    ``settings`` are the course's values compute questions may use (``compute.course_settings``).
+    """
     if not isinstance(data, dict):
         raise CourseError(source, [f"(top level): expected a mapping of keys, got {type(data).__name__}"])
     problems: list[str] = []
@@ -245,6 +263,10 @@ def parse_quiz(data: Any, source: str) -> Quiz:
             problems.append(f"{label}: expected a mapping of keys, got {type(raw).__name__}")
             continue
         tag = raw.get("type") if isinstance(raw.get("type"), str) else None
+        raw, missing = _with_course_settings(raw, label, settings)
+        if missing:
+            problems += missing
+            continue
         try:
             question = _QUESTION.validate_python(raw)
         except ValidationError as exc:
@@ -258,16 +280,16 @@ def parse_quiz(data: Any, source: str) -> Quiz:
     return Quiz(id=header.id, title=header.title, intro=header.intro, questions=questions, source=source)
 
 
-def load_quiz(path: str | Path) -> Quiz:
-    """Read and validate one quiz file."""
+def load_quiz(path: str | Path, settings: Mapping[str, Any] | None = None) -> Quiz:
+    """Read and validate one quiz file (with the course's ``settings`` when it has compute questions on them)."""
     path = Path(path)
-    data = read_yaml(path)
-    return parse_quiz(data, str(path))
+    return parse_quiz(read_yaml(path), str(path), settings)
 
 
 def load_course_quizzes(course: Course) -> list[Quiz]:
-    """Every quiz listed under ``quizzes:`` in course.yaml; duplicate quiz ids are an error."""
-    quizzes = [load_quiz(course.path(p)) for p in course.quizzes]
+    """Every quiz listed under ``quizzes:`` in course.yaml, computed on its settings; duplicate ids are an error."""
+    settings = compute.course_settings(course.quartic.quartic())
+    quizzes = [load_quiz(course.path(p), settings) for p in course.quizzes]
     by_id: dict[str, str] = {}
     problems = []
     for quiz in quizzes:
@@ -275,40 +297,14 @@ def load_course_quizzes(course: Course) -> list[Quiz]:
             problems.append(f"quizzes: quiz id {quiz.id!r} is used by both {by_id[quiz.id]} and {quiz.source}")
         by_id.setdefault(quiz.id, quiz.source)
     if problems:
-        raise CourseError(str(course.root / "course.yaml"), problems)
+        raise CourseError(str(course.file), problems)
     return quizzes
 
 
-def quiz_files(search: Iterable[Path] | None = None) -> list[Path]:
-    """Quiz YAML files to look in: $DLCOURSE_QUIZ_PATH entries first, then exercises/quizzes."""
-    if search is None:
-        extra = [Path(p) for p in os.environ.get(QUIZ_PATH_ENV, "").split(os.pathsep) if p]
-        search = [*extra, DEFAULT_QUIZ_DIR]
-    files: list[Path] = []
-    for entry in search:
-        if entry.is_dir():
-            files += sorted(entry.glob("*.yaml")) + sorted(entry.glob("*.yml"))
-        elif entry.is_file():
-            files.append(entry)
-    return files
-
-
-_cache: dict[Path, tuple[float, Quiz]] = {}
-
-
-def find_quiz(quiz_id: str, search: Iterable[Path] | None = None) -> Quiz:
-    """The quiz with this id among the quiz files (cached per file until it changes)."""
-    for path in quiz_files(search):
-        mtime = path.stat().st_mtime
-        cached = _cache.get(path)
-        if cached is None or cached[0] != mtime:
-            try:
-                cached = (mtime, load_quiz(path))
-            except CourseError:
-                if path.stem == quiz_id or path.stem == quiz_id.removeprefix("quiz_"):
-                    raise  # the file this id most likely lives in is broken: say so
-                continue
-            _cache[path] = cached
-        if cached[1].id == quiz_id:
-            return cached[1]
-    raise LookupError(f"no quiz with id {quiz_id!r} in {', '.join(str(p) for p in quiz_files(search)) or 'any quiz file'}")
+def course_quiz(course: Course, quiz_id: str) -> Quiz:
+    """The quiz with this id among course.yaml's quizzes (the only place quizzes come from)."""
+    quizzes = {q.id: q for q in load_course_quizzes(course)}
+    if quiz_id not in quizzes:
+        raise LookupError(f"{course.file}: no quiz with id {quiz_id!r} under quizzes: "
+                          f"(listed: {', '.join(quizzes) or 'none'})")
+    return quizzes[quiz_id]

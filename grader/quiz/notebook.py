@@ -134,12 +134,14 @@ def _answer_literal(quiz: Quiz, question: Question) -> str:
     return repr(answer)
 
 
-def _solution_source(quiz: Quiz, question: Question) -> str:
+def _solution_source(quiz: Quiz, question: Question, course_file: Path | None) -> str:
     name = answer_name(question.id)
     if question.draws():
-        # The right answer depends on who runs the notebook, so the solution asks the grader.
+        # The right answer depends on who runs the notebook, so the solution asks the grader, which
+        # reads the quiz as the course that released it lists it.
+        where = repr(str(course_file)) if course_file is not None else "'course.yaml'"
         body = (f"from grader.quiz.runtime import solution\n"
-                f"{name} = solution({quiz.id!r}, {question.id!r})")
+                f"{name} = solution({where}, {quiz.id!r}, {question.id!r})")
     else:
         body = f"{name} = {_answer_literal(quiz, question)}"
     return (f"# Your answer: assign {name} (see \"How to answer\" above), then run this cell.\n"
@@ -191,8 +193,11 @@ def _intro_markdown(quiz: Quiz) -> str:
     )
 
 
-def source_notebook(quiz: Quiz) -> nbformat.NotebookNode:
-    """The nbgrader source notebook for ``quiz`` (contains the answers: instructors only)."""
+def source_notebook(quiz: Quiz, course_file: Path | None = None) -> nbformat.NotebookNode:
+    """The nbgrader source notebook for ``quiz`` (contains the answers: instructors only).
+
+    ``course_file`` is the course.yaml its personal answers are computed from when the notebook runs.
+    """
     cells = [new_markdown_cell(_intro_markdown(quiz), metadata=_nbgrader(f"{quiz.id}_intro", locked=True))]
     for number, question in enumerate(quiz.questions, start=1):
         qid = question.id
@@ -201,7 +206,7 @@ def source_notebook(quiz: Quiz) -> nbformat.NotebookNode:
         if question.draws():
             cells.append(new_code_cell(_variant_source(quiz, question),
                                        metadata=_nbgrader(f"{qid}_values", locked=True)))
-        cells.append(new_code_cell(_solution_source(quiz, question),
+        cells.append(new_code_cell(_solution_source(quiz, question, course_file),
                                    metadata=_nbgrader(f"{qid}_answer", solution=True)))
         cells.append(new_code_cell(_test_source(quiz, question),
                                    metadata=_nbgrader(qid, grade=True, locked=True, points=question.points)))
@@ -231,9 +236,9 @@ def solved_notebook(quiz: Quiz, learner_id: str) -> nbformat.NotebookNode:
     return notebook
 
 
-def write_source_notebook(quiz: Quiz, source_dir: str | Path) -> Path:
+def write_source_notebook(quiz: Quiz, source_dir: str | Path, course_file: Path | None = None) -> Path:
     """Write ``<source_dir>/<quiz id>/<quiz id>.ipynb`` (nbgrader's source/<assignment>/ layout)."""
     path = Path(source_dir) / quiz.id / f"{quiz.id}.ipynb"
     path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(source_notebook(quiz), path)
+    nbformat.write(source_notebook(quiz, course_file), path)
     return path

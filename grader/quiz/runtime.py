@@ -6,15 +6,17 @@ their answers are graded on the trusted side (``grader.autograde``).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from grader.learner.quiz import learner_id
 from grader.quiz import checking
 
 
-def solution(quiz_id: str, qid: str) -> Any:
-    """The correct answer for the current learner (used in source notebooks' solution cells)."""
-    from grader.quiz.load import find_quiz
+def solution(course_file: str | Path, quiz_id: str, qid: str) -> Any:
+    """The correct answer for the current learner, from the quiz as the named course lists it."""
+    from grader.config import load_course
+    from grader.quiz.load import course_quiz
 
-    quiz = find_quiz(quiz_id)
+    quiz = course_quiz(load_course(course_file), quiz_id)
     return checking.expected_answer(quiz, quiz.question(qid), learner_id())
