@@ -35,8 +35,9 @@ class Context:
 
     def rng(self, *salt: str) -> np.random.Generator:
         """A generator seeded by the learner and the salt: same learner, same cases."""
-        digest = hashlib.sha256("\x1f".join((self.learner_id, *salt)).encode()).digest()
-        return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+        from grader.learner.seeds import stable_seed  # module-level import pending the Check/Case edit of this file
+
+        return np.random.default_rng(stable_seed(self.learner_id, *salt, byteorder="little"))
 
 
 @dataclass(frozen=True)

@@ -1,38 +1,35 @@
 """Per-learner parameters: the same learner always draws the same values, neighbours differ.
 
-The seed is a SHA-256 of (quiz id, question id, learner id), never Python's
-``hash()``, which changes from one process to the next. Each parameter takes
-``index = hash(seed, name) mod len(choices)``, so no random-number generator
+The seed is ``stable_seed(quiz id, question id, learner id)`` (``grader.learner.seeds``,
+the same one exercise cases are drawn from). Each parameter takes
+``index = stable_seed(seed, name) mod len(choices)``, so no random-number generator
 (and none of its version-to-version changes) is involved.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from grader.learner.seeds import stable_seed
 
 #: A personal value in a question's text or compute arguments: {{name}}.
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 #: The draw that picks one of a question's authored variant sets.
 VARIANT_SET = "variant"
 
-_SEP = "\x1f"  # cannot appear in ids, so ("ab", "c") and ("a", "bc") hash differently
-
 
 def variant_seed(quiz_id: str, qid: str, learner_id: str) -> int:
     """A stable 64-bit seed for one learner's variant of one question."""
-    digest = hashlib.sha256(_SEP.join((quiz_id, qid, learner_id)).encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big")
+    return stable_seed(quiz_id, qid, learner_id)
 
 
 def draw_index(seed: int, name: str, count: int) -> int:
     """Which of ``count`` choices parameter ``name`` takes for this seed."""
     if count <= 0:
         raise ValueError(f"parameter {name!r} has no choices")
-    digest = hashlib.sha256(f"{seed}{_SEP}{name}".encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") % count
+    return stable_seed(str(seed), name) % count
 
 
 def learner_values(
