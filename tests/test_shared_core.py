@@ -48,3 +48,25 @@ def test_exercise_cases_are_drawn_from_stable_seed_as_before() -> None:
 
 def test_the_separator_keeps_parts_apart() -> None:
     assert stable_seed("ab", "c") != stable_seed("a", "bc")
+
+
+# --- one tolerance rule ------------------------------------------------------------------------
+
+
+def test_quiz_and_exercises_accept_the_same_numbers() -> None:
+    from grader.learner.compare import compare_numbers
+    from grader.quiz import checking
+
+    tol = Tolerance(rtol=5e-3, atol=1e-9)
+    expected = 0.25
+    for got in (0.25, 0.25 * (1 + 4.9e-3), 0.25 * (1 - 4.9e-3), 0.25 * (1 + 5.1e-3), 0.2, 0.3, -0.25):
+        quiz_ok = checking._check_number(got, expected, tol, [])[0] == 1.0
+        exercise_ok = compare_numbers(got, expected, tol) is None
+        assert quiz_ok == exercise_ok == tol.accepts(got, expected), got
+        assert tol.accepts(got, expected) == (abs(got - expected) <= tol.atol + tol.rtol * abs(expected))
+
+
+def test_tolerance_is_elementwise_for_arrays_and_matches_nan_with_nan() -> None:
+    tol = Tolerance(rtol=1e-6, atol=1e-9)
+    assert tol.close(np.array([1.0, 2.0, np.nan]), np.array([1.0, 2.1, np.nan])).tolist() == [True, False, True]
+    assert not tol.accepts(1.0, np.nan)

@@ -18,11 +18,24 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Tolerance:
+    """How far a value may be from the expected one: |got - expected| <= atol + rtol * |expected|.
+
+    The one rule for exercise results (elementwise) and numeric quiz answers.
+    """
+
     rtol: float
     atol: float
 
     def loosened(self, factor: float) -> Tolerance:
         return Tolerance(self.rtol * factor, self.atol * factor)
+
+    def close(self, got: Any, expected: Any) -> Any:
+        """Elementwise: is ``got`` within tolerance of ``expected``? Equal infinities and NaN where NaN is expected count as close."""
+        return np.isclose(got, expected, rtol=self.rtol, atol=self.atol, equal_nan=True)
+
+    def accepts(self, got: float, expected: float) -> bool:
+        """One number: is ``got`` within tolerance of ``expected``?"""
+        return bool(self.close(got, expected))
 
 
 def to_numpy(value: Any) -> Any:
@@ -87,7 +100,7 @@ def compare_numbers(got: Any, expected: Any, tol: Tolerance, what: str = "your r
     not_finite = finite & ~np.isfinite(arr)
     if np.any(not_finite):
         return f"{what} contains inf or NaN where a finite value was expected" + _first_mismatch(arr, exp, not_finite)
-    close = np.isclose(arr, exp, rtol=tol.rtol, atol=tol.atol, equal_nan=True)
+    close = tol.close(arr, exp)
     if not np.all(close):
         return f"{what} is off" + _first_mismatch(arr, exp, ~close)
     return None

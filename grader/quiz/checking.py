@@ -16,6 +16,7 @@ from typing import Any
 
 from grader.quiz import compute, symbolic
 from grader.learner import answers, variants
+from grader.learner.compare import Tolerance
 from grader.learner.quiz import answer_name
 from grader.quiz.model import (
     Compute,
@@ -148,12 +149,12 @@ def _check_multiple(q: MultipleChoice, value: Any) -> Verdict:
     return fraction, " ".join(lines)
 
 
-def _check_number(value: Any, expected: float, atol: float, rtol: float, ranges: Iterable[RangeFeedback]) -> Verdict:
+def _check_number(value: Any, expected: float, tol: Tolerance, ranges: Iterable[RangeFeedback]) -> Verdict:
     try:
         number = answers.as_number(value)
     except answers.AnswerFormError as exc:
         return 0.0, str(exc)
-    if abs(number - expected) <= atol + rtol * abs(expected):
+    if tol.accepts(number, expected):
         return 1.0, f"Correct: {_fmt(number)} (the exact value is {_fmt(expected)})."
     return 0.0, (
         f"Your answer {_fmt(number)} is not within the accepted tolerance of the expected value {_fmt(expected)}."
@@ -223,12 +224,12 @@ def check(quiz: Quiz, question: Question, value: Any, learner_id: str) -> Verdic
         return _check_integer(value, question.answer, question.feedback)
     if isinstance(question, Numeric):
         expected = expected_answer(quiz, question, learner_id)
-        return _check_number(value, expected, question.atol, question.rtol, question.feedback)
+        return _check_number(value, expected, Tolerance(question.rtol, question.atol), question.feedback)
     if isinstance(question, Compute):
         expected = expected_answer(quiz, question, learner_id)
         if question.result == "integer":
             return _check_integer(value, int(expected), question.feedback)
-        return _check_number(value, float(expected), question.atol, question.rtol, question.feedback)
+        return _check_number(value, float(expected), Tolerance(question.rtol, question.atol), question.feedback)
     if isinstance(question, Symbolic):
         return _check_symbolic(question, value)
     raise TypeError(f"unknown question type {type(question).__name__}")
