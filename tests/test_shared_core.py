@@ -4,6 +4,7 @@ one strict model base and one way of reporting a broken configuration file."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 
@@ -12,6 +13,7 @@ from grader.learner.compare import Tolerance
 from grader.learner.model import Context
 from grader.learner.seeds import stable_seed
 
+ROOT = Path(__file__).resolve().parents[1]
 LEARNERS = ["alice", "bob", "s1234567", "Zoë", ""]
 
 
@@ -70,3 +72,24 @@ def test_tolerance_is_elementwise_for_arrays_and_matches_nan_with_nan() -> None:
     tol = Tolerance(rtol=1e-6, atol=1e-9)
     assert tol.close(np.array([1.0, 2.0, np.nan]), np.array([1.0, 2.1, np.nan])).tolist() == [True, False, True]
     assert not tol.accepts(1.0, np.nan)
+
+
+# --- one way to read a learner's answer --------------------------------------------------------
+
+
+def test_a_formula_answer_is_read_the_same_in_the_notebook_and_by_the_grader() -> None:
+    from grader.learner import answers
+    from grader.quiz import checking
+    from grader.quiz.load import load_quiz
+
+    quiz = load_quiz(ROOT / "exercises" / "quizzes" / "perceptron.yaml")
+    question = quiz.question("p12_sigmoid_derivative")
+    form = {"kind": "formula", "symbols": question.symbols, "functions": question.functions}
+    for value in (["s*(1-s)"], {"s"}, 1 + 2j):
+        problem = answers.form_problem(form, value)
+        assert problem is not None and "formula written as text" in problem
+        assert checking.check(quiz, question, value, "alice") == (0.0, problem)
+    # A number is the formula it writes, also a NumPy one (whose repr is "np.float64(...)").
+    for value, text in ((0.25, "0.25"), (2, "2"), (np.float64(0.25), "0.25"), (np.int64(2), "2")):
+        assert answers.formula_text(value, ["s"]) == text
+        assert answers.form_problem(form, value) is None

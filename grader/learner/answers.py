@@ -19,7 +19,7 @@ import math
 import numbers
 import re
 import tokenize
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -129,6 +129,19 @@ def as_integer(value: Any) -> int:
     return int(number)
 
 
+def formula_text(value: Any, symbols: Sequence[str]) -> str:
+    """A formula answer as text: a number counts as the formula it writes (0.5 and np.float64(0.5) -> "0.5")."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        try:
+            return repr(int(value)) if isinstance(value, numbers.Integral) else repr(float(value))
+        except (OverflowError, ValueError, TypeError):
+            raise AnswerFormError(f"The answer {describe(value)} cannot be read as a number.") from None
+    if not isinstance(value, str):
+        raise AnswerFormError(f"The answer should be a formula written as text, e.g. "
+                              f"\"2*{symbols[0]} + 1\"; you gave {describe(value)}.")
+    return value
+
+
 def check_formula(text: Any, symbols: Iterable[str], functions: Iterable[str] | None = None) -> str:
     """The formula's text, stripped, if only allowed characters, numbers, symbols and functions occur."""
     if not isinstance(text, str):
@@ -204,12 +217,7 @@ def form_problem(form: Mapping[str, Any], value: Any) -> str | None:
         elif kind == "integer":
             as_integer(value)
         elif kind == "formula":
-            if isinstance(value, numbers.Real) and not isinstance(value, bool):
-                value = repr(value)
-            if not isinstance(value, str):
-                raise AnswerFormError(f"The answer should be a formula written as text, e.g. "
-                                      f"\"2*{form['symbols'][0]} + 1\"; you gave {describe(value)}.")
-            check_formula(value, form["symbols"], form.get("functions"))
+            check_formula(formula_text(value, form["symbols"]), form["symbols"], form.get("functions"))
         else:
             raise ValueError(f"unknown answer form {kind!r}")
     except AnswerFormError as exc:

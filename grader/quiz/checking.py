@@ -7,7 +7,6 @@ sentence saying what was wrong and how to write the answer instead.
 
 from __future__ import annotations
 
-import numbers
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -173,13 +172,10 @@ def _check_integer(value: Any, expected: int, ranges: Iterable[RangeFeedback]) -
 
 
 def _check_symbolic(q: Symbolic, value: Any) -> Verdict:
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        value = repr(value)
-    if not isinstance(value, str):
-        return 0.0, (
-            f"The answer should be a formula written as text, e.g. \"2*{q.symbols[0]} + 1\"; "
-            f"you gave {_describe(value)}."
-        )
+    try:
+        value = answers.formula_text(value, q.symbols)
+    except answers.AnswerFormError as exc:
+        return 0.0, str(exc)
     try:
         symbolic.safe_parse(value, q.symbols, q.functions)
     except symbolic.ExpressionError as exc:
