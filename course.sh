@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set-up and entry point: creates .venv from pyproject.toml on first use (and
 # again whenever pyproject.toml changes), then runs what was asked.
-#   ./course.sh run    the main job on the bundled course: validate, release, grade, gradebook
+#   ./course.sh run [FILE]   the main job (on course.yaml, or FILE): validate, release, grade, gradebook
 #   ./course.sh test   the whole test suite
 #   ./course.sh learner-env DIR   a learner's environment (no answers) at DIR
 #   ./course.sh <dlcourse arguments>   any other dlcourse command
@@ -47,7 +47,8 @@ export MPLBACKEND=Agg
 cmd="${1:-run}"
 shift || true
 case "$cmd" in
-  run)  exec dlcourse run course.yaml "$@" ;;
+  run)  # the course file is optional: ./course.sh run, ./course.sh run my.yaml, ./course.sh run --work DIR
+        if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then exec dlcourse run "$@"; else exec dlcourse run course.yaml "$@"; fi ;;
   test) exec python -m pytest "$@" ;;
   learner-env) exec python -m grader.learner_env "$@" ;;
   *)    exec dlcourse "$cmd" "$@" ;;

@@ -1,7 +1,8 @@
 """dlcourse: the instructor's command line.
 
-    dlcourse run course.yaml [--work DIR] [--submissions DIR]
-        validate → release → autograde → feedback → gradebook, in one go
+    dlcourse run course.yaml [--work DIR] [--submissions DIR] [--demo-work DIR]
+        validate → release → autograde → feedback → gradebook, in one go; without
+        --submissions two demo learners are graded, in a folder of their own (--demo-work)
     dlcourse validate course.yaml
     dlcourse release course.yaml [--work DIR]
     dlcourse grade course.yaml --submissions DIR [--work DIR]
@@ -30,6 +31,12 @@ DEMO_STUDENTS = ("demo-solution", "demo-blank")
 
 
 def cmd_validate(course: Course) -> bool:
+    """The material against course.yaml, then the reference against its checks; True when all agree."""
+    from grader.course_consistency import course_problems
+
+    mismatches = course_problems(course)
+    for p in mismatches:
+        console.print(f"[red]✗ {course.file.name} vs {p}[/]", highlight=False)
     rows = validate_course(course)
     table = Table(title=f"{course.course.title}: the reference against its checks")
     for col in ("assignment", "part", "reference score", "known mistakes caught", "status"):
@@ -44,9 +51,10 @@ def cmd_validate(course: Course) -> bool:
     for r in rows:
         for p in r.problems + [f"mistake not caught: {m}" for m in r.mistakes_missed]:
             console.print(f"[red]✗ {r.assignment}/{r.part}[/]: {p}")
-    ok = all(r.ok for r in rows)
+    ok = all(r.ok for r in rows) and not mismatches
     total = sum(len(r.mistakes_caught) for r in rows)
-    console.print(f"{'[green]Valid' if ok else '[red]Invalid'}[/]: {len(rows)} parts, {total} known mistakes recognised.")
+    console.print(f"{'[green]Valid' if ok else '[red]Invalid'}[/]: {len(rows)} parts, {total} known mistakes recognised"
+                  f"{f', {len(mismatches)} disagreement(s) with {course.file.name}' if mismatches else ''}.")
     return ok
 
 
@@ -156,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("course", nargs="?", default="course.yaml", type=Path)
     parser.add_argument("--work", type=Path, default=None, help="nbgrader course folder (default: course-work/ beside course.yaml)")
     parser.add_argument("--submissions", type=Path, default=None, help="folder of <student>/<assignment>/<assignment>.ipynb to grade")
+    parser.add_argument("--demo-work", type=Path, default=None,
+                        help="run without --submissions: where the demo learners are graded "
+                             "(default: course-demo/ beside course.yaml; never the course's own folder)")
     args = parser.parse_args(argv)
     try:
         course = load_course(args.course)
@@ -183,6 +194,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.submissions is not None:
             _import_submissions(cdir, args.submissions)
         elif args.command == "run":
+            # The demo learners get a course folder of their own, so formgrader's averages and the
+            # gradebook of the real course never include them.
+            demo = (args.demo_work or course.root / "course-demo").resolve()
+            if demo == cdir.root:
+                console.print(f"[red]--demo-work {demo}: that is the course's own folder; choose another[/]")
+                return 2
+            console.print(f"Demo learners {', '.join(DEMO_STUDENTS)} are graded in {demo}, not in {cdir.root}.")
+            cdir = cmd_release(course, demo)
+            if cdir is None:
+                return 1
             _demo_submissions(cdir)
         graded = cmd_grade(cdir)
         cmd_gradebook(cdir)

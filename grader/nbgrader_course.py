@@ -18,6 +18,7 @@ import nbformat
 import pandas as pd
 
 from grader.config import Course
+from grader.notebook_rules import stamp_course
 from grader.release_data import public_file
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -121,7 +122,10 @@ class CourseDirectory:
         for a in course.assignments:
             dest = root / "source" / a.id
             dest.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(course.path(a.notebook), dest / f"{a.id}.ipynb")
+            # course.yaml's points, stamped into the grade cells: nbgrader's max scores are course.yaml's.
+            nb = nbformat.read(course.path(a.notebook), as_version=4)
+            stamp_course(a, nb)
+            nbformat.write(nb, dest / f"{a.id}.ipynb")
             # The self-check's data travels with the release (nbgrader copies the folder's files).
             name, data = public_file(course, a.id)
             (dest / name).write_bytes(data)
