@@ -9,6 +9,7 @@ put the same wheel and requirements file into their image instead.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,9 @@ REQUIREMENTS = (
 def build_wheel(out_dir: Path) -> Path:
     """Build the learner wheel into ``out_dir`` and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Every package below grader/learner (plots and probes have one module per exercise).
+    packages = ["grader", *sorted(".".join(p.parent.relative_to(GRADER_DIR.parent).parts)
+                                  for p in (GRADER_DIR / "learner").rglob("__init__.py"))]
     with tempfile.TemporaryDirectory(prefix="learner-wheel-") as tmp:
         project = Path(tmp)
         (project / "pyproject.toml").write_text(textwrap.dedent(f"""\
@@ -49,7 +53,7 @@ def build_wheel(out_dir: Path) -> Path:
             dependencies = ["numpy>=1.26", "matplotlib>=3.8"]
 
             [tool.setuptools]
-            packages = ["grader", "grader.learner", "grader.learner.probes"]
+            packages = {json.dumps(packages)}
             """))
         package = project / "grader"
         package.mkdir()
