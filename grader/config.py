@@ -10,19 +10,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from grader.errors import CourseError
+from grader.typed_config import Strict, validation_problems
 from reference.gradient_descent import Quartic
 
 EXERCISES = ("perceptron", "bce", "backprop", "gradient_descent", "dropout")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Part(_Strict):
+class Part(Strict):
     """A graded part of an assignment: one nbgrader grade cell."""
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -30,7 +27,7 @@ class Part(_Strict):
     description: str = ""
 
 
-class Assignment(_Strict):
+class Assignment(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     title: str
     notebook: Path
@@ -51,7 +48,7 @@ class Assignment(_Strict):
         return parts
 
 
-class Grading(_Strict):
+class Grading(Strict):
     """Defaults every check uses unless it states its own."""
 
     rtol: Annotated[float, Field(ge=0)] = 1e-6
@@ -69,7 +66,7 @@ class Grading(_Strict):
     submission_timeout_s: Annotated[float, Field(gt=0)] = 600
 
 
-class QuarticConfig(_Strict):
+class QuarticConfig(Strict):
     """g(w) = (c4 w**4 + c3 w**3 + c2 w**2 + c1 w + c0) / scale, coefficients highest power first."""
 
     coefficients: tuple[float, float, float, float, float]
@@ -88,12 +85,12 @@ class QuarticConfig(_Strict):
         return Quartic(coefficients=self.coefficients, scale=self.scale)
 
 
-class CourseInfo(_Strict):
+class CourseInfo(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     title: str
 
 
-class Course(_Strict):
+class Course(Strict):
     course: CourseInfo
     grading: Grading = Grading()
     quartic: QuarticConfig
@@ -129,37 +126,6 @@ class Course(_Strict):
         return relative if relative.is_absolute() else self.root / relative
 
 
-def _key_path(loc: tuple[Any, ...], data: Any) -> str:
-    """pydantic's location as the YAML key path an instructor would write: assignments[2].parts[0].points"""
-    out = ""
-    node = data
-    for item in loc:
-        if isinstance(item, int):
-            out += f"[{item}]"
-            ident = node[item].get("id") if isinstance(node, list) and isinstance(node[item], dict) else None
-            if ident:
-                out += f"(id={ident})"
-        else:
-            out += ("." if out else "") + str(item)
-        try:
-            node = node[item]
-        except (KeyError, IndexError, TypeError):
-            node = None
-    return out or "(top level)"
-
-
-def _describe(error: dict[str, Any], data: Any) -> str:
-    where = _key_path(error["loc"], data)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"{where}: unknown key (not part of the course format; check its spelling)"
-    if kind == "missing":
-        return f"{where}: required key is missing"
-    got = error.get("input")
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{where}: {message} (got {got!r})"
-
-
 def parse_course(data: Any, source: str, root: Path, file: Path | None = None) -> Course:
     """Validate an already-parsed course.yaml mapping."""
     if not isinstance(data, dict):
@@ -167,7 +133,7 @@ def parse_course(data: Any, source: str, root: Path, file: Path | None = None) -
     try:
         course = Course.model_validate({**data, "root": root, "source": file})
     except ValidationError as exc:
-        raise CourseError(source, [_describe(e, data) for e in exc.errors()]) from None
+        raise CourseError(source, validation_problems(exc, data, "course")) from None
     missing = [
         f"assignments[{i}](id={a.id}).notebook: file {a.notebook} does not exist under {root}"
         for i, a in enumerate(course.assignments)

@@ -51,9 +51,24 @@ def test_unknown_key_is_named(broken) -> None:
     assert "grading.rtoll: unknown key" in msg
 
 
+def test_unknown_key_says_it_is_not_part_of_the_course_format(broken) -> None:
+    msg = _problems(broken(lambda d: d["course"].update(colour="red")))
+    assert "course.colour: unknown key (not part of the course format; check its spelling)" in msg
+
+
 def test_wrong_type_is_named_with_the_value(broken) -> None:
     msg = _problems(broken(lambda d: d["grading"].update(atol="small")))
-    assert "grading.atol" in msg and "'small'" in msg
+    assert "grading.atol: expected a number, got 'small'" in msg
+
+
+def test_a_wrong_id_says_which_characters_are_allowed(broken) -> None:
+    msg = _problems(broken(lambda d: d["course"].update(id="Intro DL")))
+    assert "course.id: 'Intro DL' is not allowed: use lower-case letters, digits and -" in msg
+
+
+def test_too_few_quartic_coefficients_are_named_not_a_crash(broken) -> None:
+    msg = _problems(broken(lambda d: d["quartic"].update(coefficients=[1, 2])))
+    assert "quartic.coefficients[2]: required item is missing (the list is too short)" in msg
 
 
 def test_missing_field_is_named(broken) -> None:
@@ -63,8 +78,7 @@ def test_missing_field_is_named(broken) -> None:
 
 def test_negative_points_are_rejected(broken) -> None:
     msg = _problems(broken(lambda d: d["assignments"][2]["parts"][0].update(points=-1)))
-    assert "assignments[2](id=backprop).parts[0](id=forward).points" in msg
-    assert "greater than or equal to 0" in msg
+    assert "assignments[2](id=backprop).parts[0](id=forward).points: must be greater than or equal to 0, got -1" in msg
 
 
 def test_negative_rtol_is_rejected(broken) -> None:

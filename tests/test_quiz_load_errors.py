@@ -103,6 +103,11 @@ CASES = [
     (edited(q3_sigmoid_range={"answer": float("nan")}), "q3_sigmoid_range.answer: expected a finite number, got nan"),
     (edited(q3_sigmoid_range={"answer": True}), "q3_sigmoid_range.answer: expected a number, got the boolean True"),
     (edited(q1_range={"points": "many"}), "q1_range.points: expected a number, got 'many'"),
+    (edited(q1_range={"options": [{"key": "A", "text": "x"}, {"key": "b", "text": "y"}]}),
+     "q1_range.options[0].key: 'A' is not allowed: use one lower-case letter"),
+    (edited(q6_count={"parameters": {"layers": {"low": "x", "high": 3, "step": 1}}}),
+     "q6_count.parameters.layers.low (if layers is a GridParameter): expected a number, got 'x'"),
+    (edited(q2_many={"answer": "a"}), "q2_many.answer: expected a list, got 'a'"),
 ]
 
 

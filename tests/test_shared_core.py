@@ -93,3 +93,62 @@ def test_a_formula_answer_is_read_the_same_in_the_notebook_and_by_the_grader() -
     for value, text in ((0.25, "0.25"), (2, "2"), (np.float64(0.25), "0.25"), (np.int64(2), "2")):
         assert answers.formula_text(value, ["s"]) == text
         assert answers.form_problem(form, value) is None
+
+
+# --- one strict model base and one error report for configuration files ------------------------
+
+
+def test_every_configuration_model_is_strict() -> None:
+    import pydantic
+
+    from grader import config
+    from grader.quiz import model
+    from grader.typed_config import Strict
+
+    models = [v for m in (config, model) for v in vars(m).values()
+              if isinstance(v, type) and issubclass(v, pydantic.BaseModel) and v.__module__ == m.__name__]
+    assert len(models) > 10
+    assert all(issubclass(m, Strict) for m in models), [m for m in models if not issubclass(m, Strict)]
+
+
+def _course_problems(change) -> list[str]:
+    import yaml
+
+    from grader.config import parse_course
+    from grader.errors import CourseError
+
+    data = yaml.safe_load((ROOT / "course.yaml").read_text())
+    change(data)
+    try:
+        parse_course(data, "course.yaml", ROOT)
+    except CourseError as exc:
+        return exc.problems
+    raise AssertionError("the course loaded")
+
+
+def _quiz_problems(change) -> list[str]:
+    import copy
+
+    from grader.errors import CourseError
+    from grader.quiz.load import parse_quiz
+    from test_quiz_load_errors import VALID
+
+    data = copy.deepcopy(VALID)
+    change(data)
+    try:
+        parse_quiz(data, "quiz.yaml")
+    except CourseError as exc:
+        return exc.problems
+    raise AssertionError("the quiz loaded")
+
+
+def test_course_and_quiz_files_report_the_same_mistakes_in_the_same_words() -> None:
+    course = _course_problems(lambda d: d["grading"].update(rtol="small", atol=-1, colour="red"))
+    quiz = _quiz_problems(lambda d: d["questions"][0].update(points="small", colour="red")
+                          or d["questions"][2].update(atol=-1))
+    assert "grading.rtol: expected a number, got 'small'" in course
+    assert "q1_range.points: expected a number, got 'small'" in quiz
+    assert "grading.atol: must be greater than or equal to 0, got -1" in course
+    assert "q3_sigmoid_range.atol: must be greater than or equal to 0, got -1" in quiz
+    assert "grading.colour: unknown key (not part of the course format; check its spelling)" in course
+    assert "q1_range.colour: unknown key (not part of the quiz format; check its spelling)" in quiz

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from grader.config import Course, read_yaml
 from grader.errors import CourseError
+from grader.typed_config import TaggedUnion, validation_problems
 from grader.quiz import compute, symbolic
 from grader.learner import variants
 from grader.quiz.model import (
@@ -38,53 +39,10 @@ from grader.quiz.model import (
 )
 
 _QUESTION = TypeAdapter(Question)
+#: A question is one of the question types, told apart by its ``type``.
+_QUESTION_TYPE = TaggedUnion(key="type", meaning="question type", tags=QUESTION_TYPES)
 #: Compute-it answers are checked for every combination of parameters up to this many.
 MAX_CHECKED_VARIANTS = 500
-
-
-def _loc(loc: Sequence[Any]) -> str:
-    out = ""
-    for item in loc:
-        out += f"[{item}]" if isinstance(item, int) else ("." if out else "") + str(item)
-    return out
-
-
-def _message(error: dict[str, Any]) -> str:
-    kind, got = error["type"], error.get("input")
-    if kind == "extra_forbidden":
-        return "unknown key (not part of the quiz format; check its spelling)"
-    if kind == "missing":
-        return "required key is missing"
-    if kind in ("float_parsing", "float_type"):
-        return f"expected a number, got {got!r}"
-    if kind == "finite_number":
-        return f"expected a finite number, got {got!r}"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"expected a whole number, got {got!r}"
-    if kind == "string_type":
-        return f"expected text, got {got!r}"
-    if kind == "union_tag_invalid":
-        tag = (error.get("ctx") or {}).get("tag", got)
-        return f"unknown question type {tag!r} (expected one of {', '.join(QUESTION_TYPES)})"
-    if kind == "union_tag_not_found":
-        return f"required key is missing (the question type: one of {', '.join(QUESTION_TYPES)})"
-    if kind == "string_pattern_mismatch":
-        return f"{got!r} is not allowed: use lower-case letters, digits and _ , starting with a letter"
-    message = error["msg"].removeprefix("Value error, ")
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal"):
-        return f"{message.replace('Input should be', 'must be')}, got {got!r}"
-    return message if "got" in message else f"{message} (got {got!r})"
-
-
-def _pydantic_problems(exc: ValidationError, prefix: str, tag: str | None = None) -> list[str]:
-    problems = []
-    for error in exc.errors():
-        loc = list(error["loc"])
-        if tag is not None and loc and loc[0] == tag:
-            loc = loc[1:]  # pydantic puts the discriminator value first; authors never wrote it
-        where = _loc(loc) or "type"
-        problems.append(f"{prefix}.{where}: {_message(error)}" if prefix else f"{where}: {_message(error)}")
-    return problems
 
 
 def _question_label(raw: Any, index: int) -> str:
@@ -247,7 +205,7 @@ def parse_quiz(data: Any, source: str, settings: Mapping[str, Any] | None = None
         header = QuizHeader.model_validate(data)
         raw_questions = header.questions
     except ValidationError as exc:
-        problems += _pydantic_problems(exc, "")
+        problems += validation_problems(exc, data, "quiz")
         header = None
         raw_questions = data.get("questions") if isinstance(data.get("questions"), list) else []
 
@@ -262,7 +220,6 @@ def parse_quiz(data: Any, source: str, settings: Mapping[str, Any] | None = None
         if not isinstance(raw, dict):
             problems.append(f"{label}: expected a mapping of keys, got {type(raw).__name__}")
             continue
-        tag = raw.get("type") if isinstance(raw.get("type"), str) else None
         raw, missing = _with_course_settings(raw, label, settings)
         if missing:
             problems += missing
@@ -270,7 +227,7 @@ def parse_quiz(data: Any, source: str, settings: Mapping[str, Any] | None = None
         try:
             question = _QUESTION.validate_python(raw)
         except ValidationError as exc:
-            problems += _pydantic_problems(exc, label, tag)
+            problems += validation_problems(exc, raw, "quiz", prefix=label, union=_QUESTION_TYPE)
             continue
         problems += _semantic_problems(label, question)
         questions.append(question)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from grader.learner.variants import PLACEHOLDER, VARIANT_SET
+from grader.typed_config import Strict
 
 #: Ids end up in Python names (``answer_<qid>``) and nbgrader grade ids.
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -32,11 +33,7 @@ WholeNumber = Annotated[int, BeforeValidator(_no_bool)]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Option(_Strict):
+class Option(Strict):
     """One choice of a single- or multiple-choice question."""
 
     key: Annotated[str, Field(pattern=r"^[a-z]$")]
@@ -45,7 +42,7 @@ class Option(_Strict):
     feedback: str = ""
 
 
-class RangeFeedback(_Strict):
+class RangeFeedback(Strict):
     """A message for wrong numeric answers inside [low, high] (either end may be open)."""
 
     low: Number | None = None
@@ -56,7 +53,7 @@ class RangeFeedback(_Strict):
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
 
 
-class _QuestionBase(_Strict):
+class _QuestionBase(Strict):
     id: Id
     prompt: str
     points: Annotated[float, BeforeValidator(_no_bool), Field(ge=0, allow_inf_nan=False)]
@@ -84,7 +81,7 @@ class MultipleChoice(_QuestionBase):
     answer: Annotated[list[str], Field(min_length=1)]
 
 
-class NumericVariant(_Strict):
+class NumericVariant(Strict):
     """One authored variant of a numeric question: the values shown and its answer."""
 
     values: dict[str, Any]
@@ -115,7 +112,7 @@ class Integer(_QuestionBase):
     feedback: list[RangeFeedback] = []
 
 
-class Mistake(_Strict):
+class Mistake(Strict):
     """A known wrong expression and what to tell a learner who wrote something equivalent to it."""
 
     expression: str
@@ -136,13 +133,13 @@ class Symbolic(_QuestionBase):
     time_limit_s: Annotated[float, Field(gt=0, le=60)] = 10.0
 
 
-class ChoiceParameter(_Strict):
+class ChoiceParameter(Strict):
     """A per-learner parameter drawn from a list of values."""
 
     choices: Annotated[list[Any], Field(min_length=1)]
 
 
-class GridParameter(_Strict):
+class GridParameter(Strict):
     """A per-learner parameter drawn from low, low + step, ..., up to high."""
 
     low: Number
@@ -156,7 +153,7 @@ class GridParameter(_Strict):
         return [round(self.low + i * self.step, 10) for i in range(max(count, 0))]
 
 
-class ComputeSpec(_Strict):
+class ComputeSpec(Strict):
     """Which reference-backed function gives the answer, and its arguments ("{{name}}" = a parameter)."""
 
     function: str
@@ -183,7 +180,7 @@ Question = Annotated[
 QUESTION_TYPES = ("single_choice", "multiple_choice", "numeric", "integer", "symbolic", "compute")
 
 
-class QuizHeader(_Strict):
+class QuizHeader(Strict):
     """The keys of a quiz file around its questions, validated on their own so that
     problems in the header and in every question are reported together."""
 
@@ -193,7 +190,7 @@ class QuizHeader(_Strict):
     questions: Annotated[list[Any], Field(min_length=1)]
 
 
-class Quiz(_Strict):
+class Quiz(Strict):
     id: Id
     title: str
     intro: str = ""
