@@ -78,6 +78,27 @@ def test_the_memory_limit_binds(session: WorkerSession) -> None:
 
 
 @needs_bwrap
+@pytest.mark.parametrize("memory_limit_mb, fits", [(768, False), (2048, True)])
+def test_course_yaml_memory_limit_mb_is_the_workers_limit(tmp_path: Path, memory_limit_mb: int, fits: bool) -> None:
+    import yaml
+
+    from grader.config import load_course
+
+    data = yaml.safe_load((ROOT / "course.yaml").read_text())
+    data["grading"]["memory_limit_mb"] = memory_limit_mb
+    data["quizzes"] = []
+    for a in data["assignments"]:
+        a["notebook"] = str(ROOT / a["notebook"])
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(data))
+    limits = Limits.from_course(load_course(tmp_path / "c.yaml").grading)
+    with WorkerSession(SANDBOX, limits) as s:
+        run = s.run_cell("a_gib", "import numpy as np\nx = np.ones(1024**3 // 8)\nprint(x.nbytes)", 20)
+    assert (run.status == "ok") is fits, (run.status, run.error)
+    if not fits:
+        assert run.error_type == "MemoryError"
+
+
+@needs_bwrap
 def test_a_fork_bomb_stops_at_the_process_cap(session: WorkerSession) -> None:
     run = session.run_cell("forks", (
         "import subprocess\nps = []\n"
