@@ -40,6 +40,23 @@ _PATTERNS = {
 }
 
 
+#: pydantic's error type -> what was expected instead, for errors that are a value of the wrong kind.
+_EXPECTED = {
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "finite_number": "a finite number",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "text",
+    "dict_type": "a mapping of keys",
+    "model_type": "a mapping of keys",
+    "model_attributes_type": "a mapping of keys",
+    "list_type": "a list",
+    "tuple_type": "a list",
+}
+
+
 def key_path(loc: Sequence[Any], data: Any, prefix: str = "") -> str:
     """pydantic's location as the key path an author would write, after ``prefix``: assignments[2](id=bce).notebook
 
@@ -95,18 +112,8 @@ def _what(error: dict[str, Any], file_format: str, union: TaggedUnion | None) ->
         if kind == "union_tag_not_found":
             return f"required key is missing (the {meaning}: one of {tags})" if tags else "required key is missing"
         return f"unknown {meaning} {ctx.get('tag', got)!r} (expected one of {tags})"
-    if kind in ("float_parsing", "float_type"):
-        return f"expected a number, got {got!r}"
-    if kind == "finite_number":
-        return f"expected a finite number, got {got!r}"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"expected a whole number, got {got!r}"
-    if kind == "string_type":
-        return f"expected text, got {got!r}"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping of keys, got {got!r}"
-    if kind in ("list_type", "tuple_type"):
-        return f"expected a list, got {got!r}"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {got!r}"
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         return f"{got!r} is not allowed: {_PATTERNS.get(pattern, f'it must match the pattern {pattern}')}"
