@@ -1,0 +1,224 @@
+"""The contract every check meets, whatever its exercise: one suite over ``grader.checks.CHECKS``.
+
+In the spirit of scikit-learn's ``parametrize_with_checks``: each test below runs once per check
+(ids like ``perceptron/sigmoid``), so a new check is held to all of it without a line of test code.
+For every check:
+
+1. the reference scores full marks, for two different learners;
+2. the public self-check uses only fixed cases: the cases of a context with randomized=False are
+   exactly those no learner's draw changes, the same for every learner, and exactly those are
+   frozen into the release's public data (``grader.release_data``);
+3. every simulated mistake (a ``Mistake`` with ``wrong``) loses points and is named, for two learners;
+4. the same learner always gets the same cases, and two learners get different drawn ones; the
+   hidden grading draws something for every learner.
+
+Grading goes through ``grader.validation.validate_part`` (what ``dlcourse validate`` runs) and
+``grader.checks.runner.run_check``; cases are built in one place, ``cases_of``. Facts about one
+exercise (its lecture values, its learner-written mistakes, its edge cases) stay in
+tests/test_checks_<exercise>.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from grader.checks import CHECKS
+from grader.checks.context import context_for
+from grader.checks.runner import run_check
+from grader.config import Course
+from grader.learner import wire
+from grader.learner.model import Case, Check, PartResult
+from grader.release_data import public_data
+from grader.validation import PartValidation, reference_namespace, validate_part
+
+#: Two learners; their ids seed the drawn cases (sha256), so what they draw is the same on every run.
+LEARNERS = ("ada", "grace")
+A, B = LEARNERS
+
+_ALL = list(CHECKS.values())
+parametrize_with_checks = pytest.mark.parametrize("check", _ALL, ids=[f"{c.assignment}/{c.part}" for c in _ALL])
+
+
+# ---- building cases and comparing them ----------------------------------------------------------
+
+
+def cases_of(check: Check, course: Course, learner: str, randomized: bool = True) -> list[Case]:
+    """The cases ``check`` judges for ``learner``, built afresh (a new context) on every call.
+
+    The one place this suite builds cases itself, since comparing argument values needs them:
+    ``Check.cases_for(ctx)`` where checks declare ``Cases``, else the older ``Check.cases(ctx)``.
+    """
+    ctx = context_for(course, learner, randomized)
+    build = getattr(check, "cases_for", None)
+    return list(build(ctx) if build is not None else check.cases(ctx))
+
+
+def same_value(u: Any, v: Any) -> bool:
+    """Equal as data, compared with numpy: same types, shapes and dtypes, same values (NaN equals NaN)."""
+    if type(u) is not type(v):
+        return False
+    if isinstance(u, np.random.Generator):
+        return same_value(u.bit_generator.state, v.bit_generator.state)
+    if isinstance(u, dict):
+        return u.keys() == v.keys() and all(same_value(u[k], v[k]) for k in u)
+    if isinstance(u, (list, tuple)):
+        return len(u) == len(v) and all(same_value(x, y) for x, y in zip(u, v))
+    if dataclasses.is_dataclass(u):  # a gradient that travels as its data (wire.Polynomial, wire.LinearMap)
+        return all(same_value(getattr(u, f.name), getattr(v, f.name)) for f in dataclasses.fields(u))
+    if isinstance(u, str) or callable(u):
+        return u is v or u == v
+    a, b = np.asarray(u), np.asarray(v)
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+
+
+def same_case(c: Case, d: Case) -> bool:
+    return (
+        c.label == d.label
+        and same_value(tuple(c.args), tuple(d.args))
+        and same_value(dict(c.kwargs), dict(d.kwargs))
+        and c.tolerance_factor == d.tolerance_factor
+    )
+
+
+def assert_same_cases(got: list[Case], want: list[Case], what: str) -> None:
+    assert [c.label for c in got] == [c.label for c in want], what
+    for c, d in zip(got, want):
+        assert same_case(c, d), f"{what}: case {c.label!r} has other arguments"
+
+
+def probe_labels(result: PartResult, cases: list[Case]) -> list[str]:
+    """The labels of what a run judged beyond its cases (the probes' outcomes)."""
+
+    def of_a_case(label: str) -> bool:
+        return any(label == c.label or label.startswith(c.label + " [") for c in cases)
+
+    return [o.label for o in result.outcomes if not of_a_case(o.label)]
+
+
+# ---- results shared by the tests of a module run ------------------------------------------------
+
+
+def _points(course: Course, check: Check) -> float:
+    return next(p.points for p in course.assignment(check.assignment).parts if p.id == check.part)
+
+
+@pytest.fixture(scope="module")
+def validated(course: Course) -> Callable[[Check, str], PartValidation]:
+    """``validate_part`` of a check for a learner: the reference's score and every simulated mistake's."""
+
+    @functools.cache
+    def run(assignment: str, part: str, learner: str) -> PartValidation:
+        check = CHECKS[(assignment, part)]
+        return validate_part(course, assignment, part, _points(course, check), learner)
+
+    return lambda check, learner: run(check.assignment, check.part, learner)
+
+
+@pytest.fixture(scope="module")
+def judged(course: Course) -> Callable[..., PartResult]:
+    """The reference judged by ``run_check`` for a learner; ``fresh=True`` judges it again, uncached."""
+
+    def judge(assignment: str, part: str, learner: str, randomized: bool) -> PartResult:
+        check = CHECKS[(assignment, part)]
+        ctx = context_for(course, learner, randomized)
+        namespace = reference_namespace(course, assignment)
+        return run_check(check, namespace, ctx, _points(course, check), trusted=True)
+
+    cached = functools.cache(judge)
+
+    def run(check: Check, learner: str, randomized: bool = True, fresh: bool = False) -> PartResult:
+        return (judge if fresh else cached)(check.assignment, check.part, learner, randomized)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def frozen_parts(course: Course) -> Callable[[str], dict[str, Any]]:
+    """The parts of an assignment's public data as the release freezes them."""
+    return functools.cache(lambda assignment: public_data(course, assignment)["parts"])
+
+
+# ---- 1. the reference scores full marks -----------------------------------------------------------
+
+
+@parametrize_with_checks
+@pytest.mark.parametrize("learner", LEARNERS)
+def test_reference_scores_full_marks(check: Check, learner: str, validated, course: Course) -> None:
+    row = validated(check, learner)
+    assert row.problems == []
+    assert row.reference_points == row.points == _points(course, check)
+
+
+# ---- 2. the public self-check uses only fixed cases ----------------------------------------------
+
+
+@parametrize_with_checks
+def test_public_self_check_uses_only_fixed_cases(check: Check, course: Course, judged, frozen_parts) -> None:
+    fixed = {w: cases_of(check, course, w, randomized=False) for w in LEARNERS}
+    assert_same_cases(fixed[B], fixed[A], "the fixed cases differ between learners")
+    assert not any("random" in c.label.lower() for c in fixed[A]), "a fixed case calls itself random"
+    assert probe_labels(judged(check, B, False), fixed[B]) == probe_labels(judged(check, A, False), fixed[A])
+
+    # The fixed cases are exactly the hidden grading's cases that no learner's draw changes.
+    graded = {w: cases_of(check, course, w) for w in LEARNERS}
+    undrawn = [c for c in graded[A] if any(same_case(c, d) for d in graded[B])]
+    assert_same_cases(fixed[A], undrawn, "the fixed cases are not the hidden grading's undrawn ones")
+
+    # ...and exactly those are frozen into the release for the learner's self-check.
+    frozen = frozen_parts(check.assignment)[check.part]["cases"]
+    assert [f["label"] for f in frozen] == [c.label for c in fixed[A]]
+    for f, c in zip(frozen, fixed[A]):
+        args = tuple(wire.decode(a) for a in f["args"])
+        assert same_value(args, tuple(c.args)), f"the public data's arguments of {c.label!r} differ"
+        assert same_value(wire.decode(f["kwargs"]), dict(c.kwargs)), c.label
+        assert f["tolerance_factor"] == c.tolerance_factor, c.label
+
+
+# ---- 3. every simulated mistake loses points and is named ---------------------------------------
+
+
+@parametrize_with_checks
+@pytest.mark.parametrize("learner", LEARNERS)
+def test_every_simulated_mistake_loses_points_and_is_named(check: Check, learner: str, validated) -> None:
+    row = validated(check, learner)
+    assert row.mistakes_missed == []
+    assert row.mistakes_caught == [m.name for m in check.mistakes if m.wrong is not None]
+
+
+# ---- 4. the same learner, the same cases; another learner, other drawn ones ----------------------
+
+
+@parametrize_with_checks
+def test_same_learner_same_cases_other_learner_other_draws(check: Check, course: Course, judged) -> None:
+    assert_same_cases(cases_of(check, course, A), cases_of(check, course, A), "built twice for one learner")
+    again = judged(check, A, fresh=True)
+    assert [o.label for o in again.outcomes] == [o.label for o in judged(check, A).outcomes]
+
+    fixed = cases_of(check, course, A, randomized=False)
+    drawn = {w: [c for c in cases_of(check, course, w) if not any(same_case(c, f) for f in fixed)] for w in LEARNERS}
+    for c in drawn[A]:
+        assert not any(same_case(c, d) for d in drawn[B]), f"{A} and {B} both drew {c.label!r}"
+
+    # Draws a probe makes show in its outcomes' labels (dropout's p_drop, say).
+    fixed_probes = probe_labels(judged(check, A, False), fixed)
+    probes = {w: probe_labels(judged(check, w), cases_of(check, course, w)) for w in LEARNERS}
+    drawn_probes = {w: [label for label in probes[w] if label not in fixed_probes] for w in LEARNERS}
+    if drawn_probes[A] or drawn_probes[B]:
+        assert drawn_probes[A] != drawn_probes[B]
+
+
+@parametrize_with_checks
+def test_hidden_grading_draws_for_every_learner(check: Check, course: Course, judged) -> None:
+    """Beyond the public fixed cases, each learner is judged on something drawn for them alone."""
+    fixed = cases_of(check, course, A, randomized=False)
+    graded = cases_of(check, course, A)
+    extra_probes = set(probe_labels(judged(check, A), graded)) - set(probe_labels(judged(check, A, False), fixed))
+    assert len(graded) > len(fixed) or extra_probes
