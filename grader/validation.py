@@ -16,6 +16,7 @@ from grader.checks import check_for
 from grader.checks.runner import run_check
 from grader.config import Course
 from grader.checks.context import context_for
+from grader.learner.model import with_context
 
 
 @dataclass
@@ -60,7 +61,7 @@ def validate_part(course: Course, assignment: str, part_id: str, points: float, 
     for mistake in check.mistakes:
         if mistake.wrong is None:
             continue
-        wrong = mistake.wrong
+        wrong = with_context(mistake.wrong, ctx)
         wrong_ns = {**namespace, check.function: lambda *a, _w=wrong, **k: _w(*a, **k)}
         wrong_result = run_check(check, wrong_ns, ctx, points, trusted=True)
         named = any(m.name == mistake.name for m in wrong_result.diagnoses)

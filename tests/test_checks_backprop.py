@@ -17,7 +17,7 @@ import reference.backprop as reference
 from grader.checks import backprop as checks
 from grader.checks import checks_of
 from grader.learner.judge import keyed_answer
-from grader.learner.model import Context
+from grader.learner.model import Context, with_context
 from grader.checks.runner import run_check
 from grader.learner.feedback import render_part
 from check_support import course, ctx_for, grade_all, points_of
@@ -341,9 +341,9 @@ def test_every_mistake_differs_from_the_reference_on_some_fixed_case() -> None:
         for mistake in check.mistakes:
             keys = mistake.keys or check.keys
             differs = False
-            for case in check.cases(ctx):
-                want = keyed_answer(check, check.expected(*case.args))
-                wrong = keyed_answer(check, mistake.wrong(*case.args))
+            for case in check.cases_for(ctx):
+                want = keyed_answer(check, with_context(check.expected, ctx)(*case.args))
+                wrong = keyed_answer(check, with_context(mistake.wrong, ctx)(*case.args))
                 differs |= any(
                     np.shape(want[k]) != np.shape(wrong[k]) or not np.allclose(want[k], wrong[k]) for k in keys
                 )
@@ -402,7 +402,9 @@ def test_the_hidden_layer_is_graded_even_without_a_working_backward() -> None:
 def test_the_hidden_layer_gets_the_reference_dz2_with_its_one_over_n() -> None:
     """The hidden part's dz2 is dJ/dz2 as the notebook defines it: (yhat - y) / n, on the same data."""
     ctx = ctx_for()
-    for plain, hidden in zip(checks._backward_cases("backward_hidden")(ctx), checks.BACKWARD_HIDDEN.cases(ctx)):
+    # backward_output's cases, drawn from backward_hidden's stream as the hidden part draws its own.
+    plain_cases = dataclasses.replace(checks.BACKWARD_OUTPUT, part="backward_hidden").cases_for(ctx)
+    for plain, hidden in zip(plain_cases, checks.BACKWARD_HIDDEN.cases_for(ctx), strict=True):
         x, y, params, cache = plain.args
         hx, dz2, hparams, hcache = hidden.args
         assert hidden.label == plain.label and hparams == params and np.array_equal(hx, x)
@@ -641,7 +643,7 @@ def test_the_reference_itself_is_refused_for_a_learner() -> None:
 
 def test_backward_cases_carry_the_reference_forward_cache() -> None:
     for check in (checks.BACKWARD_OUTPUT, checks.BACKWARD_HIDDEN):
-        for case in check.cases(ctx_for()):
+        for case in check.cases_for(ctx_for()):
             x, _, params, cache = case.args  # (x, y, ...) for backward, (x, dz2, ...) for the hidden layer
             want = reference.forward(x, params)
             assert all(np.array_equal(cache[k], want[k]) for k in reference.CACHE_NAMES)

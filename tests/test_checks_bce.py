@@ -129,14 +129,14 @@ def test_one_check_per_course_part_in_course_order() -> None:
 
 @pytest.mark.parametrize("part", PARTS)
 def test_fixed_cases_include_n_equal_1_and_integer_labels(part: str) -> None:
-    cases = check(part).cases(ctx_for(randomized=False))
+    cases = check(part).cases_for(ctx_for(randomized=False))
     assert any(np.size(c.args[1]) == 1 for c in cases)
     assert any(np.asarray(c.args[0]).dtype.kind == "i" for c in cases)
 
 
 @pytest.mark.parametrize("part", ["bce_loss", "bce_grad"])
 def test_cases_with_p_exactly_0_and_1_are_loosened_for_every_clipping_form(part: str) -> None:
-    edge = [c for c in check(part).cases(ctx_for()) if np.any((c.args[1] == 0) | (c.args[1] == 1))]
+    edge = [c for c in check(part).cases_for(ctx_for()) if np.any((c.args[1] == 0) | (c.args[1] == 1))]
     assert len(edge) >= 2
     assert all(100 <= c.tolerance_factor <= 1e5 for c in edge)
     assert {0, 1} <= {float(v) for c in edge for v in np.ravel(c.args[1])}
@@ -394,7 +394,7 @@ def test_missing_clipping_fails_by_its_warning_and_non_finite_value(part: str, b
     assert problems and all("it raised a warning" in p and "inf or NaN" in p for p in problems)
     assert any("divide by zero" in p for p in problems)
     assert {o.label for o in result.failures()} == {
-        c.label for c in check(part).cases(ctx_for(randomized=False)) if np.any((c.args[1] == 0) | (c.args[1] == 1))
+        c.label for c in check(part).cases_for(ctx_for(randomized=False)) if np.any((c.args[1] == 0) | (c.args[1] == 1))
     }
 
 
@@ -540,14 +540,14 @@ def test_same_learner_same_verdict() -> None:
 
 def test_lecture_examples_have_the_lecture_values() -> None:
     ctx = ctx_for(randomized=False)
-    loss = {c.label: float(R.bce_loss(*c.args)) for c in check("bce_loss").cases(ctx)}
+    loss = {c.label: float(R.bce_loss(*c.args)) for c in check("bce_loss").cases_for(ctx)}
     assert loss["the lecture's p = 0.5 for y = 1 (loss ln 2)"] == pytest.approx(math.log(2), rel=1e-15)
-    grad = {c.label: R.bce_grad(*c.args).tolist() for c in check("bce_grad").cases(ctx)}
+    grad = {c.label: R.bce_grad(*c.args).tolist() for c in check("bce_grad").cases_for(ctx)}
     assert grad["the lecture's p = 0.5 for y = 1 (gradient -2)"] == [-2.0]
-    logits = {c.label: float(R.bce_with_logits(*c.args)) for c in check("bce_with_logits").cases(ctx)}
+    logits = {c.label: float(R.bce_with_logits(*c.args)) for c in check("bce_with_logits").cases_for(ctx)}
     assert logits["z = 0 for y = 1 (loss ln 2)"] == pytest.approx(math.log(2), rel=1e-15)
     assert logits["the four predictions of bce_loss given as logits"] == pytest.approx(
         loss["four predictions y = (1, 0, 1, 0), p = (0.9, 0.2, 0.6, 0.7)"], rel=1e-12
     )
-    mse = {c.label: float(R.mse_loss(*c.args)) for c in check("mse_loss").cases(ctx)}
+    mse = {c.label: float(R.mse_loss(*c.args)) for c in check("mse_loss").cases_for(ctx)}
     assert mse["the lecture's y = (3, -0.5, 2, 7), yhat = (2.5, 0, 2, 8) (loss 0.375)"] == 0.375

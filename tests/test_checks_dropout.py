@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from grader.checks import dropout as checks
-from grader.learner.model import Context
+from grader.learner.model import Context, with_context
 from grader.learner.feedback import render_part
 from check_support import ctx_for, grade_all, points_of
 
@@ -261,14 +261,15 @@ def test_the_backward_mistakes_are_diagnosed_from_the_cases() -> None:
 
 def test_every_backward_mistake_differs_from_the_reference_on_some_fixed_case() -> None:
     check = checks.DROPOUT_BACKWARD
-    cases = check.cases(ctx_for(randomized=False))
+    ctx = ctx_for(randomized=False)
+    cases = check.cases_for(ctx)
+    expected = with_context(check.expected, ctx)
     with np.errstate(all="ignore"):
         for mistake in check.mistakes:
             if mistake.wrong is None:
                 continue  # recognised by what the call does (a changed argument), not by a value
-            assert any(
-                not np.allclose(check.expected(*c.args), mistake.wrong(*c.args), equal_nan=True) for c in cases
-            ), mistake.name
+            wrong = with_context(mistake.wrong, ctx)
+            assert any(not np.allclose(expected(*c.args), wrong(*c.args), equal_nan=True) for c in cases), mistake.name
 
 
 # ---- 5: broken code: zero or partial, a specific message, never an exception -------------------------

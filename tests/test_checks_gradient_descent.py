@@ -123,7 +123,7 @@ def test_one_check_per_course_part_in_course_order() -> None:
 
 
 def test_descent_cases_cover_scalar_vector_and_zero_steps() -> None:
-    cases = check("gradient_descent").cases(ctx_for(randomized=False))
+    cases = check("gradient_descent").cases_for(ctx_for(randomized=False))
     assert any(np.ndim(c.args[1]) == 0 and c.args[3] == 0 for c in cases)
     assert any(isinstance(c.args[1], np.ndarray) and c.args[1].ndim == 1 and c.args[3] > 0 for c in cases)
     assert any(isinstance(c.args[1], np.ndarray) and c.args[3] == 0 for c in cases)
@@ -131,7 +131,7 @@ def test_descent_cases_cover_scalar_vector_and_zero_steps() -> None:
 
 
 def test_the_lecture_run_reaches_the_minimum_near_minus_1_52() -> None:
-    case = check("gradient_descent").cases(ctx_for(randomized=False))[0]
+    case = check("gradient_descent").cases_for(ctx_for(randomized=False))[0]
     assert case.label.startswith("the lecture's run")
     grad, w_init, lr, steps = case.args
     assert (w_init, lr, steps) == (2.5, 1.0, 4)
@@ -342,7 +342,7 @@ def test_mutating_w_init_fails_exactly_the_vector_runs_that_take_steps() -> None
     ctx = ctx_for()
     result = grade("gradient_descent", {"gradient_descent": mutating}, ctx)
     expected_failures = [
-        c.label for c in check("gradient_descent").cases(ctx) if isinstance(c.args[1], np.ndarray) and c.args[3] > 0
+        c.label for c in check("gradient_descent").cases_for(ctx) if isinstance(c.args[1], np.ndarray) and c.args[3] > 0
     ]
     assert len(expected_failures) >= 2
     assert [o.label for o in result.failures()] == expected_failures
@@ -409,7 +409,7 @@ def test_transposed_iterates_lose_only_the_vector_runs() -> None:
     result = grade("gradient_descent", {"gradient_descent": transposed}, ctx)
     failures = result.failures()
     assert {o.label for o in failures} == {
-        c.label for c in check("gradient_descent").cases(ctx) if isinstance(c.args[1], np.ndarray)
+        c.label for c in check("gradient_descent").cases_for(ctx) if isinstance(c.args[1], np.ndarray)
     }
     assert all("has shape (" in o.problem and "; expected shape (" in o.problem for o in failures)
     assert 0 < result.points < POINTS["gradient_descent"]
@@ -423,7 +423,7 @@ def test_a_scalar_only_dg_dw_fails_the_arrays_with_its_error() -> None:
 
     ctx = ctx_for()
     result = grade("dg_dw", {"dg_dw": scalar_only}, ctx)
-    assert {o.label for o in result.failures()} == {c.label for c in check("dg_dw").cases(ctx) if np.ndim(c.args[0]) > 0}
+    assert {o.label for o in result.failures()} == {c.label for c in check("dg_dw").cases_for(ctx) if np.ndim(c.args[0]) > 0}
     assert all("it raised TypeError" in o.problem for o in result.failures())
     assert 0 < result.points < POINTS["dg_dw"]
 
@@ -491,14 +491,14 @@ def test_the_quartic_of_one_run_does_not_leak_into_the_next() -> None:
 
 def test_the_minimum_case_follows_the_quartic() -> None:
     for q in (R.DEFAULT_QUARTIC, OTHER, STEEP):
-        case = next(c for c in check("dg_dw").cases(ctx_for(quartic=q)) if c.label.startswith("the minimum of g"))
+        case = next(c for c in check("dg_dw").cases_for(ctx_for(quartic=q)) if c.label.startswith("the minimum of g"))
         assert abs(float(q.dg_dw(case.args[0]))) < 1e-12
 
 
 @pytest.mark.parametrize("quartic", [OTHER, STEEP], ids=["other", "steep"])
 def test_descent_on_another_quartic_uses_its_gradient_and_stays_finite(quartic: Quartic) -> None:
     ctx = ctx_for(quartic=quartic)
-    cases = [c for c in check("gradient_descent").cases(ctx) if np.ndim(c.args[1]) == 0]
+    cases = [c for c in check("gradient_descent").cases_for(ctx) if np.ndim(c.args[1]) == 0]
     for c in cases:
         assert np.isclose(c.args[0](1.25), quartic.dg_dw(1.25), rtol=1e-14)
         with np.errstate(all="raise"):
@@ -511,6 +511,6 @@ def test_descent_on_another_quartic_uses_its_gradient_and_stays_finite(quartic: 
 
 
 def test_the_steep_quartic_gets_a_smaller_lecture_learning_rate() -> None:
-    lecture = check("gradient_descent").cases(ctx_for(quartic=STEEP))[0]
+    lecture = check("gradient_descent").cases_for(ctx_for(quartic=STEEP))[0]
     assert lecture.args[2] < 1.0
     assert f"learning rate {lecture.args[2]:g}" in lecture.label

@@ -302,7 +302,7 @@ def test_learner_mistake_loses_points_and_is_named(part: str, broken, name: str,
 
 def test_relu_in_place_fails_the_array_cases_and_says_so() -> None:
     result = grade("relu", {"relu": in_place_relu}, ctx_for(randomized=False))
-    arrays = [c.label for c in check("relu").cases(ctx_for(randomized=False)) if np.ndim(c.args[0]) > 0]
+    arrays = [c.label for c in check("relu").cases_for(ctx_for(randomized=False)) if np.ndim(c.args[0]) > 0]
     assert [o.label for o in result.failures()] == arrays
     assert all(o.problem.startswith("it changed `z` in place") for o in result.failures())
 
@@ -310,5 +310,5 @@ def test_relu_in_place_fails_the_array_cases_and_says_so() -> None:
 def test_a_sigmoid_of_abs_z_fails_only_cases_with_negative_z() -> None:
     ctx = ctx_for()
     result = grade("sigmoid", {"sigmoid": abs_sigmoid}, ctx)
-    negative = [c.label for c in check("sigmoid").cases(ctx) if np.any(np.asarray(c.args[0]) < 0)]
+    negative = [c.label for c in check("sigmoid").cases_for(ctx) if np.any(np.asarray(c.args[0]) < 0)]
     assert [o.label for o in result.failures()] == negative

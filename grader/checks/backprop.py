@@ -18,12 +18,12 @@ backward, or both.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from grader.learner.model import Case, Check, Context, Mistake
+from grader.learner.model import Case, Cases, Check, Context, Mistake
 from grader.learner.compare import compare_entries, describe
 from grader.finite_diff import numeric_param_gradient, relative_error
 from grader.learner.calls import safe_call
@@ -55,24 +55,23 @@ def _random_params(rng: np.random.Generator) -> dict[str, float]:
     return {k: float(v) for k, v in zip(PARAMS, rng.normal(0.0, 1.0, size=4))}
 
 
-def _forward_cases(ctx: Context) -> list[Case]:
-    cases = [
-        Case("the lecture's network on one sample x = 1.5", (LECTURE_X1, LECTURE_PARAMS)),
-        Case("the lecture's network on four samples", (LECTURE_X4, LECTURE_PARAMS)),
-        Case("all parameters zero (every yhat is 0.5)", (np.array([-1.0, 0.0, 2.0]), dict.fromkeys(PARAMS, 0.0))),
-        Case("x = 0 everywhere (only the biases act)", (np.zeros(3), {"w1": 2.0, "b1": 0.7, "w2": -1.5, "b2": 0.3})),
-        Case("negative weights", (np.array([0.5, -1.0, 2.5]), {"w1": -1.3, "b1": 0.2, "w2": -2.0, "b2": -0.6})),
-        Case(
-            "large |z1| that saturates the hidden unit (z1 = ±20)",
-            (np.array([-10.0, 10.0]), {"w1": 2.0, "b1": 0.0, "w2": 3.0, "b2": -1.0}),
-        ),
-        Case("integer-valued x (dtype int)", (np.array([0, 1, 2, 3]), LECTURE_PARAMS)),
-    ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "forward")
-        n = int(rng.integers(5, 13))
-        cases.append(Case(f"random x of {n} samples, random parameters", (rng.normal(0.0, 2.0, size=n), _random_params(rng))))
-    return cases
+FORWARD_FIXED = (
+    Case("the lecture's network on one sample x = 1.5", (LECTURE_X1, LECTURE_PARAMS)),
+    Case("the lecture's network on four samples", (LECTURE_X4, LECTURE_PARAMS)),
+    Case("all parameters zero (every yhat is 0.5)", (np.array([-1.0, 0.0, 2.0]), dict.fromkeys(PARAMS, 0.0))),
+    Case("x = 0 everywhere (only the biases act)", (np.zeros(3), {"w1": 2.0, "b1": 0.7, "w2": -1.5, "b2": 0.3})),
+    Case("negative weights", (np.array([0.5, -1.0, 2.5]), {"w1": -1.3, "b1": 0.2, "w2": -2.0, "b2": -0.6})),
+    Case(
+        "large |z1| that saturates the hidden unit (z1 = ±20)",
+        (np.array([-10.0, 10.0]), {"w1": 2.0, "b1": 0.0, "w2": 3.0, "b2": -1.0}),
+    ),
+    Case("integer-valued x (dtype int)", (np.array([0, 1, 2, 3]), LECTURE_PARAMS)),
+)
+
+
+def _forward_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    n = int(rng.integers(5, 13))
+    return [Case(f"random x of {n} samples, random parameters", (rng.normal(0.0, 2.0, size=n), _random_params(rng)))]
 
 
 def _forward_no_output_sigmoid(x, params):
@@ -98,7 +97,7 @@ FORWARD = Check(
     part="forward",
     function="forward",
     arg_names=("x", "params"),
-    cases=_forward_cases,
+    cases=Cases(FORWARD_FIXED, _forward_drawn),
     expected=ref.forward,
     keys=CACHE,
     mistakes=(
@@ -132,55 +131,56 @@ def _backward_case(label: str, x: Any, y: Any, params: Mapping[str, float]) -> C
     return Case(label, (x, y, dict(params), ref.forward(x, params)))
 
 
-def _backward_cases(salt: str) -> Callable[[Context], list[Case]]:
-    def cases(ctx: Context) -> list[Case]:
-        out = [
-            _backward_case("the lecture's network on one sample x = 1.5, y = 1", LECTURE_X1, LECTURE_Y1, LECTURE_PARAMS),
-            _backward_case("the lecture's network on four samples", LECTURE_X4, LECTURE_Y4, LECTURE_PARAMS),
-            _backward_case(
-                "all labels 1, negative weights",
-                [0.5, -1.0, 2.5],
-                [1.0, 1.0, 1.0],
-                {"w1": -1.3, "b1": 0.2, "w2": -2.0, "b2": -0.6},
-            ),
-            _backward_case(
-                "w2 = 0 (no gradient reaches the hidden unit)",
-                [-1.0, 0.5, 2.0],
-                [0.0, 1.0, 0.0],
-                {"w1": 0.9, "b1": 0.1, "w2": 0.0, "b2": 0.4},
-            ),
-            _backward_case(
-                "a saturated hidden unit (z1 = ±20)",
-                [-10.0, 10.0, 0.25],
-                [1.0, 0.0, 1.0],
-                {"w1": 2.0, "b1": 0.0, "w2": 3.0, "b2": -1.0},
-            ),
-            _backward_case(
-                "x = 0 everywhere (only the biases act)",
-                np.zeros(3),
-                [0.0, 1.0, 1.0],
-                {"w1": 2.0, "b1": 0.7, "w2": -1.5, "b2": 0.3},
-            ),
-        ]
-        if ctx.randomized:
-            rng = ctx.rng(A, salt)
-            n = int(rng.integers(3, 11))
-            x = rng.normal(0.0, 2.0, size=n)
-            y = (rng.random(n) < 0.5).astype(np.float64)
-            out.append(_backward_case(f"random data of {n} samples, random parameters", x, y, _random_params(rng)))
-        return out
-
-    return cases
+BACKWARD_FIXED = (
+    _backward_case("the lecture's network on one sample x = 1.5, y = 1", LECTURE_X1, LECTURE_Y1, LECTURE_PARAMS),
+    _backward_case("the lecture's network on four samples", LECTURE_X4, LECTURE_Y4, LECTURE_PARAMS),
+    _backward_case(
+        "all labels 1, negative weights",
+        [0.5, -1.0, 2.5],
+        [1.0, 1.0, 1.0],
+        {"w1": -1.3, "b1": 0.2, "w2": -2.0, "b2": -0.6},
+    ),
+    _backward_case(
+        "w2 = 0 (no gradient reaches the hidden unit)",
+        [-1.0, 0.5, 2.0],
+        [0.0, 1.0, 0.0],
+        {"w1": 0.9, "b1": 0.1, "w2": 0.0, "b2": 0.4},
+    ),
+    _backward_case(
+        "a saturated hidden unit (z1 = ±20)",
+        [-10.0, 10.0, 0.25],
+        [1.0, 0.0, 1.0],
+        {"w1": 2.0, "b1": 0.0, "w2": 3.0, "b2": -1.0},
+    ),
+    _backward_case(
+        "x = 0 everywhere (only the biases act)",
+        np.zeros(3),
+        [0.0, 1.0, 1.0],
+        {"w1": 2.0, "b1": 0.7, "w2": -1.5, "b2": 0.3},
+    ),
+)
 
 
-def _hidden_cases(ctx: Context) -> list[Case]:
-    """The backward cases as hidden_layer_gradients' arguments: x, the reference's dz2, params, cache."""
+def _backward_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    n = int(rng.integers(3, 11))
+    x = rng.normal(0.0, 2.0, size=n)
+    y = (rng.random(n) < 0.5).astype(np.float64)
+    return [_backward_case(f"random data of {n} samples, random parameters", x, y, _random_params(rng))]
+
+
+def _as_hidden(cases: Sequence[Case]) -> list[Case]:
+    """Backward cases as hidden_layer_gradients' arguments: x, the reference's dz2, params, cache."""
     out = []
-    for case in _backward_cases("backward_hidden")(ctx):
+    for case in cases:
         x, y, params, cache = case.args
         n, dz2, _, _ = _signals(x, y, params, cache)
         out.append(Case(case.label, (x, dz2 / n, params, cache)))
     return out
+
+
+def _hidden_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    # Drawn exactly as backward_output's, but from this part's own stream.
+    return _as_hidden(_backward_drawn(rng, ctx))
 
 
 # ---- backward: mistakes, computed from per-sample reference gradients ----------------------------
@@ -537,7 +537,7 @@ BACKWARD_OUTPUT = Check(
     part="backward_output",
     function="backward",
     arg_names=("x", "y", "params", "cache"),
-    cases=_backward_cases("backward_output"),
+    cases=Cases(BACKWARD_FIXED, _backward_drawn),
     expected=ref.backward,
     keys=("w2", "b2"),
     mistakes=OUTPUT_MISTAKES,
@@ -546,6 +546,8 @@ BACKWARD_OUTPUT = Check(
     stand_ins=(("hidden_layer_gradients", "nan_pair"),),
 )
 
+HIDDEN_FIXED = tuple(_as_hidden(BACKWARD_FIXED))
+
 #: The hidden layer on its own: the learner's helper gets the reference's dz2, so a wrong dz2 in backward
 #: (part 2) costs nothing here. It returns the pair (dw1, db1), judged as the keys w1 and b1.
 BACKWARD_HIDDEN = Check(
@@ -553,7 +555,7 @@ BACKWARD_HIDDEN = Check(
     part="backward_hidden",
     function="hidden_layer_gradients",
     arg_names=("x", "dz2", "params", "cache"),
-    cases=_hidden_cases,
+    cases=Cases(HIDDEN_FIXED, _hidden_drawn),
     expected=ref.hidden_layer_gradients,
     keys=("w1", "b1"),
     result_keys=("w1", "b1"),

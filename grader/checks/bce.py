@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from grader.learner.model import Case, Check, Context, Mistake
+from grader.learner.model import Case, Cases, Check, Context, Mistake
 from reference import bce as ref
 from reference.perceptron import relu as _relu
 from reference.perceptron import sigmoid as _sigmoid
@@ -39,10 +39,10 @@ def _logit(p):
 # ---- bce_loss ------------------------------------------------------------------------------
 
 
-def _loss_cases(ctx: Context, part: str) -> list[Case]:
-    """The cases bce_loss and bce_grad share: (y, p) pairs."""
+def _loss_fixed(part: str) -> tuple[Case, ...]:
+    """The fixed cases bce_loss and bce_grad share: (y, p) pairs."""
     value = "loss ln 2" if part == "bce_loss" else "gradient -2"
-    cases = [
+    return (
         Case(f"the lecture's p = 0.5 for y = 1 ({value})", (np.array([1.0]), np.array([0.5]))),
         Case("p = 0.5 for both labels", (np.array([0.0, 1.0]), np.array([0.5, 0.5]))),
         Case("four predictions y = (1, 0, 1, 0), p = (0.9, 0.2, 0.6, 0.7)", (LECTURE_Y, LECTURE_P)),
@@ -65,16 +65,18 @@ def _loss_cases(ctx: Context, part: str) -> list[Case]:
             (np.array([1, 0, 1, 0]), np.array([0.0, 1.0, 0.0, 1.0])),
             tolerance_factor=AT_THE_CLIP,
         ),
-    ]
-    if ctx.randomized:
-        rng = ctx.rng(A, part)
-        n = int(rng.integers(5, 20))
-        cases.append(Case(f"random labels and probabilities (n = {n})", (rng.integers(0, 2, n), rng.uniform(0.01, 0.99, n))))
-        # Close to 0 and 1, yet far enough from the clip (>= 1e-5) that log(p + eps) also passes.
-        m = int(rng.integers(4, 10))
-        close = 10.0 ** -rng.uniform(2, 5, m)
-        p = np.where(rng.uniform(size=m) < 0.5, close, 1.0 - close)
-        cases.append(Case(f"random p close to 0 or 1 (n = {m})", (rng.integers(0, 2, m), p)))
+    )
+
+
+def _loss_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    """The drawn cases bce_loss and bce_grad share (each from its own part's stream)."""
+    n = int(rng.integers(5, 20))
+    cases = [Case(f"random labels and probabilities (n = {n})", (rng.integers(0, 2, n), rng.uniform(0.01, 0.99, n)))]
+    # Close to 0 and 1, yet far enough from the clip (>= 1e-5) that log(p + eps) also passes.
+    m = int(rng.integers(4, 10))
+    close = 10.0 ** -rng.uniform(2, 5, m)
+    p = np.where(rng.uniform(size=m) < 0.5, close, 1.0 - close)
+    cases.append(Case(f"random p close to 0 or 1 (n = {m})", (rng.integers(0, 2, m), p)))
     return cases
 
 
@@ -147,7 +149,7 @@ BCE_LOSS = Check(
     part="bce_loss",
     function="bce_loss",
     arg_names=("y", "p"),
-    cases=lambda ctx: _loss_cases(ctx, "bce_loss"),
+    cases=Cases(_loss_fixed("bce_loss"), _loss_drawn),
     expected=ref.bce_loss,
     mistakes=(
         NO_CLIPPING_LOSS,
@@ -221,7 +223,7 @@ BCE_GRAD = Check(
     part="bce_grad",
     function="bce_grad",
     arg_names=("y", "p"),
-    cases=lambda ctx: _loss_cases(ctx, "bce_grad"),
+    cases=Cases(_loss_fixed("bce_grad"), _loss_drawn),
     expected=ref.bce_grad,
     mistakes=(
         Mistake(
@@ -277,31 +279,31 @@ BCE_GRAD = Check(
 # ---- bce_with_logits -------------------------------------------------------------------------
 
 
-def _logits_cases(ctx: Context) -> list[Case]:
-    cases = [
-        Case("z = 0 for y = 1 (loss ln 2)", (np.array([1.0]), np.array([0.0]))),
-        Case("the four predictions of bce_loss given as logits", (LECTURE_Y, _logit(LECTURE_P))),
-        Case("integer labels y (an int array)", (np.array([0, 1, 1, 0, 1]), np.array([-2.0, 0.5, 3.0, 1.5, -0.25]))),
-        Case("a single sample (n = 1) with y = 0, z = -3", (np.array([0.0]), np.array([-3.0]))),
-        Case(
-            "a column vector of shape (4, 1)",
-            (np.array([[1.0], [0.0], [0.0], [1.0]]), np.array([[2.0], [-1.0], [4.0], [-6.0]])),
-        ),
-        Case(
-            "very large |z| with the right label (±1000, ±10000; loss ≈ 0)",
-            (np.array([1.0, 0.0, 1.0, 0.0]), np.array([1e4, -1e4, 1000.0, -1000.0])),
-        ),
-        Case(
-            "very large |z| with the wrong label (±1000, ±10000; loss ≈ |z|)",
-            (np.array([1, 0, 1, 0]), np.array([-1e4, 1e4, -1000.0, 1000.0])),
-        ),
-    ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "bce_with_logits")
-        n = int(rng.integers(5, 20))
-        cases.append(Case(f"random labels and logits (n = {n})", (rng.integers(0, 2, n), rng.normal(0, 4, n))))
-        m = int(rng.integers(4, 10))
-        cases.append(Case(f"random large logits, |z| up to 800 (n = {m})", (rng.integers(0, 2, m), rng.uniform(-800, 800, m))))
+LOGITS_FIXED = (
+    Case("z = 0 for y = 1 (loss ln 2)", (np.array([1.0]), np.array([0.0]))),
+    Case("the four predictions of bce_loss given as logits", (LECTURE_Y, _logit(LECTURE_P))),
+    Case("integer labels y (an int array)", (np.array([0, 1, 1, 0, 1]), np.array([-2.0, 0.5, 3.0, 1.5, -0.25]))),
+    Case("a single sample (n = 1) with y = 0, z = -3", (np.array([0.0]), np.array([-3.0]))),
+    Case(
+        "a column vector of shape (4, 1)",
+        (np.array([[1.0], [0.0], [0.0], [1.0]]), np.array([[2.0], [-1.0], [4.0], [-6.0]])),
+    ),
+    Case(
+        "very large |z| with the right label (±1000, ±10000; loss ≈ 0)",
+        (np.array([1.0, 0.0, 1.0, 0.0]), np.array([1e4, -1e4, 1000.0, -1000.0])),
+    ),
+    Case(
+        "very large |z| with the wrong label (±1000, ±10000; loss ≈ |z|)",
+        (np.array([1, 0, 1, 0]), np.array([-1e4, 1e4, -1000.0, 1000.0])),
+    ),
+)
+
+
+def _logits_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    n = int(rng.integers(5, 20))
+    cases = [Case(f"random labels and logits (n = {n})", (rng.integers(0, 2, n), rng.normal(0, 4, n)))]
+    m = int(rng.integers(4, 10))
+    cases.append(Case(f"random large logits, |z| up to 800 (n = {m})", (rng.integers(0, 2, m), rng.uniform(-800, 800, m))))
     return cases
 
 
@@ -325,7 +327,7 @@ BCE_WITH_LOGITS = Check(
     part="bce_with_logits",
     function="bce_with_logits",
     arg_names=("y", "z"),
-    cases=_logits_cases,
+    cases=Cases(LOGITS_FIXED, _logits_drawn),
     expected=ref.bce_with_logits,
     mistakes=(
         Mistake(
@@ -385,25 +387,24 @@ BCE_WITH_LOGITS = Check(
 # ---- mse_loss ----------------------------------------------------------------------------------
 
 
-def _mse_cases(ctx: Context) -> list[Case]:
-    cases = [
-        Case(
-            "the lecture's y = (3, -0.5, 2, 7), yhat = (2.5, 0, 2, 8) (loss 0.375)",
-            (np.array([3.0, -0.5, 2.0, 7.0]), np.array([2.5, 0.0, 2.0, 8.0])),
-        ),
-        Case("integer targets y (an int array)", (np.array([1, 4, -2, 0, 3]), np.array([0.5, 4.25, -3.0, 0.1, 1.0]))),
-        Case("a perfect prediction (loss 0)", (np.array([1.5, -2.0, 0.0]), np.array([1.5, -2.0, 0.0]))),
-        Case("a single sample (n = 1)", (np.array([2.0]), np.array([0.5]))),
-        Case(
-            "2-D arrays of shape (2, 3) (the mean over every entry)",
-            (np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([[1.5, 1.0, 3.0], [3.0, 5.25, 8.0]])),
-        ),
-    ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "mse_loss")
-        n = int(rng.integers(5, 20))
-        cases.append(Case(f"random targets and predictions (n = {n})", (rng.normal(0, 3, n), rng.normal(0, 3, n))))
-    return cases
+MSE_FIXED = (
+    Case(
+        "the lecture's y = (3, -0.5, 2, 7), yhat = (2.5, 0, 2, 8) (loss 0.375)",
+        (np.array([3.0, -0.5, 2.0, 7.0]), np.array([2.5, 0.0, 2.0, 8.0])),
+    ),
+    Case("integer targets y (an int array)", (np.array([1, 4, -2, 0, 3]), np.array([0.5, 4.25, -3.0, 0.1, 1.0]))),
+    Case("a perfect prediction (loss 0)", (np.array([1.5, -2.0, 0.0]), np.array([1.5, -2.0, 0.0]))),
+    Case("a single sample (n = 1)", (np.array([2.0]), np.array([0.5]))),
+    Case(
+        "2-D arrays of shape (2, 3) (the mean over every entry)",
+        (np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([[1.5, 1.0, 3.0], [3.0, 5.25, 8.0]])),
+    ),
+)
+
+
+def _mse_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    n = int(rng.integers(5, 20))
+    return [Case(f"random targets and predictions (n = {n})", (rng.normal(0, 3, n), rng.normal(0, 3, n)))]
 
 
 def _errors(y, yhat):
@@ -419,7 +420,7 @@ MSE_LOSS = Check(
     part="mse_loss",
     function="mse_loss",
     arg_names=("y", "yhat"),
-    cases=_mse_cases,
+    cases=Cases(MSE_FIXED, _mse_drawn),
     expected=ref.mse_loss,
     mistakes=(
         Mistake(

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.learner.model import Case, Check, Context, Mistake
+from grader.learner.model import Case, Cases, Check, Context, Mistake
 from grader.learner.probes.dropout import A, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES
 from reference import dropout as ref
 
@@ -27,7 +27,7 @@ DROPOUT_FORWARD = Check(
     part="dropout_forward",
     function="dropout_forward",
     arg_names=ARG_NAMES,
-    cases=lambda ctx: [],
+    cases=Cases(),
     expected=None,
     probes=FORWARD_PROBES,
     # dropout_forward calls check_p_drop (the inference part's); training is judged with valid p_drop only.
@@ -39,7 +39,7 @@ DROPOUT_INFERENCE = Check(
     part="dropout_inference",
     function="dropout_forward",
     arg_names=ARG_NAMES,
-    cases=lambda ctx: [],
+    cases=Cases(),
     expected=None,
     probes=INFERENCE_PROBES,
 )
@@ -47,28 +47,26 @@ DROPOUT_INFERENCE = Check(
 # ---- dropout_backward ------------------------------------------------------------------------------
 
 
-def _backward_cases(ctx: Context) -> list[Case]:
-    T, F = True, False
-    cases = [
-        Case(
-            "the lecture's 2x3 gradient, p_drop = 0.5",
-            (np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]]), np.array([[T, F, T], [F, T, T]]), 0.5),
-        ),
-        Case("a vector, p_drop = 0.2", (np.array([0.3, -1.2, 2.0, 0.0, 5.5]), np.array([T, T, F, T, F]), 0.2)),
-        Case("p_drop = 0 (nothing dropped)", (np.array([[1.5, -0.5], [2.0, 3.0]]), np.ones((2, 2), dtype=bool), 0.0)),
-        Case("every unit dropped, p_drop = 0.7", (np.array([1.0, -2.0, 3.0]), np.zeros(3, dtype=bool), 0.7)),
-        Case(
-            "a 3-D gradient, p_drop = 0.25",
-            (np.arange(1.0, 13.0).reshape(2, 3, 2) - 6.5, (np.arange(12).reshape(2, 3, 2) % 3) != 1, 0.25),
-        ),
-    ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "dropout_backward")
-        shape = tuple(int(s) for s in rng.integers(1, 7, size=int(rng.integers(1, 4))))
-        p = round(float(rng.uniform(0.05, 0.95)), 3)
-        dout, mask = rng.normal(size=shape), rng.random(shape) >= p
-        cases.append(Case(f"random gradient of shape {shape}, p_drop = {p:g}", (dout, mask, p)))
-    return cases
+BACKWARD_FIXED = (
+    Case(
+        "the lecture's 2x3 gradient, p_drop = 0.5",
+        (np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]]), np.array([[True, False, True], [False, True, True]]), 0.5),
+    ),
+    Case("a vector, p_drop = 0.2", (np.array([0.3, -1.2, 2.0, 0.0, 5.5]), np.array([True, True, False, True, False]), 0.2)),
+    Case("p_drop = 0 (nothing dropped)", (np.array([[1.5, -0.5], [2.0, 3.0]]), np.ones((2, 2), dtype=bool), 0.0)),
+    Case("every unit dropped, p_drop = 0.7", (np.array([1.0, -2.0, 3.0]), np.zeros(3, dtype=bool), 0.7)),
+    Case(
+        "a 3-D gradient, p_drop = 0.25",
+        (np.arange(1.0, 13.0).reshape(2, 3, 2) - 6.5, (np.arange(12).reshape(2, 3, 2) % 3) != 1, 0.25),
+    ),
+)
+
+
+def _backward_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    shape = tuple(int(s) for s in rng.integers(1, 7, size=int(rng.integers(1, 4))))
+    p = round(float(rng.uniform(0.05, 0.95)), 3)
+    dout, mask = rng.normal(size=shape), rng.random(shape) >= p
+    return [Case(f"random gradient of shape {shape}, p_drop = {p:g}", (dout, mask, p))]
 
 
 def _f(v: Any) -> np.ndarray:
@@ -80,7 +78,7 @@ DROPOUT_BACKWARD = Check(
     part="dropout_backward",
     function="dropout_backward",
     arg_names=("dout", "mask", "p_drop"),
-    cases=_backward_cases,
+    cases=Cases(BACKWARD_FIXED, _backward_drawn),
     expected=ref.dropout_backward,
     mistakes=(
         Mistake(

@@ -1,33 +1,35 @@
 """Checks for the gradient_descent exercise: g' of the course's quartic, and the iterates of descent.
 
 The quartic g comes from course.yaml and reaches the checks as ``ctx.settings["quartic"]``, so a
-course with other coefficients grades its own g'. ``Check.expected`` and ``Mistake.wrong`` receive
-only the learner's arguments, never the context; the dg_dw cases therefore record the quartic of
-the run in progress (``_QUARTIC``, set by ``_dg_cases`` before the runner computes any expected or
-wrong value), and the expected value and every mistake read it from there. The gradient_descent
-cases record it too, for the mistake that calls the quartic's dg_dw instead of the ``grad`` passed in.
+course with other coefficients grades its own g'. The cases on g are built from the context, and the
+expected value of dg_dw and every mistake that needs g (dg_dw's, and the gradient_descent mistake that
+calls the quartic's dg_dw instead of the ``grad`` passed in) are marked ``needs_context``, so the runner
+hands them the check's context and they read the quartic from it (``on_course_quartic``).
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from grader.learner.model import Case, Check, Context, Mistake
+from grader.learner.model import Case, Cases, Check, Context, Mistake, NeedsContext, needs_context
 from grader.learner.wire import LinearMap, Polynomial
 from reference import gradient_descent as ref
 from reference.gradient_descent import DEFAULT_QUARTIC, Quartic
 
 A = "gradient_descent"
 
-#: The quartic of the dg_dw check being run (see the module docstring).
-_QUARTIC: ContextVar[Quartic] = ContextVar("dg_dw_quartic", default=DEFAULT_QUARTIC)
-
 
 def course_quartic(ctx: Context) -> Quartic:
     """The course's g; the reference default when the context carries none."""
     return ctx.settings.get("quartic", DEFAULT_QUARTIC)
+
+
+def on_course_quartic(fn: Callable[..., Any]) -> NeedsContext:
+    """``fn(q, *args)`` as a reference computation on the learner function's arguments, q the course's g."""
+    return needs_context(lambda ctx, *args, **kwargs: fn(course_quartic(ctx), *args, **kwargs))
 
 
 # ---- dg_dw -------------------------------------------------------------------------------------
@@ -39,11 +41,9 @@ def _minimiser(q: Quartic) -> float:
     return min(roots, key=lambda r: float(q.g(r)))
 
 
-def _dg_cases(ctx: Context) -> list[Case]:
-    q = course_quartic(ctx)
-    _QUARTIC.set(q)
-    w_min = _minimiser(q)
-    cases = [
+def _dg_fixed(ctx: Context) -> list[Case]:
+    w_min = _minimiser(course_quartic(ctx))
+    return [
         Case("the lecture's starting point w = 2.5", (2.5,)),
         Case("w = 0", (0.0,)),
         Case(f"the minimum of g, w = {w_min:.6g} (g' ≈ 0 there)", (np.float64(w_min),)),
@@ -51,54 +51,51 @@ def _dg_cases(ctx: Context) -> list[Case]:
         Case("a 2-D array of w", (np.array([[-2.5, -1.0, 0.5], [1.0, 2.0, 4.0]]),)),
         Case("integer w (an int array)", (np.array([-2, -1, 0, 1, 2, 3]),)),
     ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "dg_dw")
-        shape = tuple(int(s) for s in rng.integers(1, 6, size=int(rng.integers(1, 3))))
-        cases.append(Case(f"random w of shape {shape}", (rng.uniform(-4, 4, size=shape),)))
-    return cases
 
 
-def _dg(w):
-    return _QUARTIC.get().dg_dw(w)
+def _dg_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    shape = tuple(int(s) for s in rng.integers(1, 6, size=int(rng.integers(1, 3))))
+    return [Case(f"random w of shape {shape}", (rng.uniform(-4, 4, size=shape),))]
 
 
-def _dg_unscaled(w):
-    q = _QUARTIC.get()
+# dg_dw's expected value and mistakes, as functions of (q, w) with q the course's quartic.
+
+
+def _dg(q: Quartic, w):
+    return q.dg_dw(w)
+
+
+def _dg_unscaled(q: Quartic, w):
     return q.dg_dw(w) * q.scale
 
 
-def _dg_without_constant(w):
-    q = _QUARTIC.get()
+def _dg_without_constant(q: Quartic, w):
     return q.dg_dw(w) - q.coefficients[3] / q.scale
 
 
-def _dg_linear_term_kept(w):
+def _dg_linear_term_kept(q: Quartic, w):
     """c w -> c w: the linear term copied into g' unchanged instead of becoming the constant c."""
-    q = _QUARTIC.get()
     c = q.coefficients[3]
     return q.dg_dw(w) + c * (np.asarray(w, dtype=float) - 1.0) / q.scale
 
 
-def _dg_only_constant_scaled(w):
+def _dg_only_constant_scaled(q: Quartic, w):
     """4 * w**3 - 6 * w + 5 / 16: without brackets only the last term is divided by the scale."""
-    q = _QUARTIC.get()
     constant = q.derivative_coefficients[-1]
-    return _dg_unscaled(w) - constant + constant / q.scale
+    return _dg_unscaled(q, w) - constant + constant / q.scale
 
 
-def _dg_scaled_twice(w):
-    q = _QUARTIC.get()
+def _dg_scaled_twice(q: Quartic, w):
     return q.dg_dw(w) / q.scale
 
 
-def _dg_powers_not_lowered(w):
+def _dg_powers_not_lowered(q: Quartic, w):
     """c w**k -> k c w**k: the exponent brought down as a factor but not lowered by one."""
-    return np.asarray(w, dtype=float) * _dg(w)
+    return np.asarray(w, dtype=float) * q.dg_dw(w)
 
 
-def _dg_powers_only_lowered(w):
+def _dg_powers_only_lowered(q: Quartic, w):
     """c w**k -> c w**(k-1): each power lowered, but not brought down as a factor."""
-    q = _QUARTIC.get()
     return Quartic((0.0, *q.coefficients[:4]), q.scale).g(w)
 
 
@@ -107,60 +104,60 @@ DG_DW = Check(
     part="dg_dw",
     function="dg_dw",
     arg_names=("w",),
-    cases=_dg_cases,
-    expected=_dg,
+    cases=Cases(_dg_fixed, _dg_drawn),
+    expected=on_course_quartic(_dg),
     mistakes=(
         Mistake(
             "the scale factor is missing",
             "g is divided by a constant (16 in the lecture's g(w) = (w**4 - 3 w**2 + 5 w) / 16), and so is its "
             "derivative: divide your polynomial by the same constant.",
-            wrong=_dg_unscaled,
+            wrong=on_course_quartic(_dg_unscaled),
         ),
         Mistake(
             "sign flipped",
             "your values are minus g'(w): differentiate term by term, d/dw (c w**k) = k c w**(k-1), keeping each sign.",
-            wrong=lambda w: -_dg(w),
+            wrong=on_course_quartic(lambda q, w: -q.dg_dw(w)),
         ),
         Mistake(
             "the linear term's derivative is missing",
             "the term c w of g has derivative c (the 5 w of the lecture's g gives + 5); it does not vanish — "
             "only a constant term does.",
-            wrong=_dg_without_constant,
+            wrong=on_course_quartic(_dg_without_constant),
         ),
         Mistake(
             "exponents not brought down",
             "you lowered each power (w**4 -> w**3) but did not multiply by the old exponent: "
             "d/dw (c w**k) = k c w**(k-1), e.g. w**4 -> 4 w**3 and -3 w**2 -> -6 w.",
-            wrong=_dg_powers_only_lowered,
+            wrong=on_course_quartic(_dg_powers_only_lowered),
         ),
         Mistake(
             "returned g instead of its derivative",
             "your values are g(w) itself; dg_dw returns the derivative g'(w), term by term k c w**(k-1).",
-            wrong=lambda w: _QUARTIC.get().g(w),
+            wrong=on_course_quartic(lambda q, w: q.g(w)),
         ),
         Mistake(
             "the linear term not differentiated",
             "the derivative of the linear term c w is the constant c (5 w gives 5), not c w again: only the powers "
             "w**2 and above keep a w after differentiating.",
-            wrong=_dg_linear_term_kept,
+            wrong=on_course_quartic(_dg_linear_term_kept),
         ),
         Mistake(
             "only the last term divided by the scale",
             "without brackets, 4 * w**3 - 6 * w + 5 / 16 divides only the 5 by 16 (division binds tighter than + "
             "and -). Put the whole polynomial in brackets: (4 * w**3 - 6 * w + 5) / 16.",
-            wrong=_dg_only_constant_scaled,
+            wrong=on_course_quartic(_dg_only_constant_scaled),
         ),
         Mistake(
             "divided by the scale twice",
             "your derivative is the right one divided by the scale constant (16 in the lecture's g) once more: "
             "g'(w) is the derivative of the polynomial divided by the constant once, e.g. (4 w**3 - 6 w + 5) / 16.",
-            wrong=_dg_scaled_twice,
+            wrong=on_course_quartic(_dg_scaled_twice),
         ),
         Mistake(
             "powers not lowered",
             "you multiplied each term by its exponent but kept the power (w**4 -> 4 w**4): the power rule also "
             "lowers it by one, d/dw (c w**k) = k c w**(k-1), so w**4 -> 4 w**3 and 5 w -> 5.",
-            wrong=_dg_powers_not_lowered,
+            wrong=on_course_quartic(_dg_powers_not_lowered),
         ),
     ),
 )
@@ -195,23 +192,22 @@ def _random_spd(rng: np.random.Generator, d: int) -> np.ndarray:
     return A_ / np.linalg.eigvalsh(A_).max()
 
 
-def _gd_cases(ctx: Context) -> list[Case]:
+def _on_g(q: Quartic, label: str, w_init, learning_rate: float, num_steps: int) -> Case:
+    """A run on the course's g, its learning rate tamed for that g."""
+    lr = _tame_rate(q, float(w_init), learning_rate, num_steps)
+    text = f"{label}: w_init = {w_init!r}, learning rate {lr:g}, {num_steps} steps"
+    return Case(text, (_gradient_of(q), w_init, lr, num_steps))
+
+
+def _gd_fixed(ctx: Context) -> list[Case]:
     q = course_quartic(ctx)
-    _QUARTIC.set(q)  # for the mistake that calls the quartic's dg_dw instead of grad
-    grad = _gradient_of(q)
-
-    def on_g(label: str, w_init, learning_rate: float, num_steps: int) -> Case:
-        lr = _tame_rate(q, float(w_init), learning_rate, num_steps)
-        text = f"{label}: w_init = {w_init!r}, learning rate {lr:g}, {num_steps} steps"
-        return Case(text, (grad, w_init, lr, num_steps))
-
     bowl2 = np.array([[3.0, 1.0], [1.0, 2.0]])
     bowl3 = np.diag([1.0, 2.0, 4.0])
-    cases = [
-        on_g("the lecture's run on g", 2.5, 1.0, 4),
-        on_g("a small learning rate on g", -0.5, 0.1, 10),
-        on_g("num_steps = 0 (only w_init)", 1.0, 0.5, 0),
-        on_g("an integer starting point on g", 2, 0.25, 3),
+    return [
+        _on_g(q, "the lecture's run on g", 2.5, 1.0, 4),
+        _on_g(q, "a small learning rate on g", -0.5, 0.1, 10),
+        _on_g(q, "num_steps = 0 (only w_init)", 1.0, 0.5, 0),
+        _on_g(q, "an integer starting point on g", 2, 0.25, 3),
         Case(
             "a vector w_init = (1, -2) on the bowl grad(w) = A @ w, learning rate 0.1, 5 steps",
             (_quadratic_grad(bowl2), np.array([1.0, -2.0]), 0.1, 5),
@@ -221,19 +217,21 @@ def _gd_cases(ctx: Context) -> list[Case]:
             (_quadratic_grad(bowl3), np.array([0.5, -1.0, 2.0]), 0.2, 0),
         ),
     ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "gradient_descent")
-        w0 = round(float(rng.uniform(-2.5, 2.5)), 3)
-        cases.append(on_g("a random run on g", w0, round(float(rng.uniform(0.05, 0.3)), 3), int(rng.integers(3, 7))))
-        d = int(rng.integers(2, 5))
-        steps = int(rng.integers(3, 8))
-        lr = round(float(rng.uniform(0.1, 0.9)), 3)
-        cases.append(
-            Case(
-                f"a random bowl in {d} dimensions, learning rate {lr:g}, {steps} steps",
-                (_quadratic_grad(_random_spd(rng, d)), rng.normal(0, 2, d), lr, steps),
-            )
+
+
+def _gd_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    w0 = round(float(rng.uniform(-2.5, 2.5)), 3)
+    lr, steps = round(float(rng.uniform(0.05, 0.3)), 3), int(rng.integers(3, 7))
+    cases = [_on_g(course_quartic(ctx), "a random run on g", w0, lr, steps)]
+    d = int(rng.integers(2, 5))
+    steps = int(rng.integers(3, 8))
+    lr = round(float(rng.uniform(0.1, 0.9)), 3)
+    cases.append(
+        Case(
+            f"a random bowl in {d} dimensions, learning rate {lr:g}, {steps} steps",
+            (_quadratic_grad(_random_spd(rng, d)), rng.normal(0, 2, d), lr, steps),
         )
+    )
     return cases
 
 
@@ -282,8 +280,8 @@ def _learning_rate_on_w(grad, w_init, learning_rate, num_steps):
     )
 
 
-def _quartic_instead_of_grad(grad, w_init, learning_rate, num_steps):
-    return ref.gradient_descent(_QUARTIC.get().dg_dw, w_init, learning_rate, num_steps)
+def _quartic_instead_of_grad(q: Quartic, grad, w_init, learning_rate, num_steps):
+    return ref.gradient_descent(q.dg_dw, w_init, learning_rate, num_steps)
 
 
 GRADIENT_DESCENT = Check(
@@ -291,7 +289,7 @@ GRADIENT_DESCENT = Check(
     part="gradient_descent",
     function="gradient_descent",
     arg_names=("grad", "w_init", "learning_rate", "num_steps"),
-    cases=_gd_cases,
+    cases=Cases(_gd_fixed, _gd_drawn),
     expected=ref.gradient_descent,
     mistakes=(
         Mistake(
@@ -364,7 +362,7 @@ GRADIENT_DESCENT = Check(
             "dg_dw called instead of grad",
             "you called the quartic's dg_dw inside the loop, so every other function is minimised as if it were g. "
             "Use the function passed in as the argument grad: w = w - learning_rate * grad(w).",
-            wrong=_quartic_instead_of_grad,
+            wrong=on_course_quartic(_quartic_instead_of_grad),
         ),
     ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.learner.model import Case, Check, Context, Mistake
+from grader.learner.model import Case, Cases, Check, Context, Mistake
 from reference import perceptron as ref
 
 A = "perceptron"
@@ -20,20 +20,21 @@ def _linear(X, W, w0):
 # ---- sigmoid -------------------------------------------------------------------------
 
 
-def _sigmoid_cases(ctx: Context) -> list[Case]:
-    cases = [
-        Case("the lecture's z = -6", (np.float64(-6.0),)),
-        Case("z = 0", (np.float64(0.0),)),
-        Case("a vector of z", (np.array([-3.0, -0.5, 0.0, 0.5, 3.0]),)),
-        Case("a 2-D array of z", (np.array([[1.0, -2.0, 4.0], [-8.0, 16.0, 0.25]]),)),
-        Case("very negative and very positive z (±1000, ±10000)", (np.array([-1e4, -1000.0, 1000.0, 1e4]),)),
+SIGMOID_FIXED = (
+    Case("the lecture's z = -6", (np.float64(-6.0),)),
+    Case("z = 0", (np.float64(0.0),)),
+    Case("a vector of z", (np.array([-3.0, -0.5, 0.0, 0.5, 3.0]),)),
+    Case("a 2-D array of z", (np.array([[1.0, -2.0, 4.0], [-8.0, 16.0, 0.25]]),)),
+    Case("very negative and very positive z (±1000, ±10000)", (np.array([-1e4, -1000.0, 1000.0, 1e4]),)),
+)
+
+
+def _sigmoid_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    shape = tuple(int(s) for s in rng.integers(1, 6, size=int(rng.integers(1, 3))))
+    return [
+        Case(f"random z of shape {shape}", (rng.normal(0, 5, size=shape),)),
+        Case("random large |z|", (rng.uniform(-800, 800, size=7),)),
     ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "sigmoid")
-        shape = tuple(int(s) for s in rng.integers(1, 6, size=int(rng.integers(1, 3))))
-        cases.append(Case(f"random z of shape {shape}", (rng.normal(0, 5, size=shape),)))
-        cases.append(Case("random large |z|", (rng.uniform(-800, 800, size=7),)))
-    return cases
 
 
 SIGMOID = Check(
@@ -41,7 +42,7 @@ SIGMOID = Check(
     part="sigmoid",
     function="sigmoid",
     arg_names=("z",),
-    cases=_sigmoid_cases,
+    cases=Cases(SIGMOID_FIXED, _sigmoid_drawn),
     expected=ref.sigmoid,
     mistakes=(
         Mistake(
@@ -70,16 +71,15 @@ SIGMOID = Check(
 # ---- relu ----------------------------------------------------------------------------
 
 
-def _relu_cases(ctx: Context) -> list[Case]:
-    cases = [
-        Case("a vector with both signs", (np.array([-2.0, -0.5, 0.0, 0.5, 2.0]),)),
-        Case("a 2-D array", (np.array([[-1.0, 3.0], [4.5, -0.1]]),)),
-        Case("a single number", (np.float64(-3.0),)),
-    ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "relu")
-        cases.append(Case("random z", (rng.normal(size=(3, 4)),)))
-    return cases
+RELU_FIXED = (
+    Case("a vector with both signs", (np.array([-2.0, -0.5, 0.0, 0.5, 2.0]),)),
+    Case("a 2-D array", (np.array([[-1.0, 3.0], [4.5, -0.1]]),)),
+    Case("a single number", (np.float64(-3.0),)),
+)
+
+
+def _relu_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    return [Case("random z", (rng.normal(size=(3, 4)),))]
 
 
 RELU = Check(
@@ -87,7 +87,7 @@ RELU = Check(
     part="relu",
     function="relu",
     arg_names=("z",),
-    cases=_relu_cases,
+    cases=Cases(RELU_FIXED, _relu_drawn),
     expected=ref.relu,
     mistakes=(
         Mistake(
@@ -132,20 +132,19 @@ RELU = Check(
 # ---- perceptron_forward ------------------------------------------------------------------
 
 
-def _forward_cases(ctx: Context) -> list[Case]:
-    cases = [
-        Case("the lecture's example x = (-1, 2), W = (3, -2), w0 = 1", (LECTURE_X, LECTURE_W, LECTURE_W0)),
-        Case(
-            "three samples at once (X of shape (3, 2))",
-            (np.array([[-1.0, 2.0], [0.0, 0.0], [1.0, 1.0]]), LECTURE_W, LECTURE_W0),
-        ),
-        Case("a non-zero bias with zero inputs", (np.zeros((2, 3)), np.array([1.0, 2.0, 3.0]), -0.7)),
-    ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "perceptron_forward")
-        n, m = (int(v) for v in rng.integers(2, 7, size=2))
-        cases.append(Case(f"random X of shape ({n}, {m})", (rng.normal(size=(n, m)), rng.normal(size=m), float(rng.normal()))))
-    return cases
+FORWARD_FIXED = (
+    Case("the lecture's example x = (-1, 2), W = (3, -2), w0 = 1", (LECTURE_X, LECTURE_W, LECTURE_W0)),
+    Case(
+        "three samples at once (X of shape (3, 2))",
+        (np.array([[-1.0, 2.0], [0.0, 0.0], [1.0, 1.0]]), LECTURE_W, LECTURE_W0),
+    ),
+    Case("a non-zero bias with zero inputs", (np.zeros((2, 3)), np.array([1.0, 2.0, 3.0]), -0.7)),
+)
+
+
+def _forward_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    n, m = (int(v) for v in rng.integers(2, 7, size=2))
+    return [Case(f"random X of shape ({n}, {m})", (rng.normal(size=(n, m)), rng.normal(size=m), float(rng.normal())))]
 
 
 PERCEPTRON_FORWARD = Check(
@@ -153,7 +152,7 @@ PERCEPTRON_FORWARD = Check(
     part="perceptron_forward",
     function="perceptron_forward",
     arg_names=("X", "W", "w0"),
-    cases=_forward_cases,
+    cases=Cases(FORWARD_FIXED, _forward_drawn),
     expected=ref.perceptron_forward,
     mistakes=(
         Mistake(
@@ -201,20 +200,19 @@ PERCEPTRON_FORWARD = Check(
 # ---- predict -----------------------------------------------------------------------------
 
 
-def _predict_cases(ctx: Context) -> list[Case]:
-    cases = [
-        Case("the lecture's example (z = -6)", (LECTURE_X, LECTURE_W, LECTURE_W0)),
-        Case(
-            "points on both sides of the line and exactly on it (z = 0)",
-            (np.array([[1.0, 0.5], [2.0, 0.0], [0.0, 1.0], [3.0, 1.5]]), np.array([1.0, -2.0]), 0.0),
-        ),
-        Case("exactly on the boundary with a bias (z = 0)", (np.array([[2.0, 1.0]]), np.array([1.0, 1.0]), -3.0)),
-    ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "predict")
-        X = rng.integers(-3, 4, size=(8, 2)).astype(float)
-        cases.append(Case("random integer points, some on the boundary", (X, np.array([1.0, -1.0]), 0.0)))
-    return cases
+PREDICT_FIXED = (
+    Case("the lecture's example (z = -6)", (LECTURE_X, LECTURE_W, LECTURE_W0)),
+    Case(
+        "points on both sides of the line and exactly on it (z = 0)",
+        (np.array([[1.0, 0.5], [2.0, 0.0], [0.0, 1.0], [3.0, 1.5]]), np.array([1.0, -2.0]), 0.0),
+    ),
+    Case("exactly on the boundary with a bias (z = 0)", (np.array([[2.0, 1.0]]), np.array([1.0, 1.0]), -3.0)),
+)
+
+
+def _predict_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    X = rng.integers(-3, 4, size=(8, 2)).astype(float)
+    return [Case("random integer points, some on the boundary", (X, np.array([1.0, -1.0]), 0.0))]
 
 
 PREDICT = Check(
@@ -222,7 +220,7 @@ PREDICT = Check(
     part="predict",
     function="predict",
     arg_names=("X", "W", "w0"),
-    cases=_predict_cases,
+    cases=Cases(PREDICT_FIXED, _predict_drawn),
     expected=ref.predict,
     mistakes=(
         Mistake(
@@ -258,18 +256,17 @@ PREDICT = Check(
 # ---- count_parameters ----------------------------------------------------------------------
 
 
-def _count_cases(ctx: Context) -> list[Case]:
-    cases = [
-        Case("the heart-disease network [29, 16, 1]", ([29, 16, 1],)),
-        Case("a single perceptron [2, 1]", ([2, 1],)),
-        Case("a deeper stack [3, 4, 4, 2]", ([3, 4, 4, 2],)),
-        Case("input layer only [7]", ([7],)),
-    ]
-    if ctx.randomized:
-        rng = ctx.rng(A, "count_parameters")
-        sizes = [int(s) for s in rng.integers(1, 64, size=int(rng.integers(2, 6)))]
-        cases.append(Case(f"random layers {sizes}", (sizes,)))
-    return cases
+COUNT_FIXED = (
+    Case("the heart-disease network [29, 16, 1]", ([29, 16, 1],)),
+    Case("a single perceptron [2, 1]", ([2, 1],)),
+    Case("a deeper stack [3, 4, 4, 2]", ([3, 4, 4, 2],)),
+    Case("input layer only [7]", ([7],)),
+)
+
+
+def _count_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
+    sizes = [int(s) for s in rng.integers(1, 64, size=int(rng.integers(2, 6)))]
+    return [Case(f"random layers {sizes}", (sizes,))]
 
 
 def _pairs(sizes):
@@ -282,7 +279,7 @@ COUNT_PARAMETERS = Check(
     part="count_parameters",
     function="count_parameters",
     arg_names=("layer_sizes",),
-    cases=_count_cases,
+    cases=Cases(COUNT_FIXED, _count_drawn),
     expected=ref.count_parameters,
     mistakes=(
         Mistake(

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from grader.learner.judge import NotComputable, judge
-from grader.learner.model import Case, Check, Context, Mistake, PartResult
+from grader.learner.model import Case, Check, Context, Mistake, PartResult, with_context
 
 
 def _copied(case: Case) -> tuple[Any, ...]:
@@ -21,21 +21,25 @@ def _copied(case: Case) -> tuple[Any, ...]:
 
 
 class ReferenceAnswers:
-    """Expected values and mistakes' values, computed from the reference on demand."""
+    """Expected values and mistakes' values, computed from the reference on demand.
 
-    def __init__(self, check: Check) -> None:
+    Both are computed in the check's context (``with_context``): a course's own quartic, say.
+    """
+
+    def __init__(self, check: Check, ctx: Context) -> None:
         self.check = check
+        self.ctx = ctx
 
     def expected(self, case: Case) -> Any:
         with np.errstate(all="ignore"):
-            return self.check.expected(*_copied(case), **dict(case.kwargs))
+            return with_context(self.check.expected, self.ctx)(*_copied(case), **dict(case.kwargs))
 
     def wrong(self, mistake: Mistake, case: Case) -> Any:
         if mistake.wrong is None:
             raise NotComputable(mistake.name)
         try:
             with np.errstate(all="ignore"):
-                return mistake.wrong(*_copied(case), **dict(case.kwargs))
+                return with_context(mistake.wrong, self.ctx)(*_copied(case), **dict(case.kwargs))
         except Exception:  # noqa: BLE001 - a mistake that cannot be computed here simply does not match
             raise NotComputable(mistake.name) from None
 
@@ -49,6 +53,6 @@ def run_check(
     a learner's namespace may not borrow.
     """
     return judge(
-        check, namespace, ctx, max_points, ReferenceAnswers(check), check.cases(ctx),
+        check, namespace, ctx, max_points, ReferenceAnswers(check, ctx), check.cases_for(ctx),
         probes=tuple((p.label, p.run) for p in check.probes), explain=check.explain, trusted=trusted,
     )

@@ -1,17 +1,21 @@
 """What a check is: data describing how one graded part is judged.
 
 A ``Check`` belongs to one part of one assignment. It names the learner's
-function, produces ``Case``s (fixed lecture examples, edge cases, and cases
-drawn from a per-learner seed), says how to get the expected value from the
-reference, and lists the ``Mistake``s it can recognise. ``Probe``s cover
-what a plain comparison cannot (statistics of a random layer, gradients
-against finite differences). The runner turns all of it into a ``PartResult``.
+function, declares its ``Cases`` (fixed lecture examples and edge cases, plus
+cases drawn from a per-learner seed; ``Check.cases_for`` is the one place that
+builds them), says how to get the expected value from the reference, and lists
+the ``Mistake``s it can recognise. A reference computation that depends on the
+course (the quartic of gradient_descent) asks for the check's context with
+``needs_context``, and every caller computes through ``with_context``.
+``Probe``s cover what a plain comparison cannot (statistics of a random layer,
+gradients against finite differences). The runner turns all of it into a ``PartResult``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,17 +53,61 @@ class Case:
 
 
 @dataclass(frozen=True)
+class NeedsContext:
+    """A reference computation (``Check.expected``, ``Mistake.wrong``) that takes the check's context first.
+
+    Deliberately not callable itself: a caller that forgot the context fails loudly instead of
+    computing with some default. Call it through ``with_context``.
+    """
+
+    fn: Callable[..., Any]
+
+
+def needs_context(fn: Callable[..., Any]) -> NeedsContext:
+    """Mark ``fn(ctx, *args, **kwargs)`` as needing the context the check runs in (usable as a decorator)."""
+    return NeedsContext(fn)
+
+
+def with_context(fn: Callable[..., Any] | NeedsContext, ctx: Context) -> Callable[..., Any]:
+    """``fn`` as a function of the learner function's arguments alone, given the context when it asks for it.
+
+    The one way to call ``Check.expected`` or ``Mistake.wrong``.
+    """
+    if isinstance(fn, NeedsContext):
+        return functools.partial(fn.fn, ctx)
+    return fn
+
+
+@dataclass(frozen=True)
+class Cases:
+    """A check's cases: the fixed ones every learner (and the public self-check) gets, and drawn ones.
+
+    ``fixed`` is a sequence, or ``fixed(ctx)`` when the cases depend on the course (the quartic's
+    minimum). ``drawn(rng, ctx)`` adds cases from a generator seeded by the learner, the assignment
+    and the part; only ``Check.cases_for`` seeds it, and only when the context is randomized.
+    """
+
+    fixed: Sequence[Case] | Callable[[Context], Sequence[Case]] = ()
+    drawn: Callable[[np.random.Generator, Context], Sequence[Case]] | None = None
+
+    def fixed_for(self, ctx: Context) -> list[Case]:
+        """The fixed cases in ``ctx``, as a new list."""
+        return list(self.fixed(ctx) if callable(self.fixed) else self.fixed)
+
+
+@dataclass(frozen=True)
 class Mistake:
     """A common wrong version of the function, built from the reference.
 
     ``wrong`` takes the learner function's arguments and returns what the
-    mistaken version would; ``warning`` instead recognises a mistake by the
-    warning it raises (overflow, log of zero).
+    mistaken version would (wrapped in ``needs_context`` when it also needs the
+    check's context; call it through ``with_context``); ``warning`` instead
+    recognises a mistake by the warning it raises (overflow, log of zero).
     """
 
     name: str
     hint: str
-    wrong: Callable[..., Any] | None = None
+    wrong: Callable[..., Any] | NeedsContext | None = None
     warning: str | None = None
     mutates: str | None = None
     keys: tuple[str, ...] | None = None
@@ -92,8 +140,11 @@ class Check:
     part: str
     function: str
     arg_names: tuple[str, ...]
-    cases: Callable[[Context], list[Case]]
-    expected: Callable[..., Any] | None
+    #: A bare sequence or ``(ctx) -> cases`` is taken as fixed cases only (``__post_init__``), so the
+    #: self-check can rebuild a check from its frozen public cases without knowing about draws.
+    cases: Cases
+    #: The reference; wrapped in ``needs_context`` when it depends on the context (see ``with_context``).
+    expected: Callable[..., Any] | NeedsContext | None
     keys: tuple[str, ...] | None = None
     mistakes: tuple[Mistake, ...] = ()
     probes: tuple[Probe, ...] = ()
@@ -107,6 +158,21 @@ class Check:
     result_keys: tuple[str, ...] | None = None
     #: A later part's helpers replaced by stand-ins while this part is graded, as (name, stand-in key) pairs.
     stand_ins: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.cases, Cases):
+            object.__setattr__(self, "cases", Cases(fixed=self.cases))
+
+    def cases_for(self, ctx: Context) -> list[Case]:
+        """The cases this check judges in ``ctx``: the fixed ones, then (randomized) those drawn for the learner.
+
+        The generator is seeded by (assignment, part) here and nowhere else, so every check draws
+        from its own stream and a learner gets the same cases on every run.
+        """
+        cases = self.cases.fixed_for(ctx)
+        if ctx.randomized and self.cases.drawn is not None:
+            cases += self.cases.drawn(ctx.rng(self.assignment, self.part), ctx)
+        return cases
 
 
 @dataclass(frozen=True)
