@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from grader.learner.compare import Tolerance, compare_value
 from grader.learner.calls import safe_call
+from grader.learner.compare import compare_value
+from grader.learner.model import Context, NeedsContext, with_context
 
 SIZE = 10_000_000
 
@@ -36,61 +37,35 @@ def cupy_or_reason() -> tuple[Any, str | None]:
 
 @dataclass(frozen=True)
 class GpuCase:
+    """One learner function on large arrays: ``make_args(xp, rng)`` builds its arguments on the device."""
+
     function: str
     make_args: Callable[[Any, np.random.Generator], tuple[Any, ...]]
-    reference: Callable[..., Any]
+    #: The reference's answer, on the same device; may take the check's context (``needs_context``).
+    reference: Callable[..., Any] | NeedsContext
 
 
-def _cases(quartic: Any) -> dict[str, list[GpuCase]]:
-    from reference import bce, dropout, gradient_descent, perceptron
+def gpu_cases(assignment: str) -> tuple[GpuCase, ...]:
+    """The exercise's GPU cases (``GPU_CASES`` in ``grader/exercises/<assignment>.py``)."""
+    from grader.exercises import exercise
 
-    def z(xp, rng):
-        return (xp.asarray(rng.normal(0, 20, SIZE)),)
-
-    def yp(xp, rng):
-        return xp.asarray(rng.integers(0, 2, SIZE).astype(float)), xp.asarray(rng.uniform(0, 1, SIZE))
-
-    def yz(xp, rng):
-        return xp.asarray(rng.integers(0, 2, SIZE).astype(float)), xp.asarray(rng.normal(0, 20, SIZE))
-
-    def forward_args(xp, rng):
-        return xp.asarray(rng.normal(size=(SIZE // 10, 10))), xp.asarray(rng.normal(size=10)), 0.5
-
-    def dout_mask(xp, rng):
-        return xp.asarray(rng.normal(size=SIZE)), xp.asarray(rng.uniform(size=SIZE) > 0.3), 0.3
-
-    return {
-        "perceptron": [
-            GpuCase("sigmoid", z, perceptron.sigmoid),
-            GpuCase("relu", z, perceptron.relu),
-            GpuCase("perceptron_forward", forward_args, perceptron.perceptron_forward),
-        ],
-        "bce": [
-            GpuCase("bce_loss", yp, bce.bce_loss),
-            GpuCase("bce_grad", yp, bce.bce_grad),
-            GpuCase("bce_with_logits", yz, bce.bce_with_logits),
-            GpuCase("mse_loss", yp, bce.mse_loss),
-        ],
-        "gradient_descent": [GpuCase("dg_dw", lambda xp, rng: (xp.asarray(rng.uniform(-3, 3, SIZE)),), quartic.dg_dw)],
-        "dropout": [GpuCase("dropout_backward", dout_mask, dropout.dropout_backward)],
-        "backprop": [],
-    }
+    return tuple(getattr(exercise(assignment), "GPU_CASES", ()))
 
 
-def gpu_report(assignment: str, namespace: Mapping[str, Any], tolerance: Tolerance, quartic: Any) -> list[str]:
+def gpu_report(assignment: str, namespace: Mapping[str, Any], ctx: Context) -> list[str]:
     """One line per GPU check; the first line says when and why they were skipped."""
     cupy, reason = cupy_or_reason()
     if cupy is None:
         return [f"GPU checks skipped: {reason}. They cost no points."]
     lines = [f"GPU checks on {cupy.cuda.runtime.getDeviceProperties(0)['name'].decode()} (no points, for your information):"]
     rng = np.random.default_rng(0)
-    for case in _cases(quartic).get(assignment, []):
+    for case in gpu_cases(assignment):
         fn = namespace.get(case.function)
         if not callable(fn):
             lines.append(f"  {case.function}: not defined, skipped")
             continue
         args = case.make_args(cupy, rng)
-        expected = case.reference(*args)
+        expected = with_context(case.reference, ctx)(*args)
         cupy.cuda.Device().synchronize()
         start = time.perf_counter()
         call = safe_call(fn, args, timeout_s=60.0)
@@ -103,7 +78,7 @@ def gpu_report(assignment: str, namespace: Mapping[str, Any], tolerance: Toleran
             isinstance(call.value, tuple) and all(isinstance(v, cupy.ndarray) for v in call.value if v is not None)
         )
         got = call.value.get() if isinstance(call.value, cupy.ndarray) else call.value
-        problem = compare_value(got, expected.get(), tolerance.loosened(10))
+        problem = compare_value(got, expected.get(), ctx.tolerance.loosened(10))
         verdict = "matches the reference" if problem is None else problem
         where = "stayed on the GPU" if on_device else "came back as a host (NumPy/Python) value: it left the GPU"
         lines.append(f"  {case.function} on {SIZE:,} elements: {verdict}; {where}; {seconds * 1000:.1f} ms")

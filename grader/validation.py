@@ -36,15 +36,12 @@ class PartValidation:
 
 def reference_namespace(course: Course, assignment: str) -> dict[str, Any]:
     """The reference module's functions as a learner's namespace would hold them."""
-    module = importlib.import_module(f"reference.{assignment}")
-    namespace = dict(vars(module))
-    if assignment == "gradient_descent":
-        quartic = course.quartic.quartic()
-        namespace.update(g=quartic.g, dg_dw=quartic.dg_dw)
-    if assignment == "backprop":
-        from reference.perceptron import sigmoid
+    from grader.exercises import exercise
 
-        namespace["sigmoid"] = sigmoid
+    namespace = dict(vars(importlib.import_module(f"reference.{assignment}")))
+    extras = getattr(exercise(assignment), "reference_extras", None)
+    if extras is not None:
+        namespace.update(extras(course))
     return namespace
 
 

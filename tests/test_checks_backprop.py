@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import reference.backprop as reference
-from grader.checks import backprop as checks
+from grader.exercises import backprop as checks
 from grader.checks import checks_of
 from grader.learner.judge import keyed_answer
 from grader.learner.model import Context, with_context

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import reference.bce as R
-from grader.checks import bce as bce_checks
+from grader.exercises import bce as bce_checks
 from grader.checks import check_for
 from grader.learner.model import Check, Context, PartResult
 from grader.learner.feedback import render_part

@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from grader.checks import dropout as checks
+from grader.exercises import dropout as checks
 from grader.learner.model import Context, with_context
 from grader.learner.feedback import render_part
 from check_support import ctx_for, grade_all, points_of

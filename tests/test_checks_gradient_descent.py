@@ -12,7 +12,7 @@ import pytest
 
 import reference.gradient_descent as R
 from grader.checks import check_for
-from grader.checks import gradient_descent as gd_checks
+from grader.exercises import gradient_descent as gd_checks
 from grader.learner.model import Check, Context, PartResult
 from grader.config import QuarticConfig
 from grader.learner.feedback import render_part

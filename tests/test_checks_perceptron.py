@@ -10,7 +10,7 @@ import pytest
 from check_support import assert_named_and_contained, ctx_for as shared_ctx_for
 from check_support import course, grade_part, points_of
 from grader.checks import check_for
-from grader.checks import perceptron as perceptron_checks
+from grader.exercises import perceptron as perceptron_checks
 from grader.learner.feedback import render_part
 from grader.learner.model import Check, Context, PartResult
 

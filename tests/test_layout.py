@@ -40,3 +40,26 @@ def test_the_grader_package_root_holds_no_code() -> None:
     # grader/__init__.py is visible inside the sandbox (it makes grader.learner importable).
     tree = ast.parse((ROOT / "grader" / "__init__.py").read_text(encoding="utf-8"))
     assert all(isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) for n in tree.body)
+
+
+def test_each_exercise_is_one_trusted_module_and_one_learner_side_plots_module() -> None:
+    import numpy as np
+
+    from grader.checks.context import context_for
+    from grader.config import load_course
+    from grader.exercises import exercise_modules
+    from grader.learner.model import with_context
+
+    course = load_course(ROOT / "course.yaml")
+    modules = exercise_modules()
+    assert sorted(modules) == sorted(a.id for a in course.assignments)
+    ctx = context_for(course, "layout")
+    for assignment, module in modules.items():
+        parts = {c.function for c in module.CHECKS}
+        assert [c.part for c in module.CHECKS] == [p.id for p in course.assignment(assignment).parts]
+        assert (ROOT / "grader" / "learner" / "plots" / f"{assignment}.py").is_file()
+        for case in module.GPU_CASES:
+            # The GPU cases are real: on NumPy, their arguments fit the reference function they name.
+            assert case.function in parts
+            args = case.make_args(np, np.random.default_rng(0))
+            assert np.all(np.isfinite(np.asarray(with_context(case.reference, ctx)(*args), dtype=float)))

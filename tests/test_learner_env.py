@@ -53,7 +53,7 @@ def _run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str
 
 
 def test_nothing_that_knows_an_answer_is_importable(env_python: Path, tmp_path: Path) -> None:
-    for module in ("reference", "grader.checks", "grader.quiz", "grader.autograde", "grader.sandbox", "grader.config"):
+    for module in ("reference", "grader.checks", "grader.exercises", "grader.quiz", "grader.autograde", "grader.sandbox", "grader.config"):
         done = _run(env_python, "-c", f"import {module}", cwd=tmp_path)
         assert done.returncode != 0 and "ModuleNotFoundError" in done.stderr, module
     assert _run(env_python, "-c", "import grader.learner.notebook, nbgrader, jupyterlab", cwd=tmp_path).returncode == 0

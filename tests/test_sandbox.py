@@ -50,7 +50,8 @@ def session():
 
 @needs_bwrap
 def test_the_worker_sees_no_course_code_and_runs_unprivileged(session: WorkerSession) -> None:
-    assert session.info["sees"] == {"reference": False, "grader.checks": False, "grader.notebook": False,
+    assert session.info["sees"] == {"reference": False, "grader.checks": False, "grader.exercises": False,
+                                    "grader.notebook": False,
                                     "grader.quiz": False}
     assert SANDBOX_UIDS[0] <= session.info["uid"] < SANDBOX_UIDS[1]
     run = session.run_cell("probe", (

@@ -1,12 +1,18 @@
-"""The checks of every assignment, one module per exercise, found by (assignment, part)."""
+"""How checks run, and every check of the course found by (assignment, part).
+
+The checks themselves live with their exercise (``grader/exercises/<id>.py``); this package holds
+what all of them share: the context a check runs in (``context``) and the runner that gets the right
+answers from the reference and judges (``runner``).
+"""
 
 from __future__ import annotations
 
-from grader.checks import backprop, bce, dropout, gradient_descent, perceptron
+from grader.exercises import exercise_modules
 from grader.learner.model import Check
 
-_MODULES = (perceptron, bce, backprop, gradient_descent, dropout)
-CHECKS: dict[tuple[str, str], Check] = {(c.assignment, c.part): c for m in _MODULES for c in m.CHECKS}
+CHECKS: dict[tuple[str, str], Check] = {
+    (c.assignment, c.part): c for module in exercise_modules().values() for c in module.CHECKS
+}
 
 
 def check_for(assignment: str, part: str) -> Check:

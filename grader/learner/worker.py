@@ -252,13 +252,13 @@ def main() -> None:
     started = time.perf_counter()
     # The trusted side refuses to grade in a sandbox that can see any of these.
     sees = {}
-    for module in ("reference", "grader.checks", "grader.notebook", "grader.quiz"):
+    for module in ("reference", "grader.checks", "grader.exercises", "grader.notebook", "grader.quiz"):
         try:
             __import__(module)
             sees[module] = True
         except BaseException:  # noqa: BLE001 - unimportable is what we want
             sees[module] = False
-    for name in [m for m in sys.modules if m.split(".")[0] == "reference" or m.startswith(("grader.checks", "grader.notebook", "grader.quiz"))]:
+    for name in [m for m in sys.modules if m.split(".")[0] == "reference" or m.startswith(("grader.checks", "grader.exercises", "grader.notebook", "grader.quiz"))]:
         del sys.modules[name]
     wire.write_frame(channel_out, {"ready": True, "pid": os.getpid(), "uid": os.getuid(), "sees": sees,
                                    "python": sys.version.split()[0], "startup_s": time.perf_counter() - started})

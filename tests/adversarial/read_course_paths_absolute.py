@@ -1,6 +1,6 @@
 """Hunts for the course's files by absolute path, starting from what the sandbox reveals about itself.
 
-attack: walks Path(grader.learner.__file__).parents, sys.prefix's parents, /proc/1/cmdline's bind sources, /work/main, /root, /tmp and /home for reference/perceptron.py, exercises/perceptron/perceptron.ipynb, grader/checks/perceptron.py or any source/ notebook, and executes what it finds
+attack: walks Path(grader.learner.__file__).parents, sys.prefix's parents, /proc/1/cmdline's bind sources, /work/main, /root, /tmp and /home for reference/perceptron.py, exercises/perceptron/perceptron.ipynb, grader/exercises/perceptron.py or any source/ notebook, and executes what it finds
 class: reading-answers
 honest:
 """
@@ -27,7 +27,7 @@ except OSError as exc:
 
 _code = None
 for _root in sorted(_roots):
-    for _rel in ("reference/perceptron.py", "grader/checks/perceptron.py", "perceptron.py"):
+    for _rel in ("reference/perceptron.py", "grader/exercises/perceptron.py", "perceptron.py"):
         try:
             _text = (_root / _rel).read_text()
         except (OSError, ValueError):

@@ -6,12 +6,13 @@ import math
 
 import numpy as np
 
+from grader.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.learner.model import Case, Cases, Check, Context, Mistake
 from reference import bce as ref
 from reference.perceptron import relu as _relu
 from reference.perceptron import sigmoid as _sigmoid
 
-A = "bce"
+ASSIGNMENT = "bce"
 
 #: p exactly 0 or 1 is clipped to [1e-12, 1 - 1e-12]. Clipping p, or clipping 1 - p separately
 #: (np.maximum(1 - p, eps)), or adding eps inside the log are all correct, yet 1 - (1 - 1e-12) is
@@ -145,7 +146,7 @@ NO_CLIPPING_LOSS = Mistake(
 )
 
 BCE_LOSS = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="bce_loss",
     function="bce_loss",
     arg_names=("y", "p"),
@@ -219,7 +220,7 @@ def _grad_second_term_sign_flipped(y, p):
 
 
 BCE_GRAD = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="bce_grad",
     function="bce_grad",
     arg_names=("y", "p"),
@@ -323,7 +324,7 @@ def _without_positive_part(y, z):
 
 
 BCE_WITH_LOGITS = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="bce_with_logits",
     function="bce_with_logits",
     arg_names=("y", "z"),
@@ -416,7 +417,7 @@ def _mae(y, yhat):
 
 
 MSE_LOSS = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="mse_loss",
     function="mse_loss",
     arg_names=("y", "yhat"),
@@ -467,3 +468,22 @@ MSE_LOSS = Check(
 )
 
 CHECKS = (BCE_LOSS, BCE_GRAD, BCE_WITH_LOGITS, MSE_LOSS)
+
+
+# ---- GPU checks (grader.gpu): 10**7 labels with probabilities, and with logits ----------------------
+
+
+def _gpu_labels_probabilities(xp, rng):
+    return xp.asarray(rng.integers(0, 2, GPU_SIZE).astype(float)), xp.asarray(rng.uniform(0, 1, GPU_SIZE))
+
+
+def _gpu_labels_logits(xp, rng):
+    return xp.asarray(rng.integers(0, 2, GPU_SIZE).astype(float)), xp.asarray(rng.normal(0, 20, GPU_SIZE))
+
+
+GPU_CASES = (
+    GpuCase("bce_loss", _gpu_labels_probabilities, ref.bce_loss),
+    GpuCase("bce_grad", _gpu_labels_probabilities, ref.bce_grad),
+    GpuCase("bce_with_logits", _gpu_labels_logits, ref.bce_with_logits),
+    GpuCase("mse_loss", _gpu_labels_probabilities, ref.mse_loss),
+)

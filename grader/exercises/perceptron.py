@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.learner.model import Case, Cases, Check, Context, Mistake
 from reference import perceptron as ref
 
-A = "perceptron"
+ASSIGNMENT = "perceptron"
 LECTURE_W = np.array([3.0, -2.0])
 LECTURE_X = np.array([-1.0, 2.0])
 LECTURE_W0 = 1.0
@@ -38,7 +39,7 @@ def _sigmoid_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
 
 
 SIGMOID = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="sigmoid",
     function="sigmoid",
     arg_names=("z",),
@@ -83,7 +84,7 @@ def _relu_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
 
 
 RELU = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="relu",
     function="relu",
     arg_names=("z",),
@@ -148,7 +149,7 @@ def _forward_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
 
 
 PERCEPTRON_FORWARD = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="perceptron_forward",
     function="perceptron_forward",
     arg_names=("X", "W", "w0"),
@@ -216,7 +217,7 @@ def _predict_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
 
 
 PREDICT = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="predict",
     function="predict",
     arg_names=("X", "W", "w0"),
@@ -275,7 +276,7 @@ def _pairs(sizes):
 
 
 COUNT_PARAMETERS = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="count_parameters",
     function="count_parameters",
     arg_names=("layer_sizes",),
@@ -321,3 +322,21 @@ COUNT_PARAMETERS = Check(
 )
 
 CHECKS = (SIGMOID, RELU, PERCEPTRON_FORWARD, PREDICT, COUNT_PARAMETERS)
+
+
+# ---- GPU checks (grader.gpu): 10**7 values of z, and a forward pass over a million examples ------------
+
+
+def _gpu_z(xp, rng):
+    return (xp.asarray(rng.normal(0, 20, GPU_SIZE)),)
+
+
+def _gpu_forward(xp, rng):
+    return xp.asarray(rng.normal(size=(GPU_SIZE // 10, 10))), xp.asarray(rng.normal(size=10)), 0.5
+
+
+GPU_CASES = (
+    GpuCase("sigmoid", _gpu_z, ref.sigmoid),
+    GpuCase("relu", _gpu_z, ref.relu),
+    GpuCase("perceptron_forward", _gpu_forward, ref.perceptron_forward),
+)

@@ -18,12 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from grader.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.learner.model import Case, Cases, Check, Context, Mistake
-from grader.learner.probes.dropout import A, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES
+from grader.learner.probes.dropout import A as ASSIGNMENT, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES
 from reference import dropout as ref
 
 DROPOUT_FORWARD = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="dropout_forward",
     function="dropout_forward",
     arg_names=ARG_NAMES,
@@ -35,7 +36,7 @@ DROPOUT_FORWARD = Check(
 )
 
 DROPOUT_INFERENCE = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="dropout_inference",
     function="dropout_forward",
     arg_names=ARG_NAMES,
@@ -74,7 +75,7 @@ def _f(v: Any) -> np.ndarray:
 
 
 DROPOUT_BACKWARD = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="dropout_backward",
     function="dropout_backward",
     arg_names=("dout", "mask", "p_drop"),
@@ -129,3 +130,13 @@ DROPOUT_BACKWARD = Check(
 )
 
 CHECKS = (DROPOUT_FORWARD, DROPOUT_INFERENCE, DROPOUT_BACKWARD)
+
+
+# ---- GPU checks (grader.gpu): the backward pass over 10**7 units --------------------------------------
+
+
+def _gpu_dout_mask(xp, rng):
+    return xp.asarray(rng.normal(size=GPU_SIZE)), xp.asarray(rng.uniform(size=GPU_SIZE) > 0.3), 0.3
+
+
+GPU_CASES = (GpuCase("dropout_backward", _gpu_dout_mask, ref.dropout_backward),)

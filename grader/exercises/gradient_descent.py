@@ -14,12 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from grader.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.learner.model import Case, Cases, Check, Context, Mistake, NeedsContext, needs_context
 from grader.learner.wire import LinearMap, Polynomial
 from reference import gradient_descent as ref
 from reference.gradient_descent import DEFAULT_QUARTIC, Quartic
 
-A = "gradient_descent"
+ASSIGNMENT = "gradient_descent"
 
 
 def course_quartic(ctx: Context) -> Quartic:
@@ -100,7 +101,7 @@ def _dg_powers_only_lowered(q: Quartic, w):
 
 
 DG_DW = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="dg_dw",
     function="dg_dw",
     arg_names=("w",),
@@ -285,7 +286,7 @@ def _quartic_instead_of_grad(q: Quartic, grad, w_init, learning_rate, num_steps)
 
 
 GRADIENT_DESCENT = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="gradient_descent",
     function="gradient_descent",
     arg_names=("grad", "w_init", "learning_rate", "num_steps"),
@@ -368,3 +369,16 @@ GRADIENT_DESCENT = Check(
 )
 
 CHECKS = (DG_DW, GRADIENT_DESCENT)
+
+
+# ---- GPU checks (grader.gpu) and the learner's namespace ---------------------------------------------
+
+GPU_CASES = (
+    GpuCase("dg_dw", lambda xp, rng: (xp.asarray(rng.uniform(-3, 3, GPU_SIZE)),), on_course_quartic(lambda q, w: q.dg_dw(w))),
+)
+
+
+def reference_extras(course: Any) -> dict[str, Any]:
+    """The notebook's set-up defines the course's g; the reference's dg_dw is the course's too."""
+    quartic = course.quartic.quartic()
+    return {"g": quartic.g, "dg_dw": quartic.dg_dw}

@@ -31,7 +31,7 @@ from reference import backprop as ref
 from reference.bce import bce_loss
 from reference.perceptron import sigmoid
 
-A = "backprop"
+ASSIGNMENT = "backprop"
 PARAMS = ref.PARAMETER_NAMES  # w1, b1, w2, b2
 CACHE = ref.CACHE_NAMES  # z1, a1, z2, yhat
 
@@ -93,7 +93,7 @@ def _forward_tanh_hidden(x, params):
 
 
 FORWARD = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="forward",
     function="forward",
     arg_names=("x", "params"),
@@ -533,7 +533,7 @@ def _fmt_err(err: float) -> str:
 
 
 BACKWARD_OUTPUT = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="backward_output",
     function="backward",
     arg_names=("x", "y", "params", "cache"),
@@ -551,7 +551,7 @@ HIDDEN_FIXED = tuple(_as_hidden(BACKWARD_FIXED))
 #: The hidden layer on its own: the learner's helper gets the reference's dz2, so a wrong dz2 in backward
 #: (part 2) costs nothing here. It returns the pair (dw1, db1), judged as the keys w1 and b1.
 BACKWARD_HIDDEN = Check(
-    assignment=A,
+    assignment=ASSIGNMENT,
     part="backward_hidden",
     function="hidden_layer_gradients",
     arg_names=("x", "dz2", "params", "cache"),
@@ -564,3 +564,12 @@ BACKWARD_HIDDEN = Check(
 )
 
 CHECKS = (FORWARD, BACKWARD_OUTPUT, BACKWARD_HIDDEN)
+
+
+#: One example at a time is what this exercise is about; it has no GPU-sized part.
+GPU_CASES = ()
+
+
+def reference_extras(course: Any) -> dict[str, Any]:
+    """The notebook's set-up gives learners the perceptron exercise's sigmoid."""
+    return {"sigmoid": sigmoid}
