@@ -16,8 +16,6 @@ from grader.errors import CourseError
 from grader.typed_config import Strict, validation_problems
 from reference.gradient_descent import Quartic
 
-EXERCISES = ("perceptron", "bce", "backprop", "gradient_descent", "dropout")
-
 
 class Part(Strict):
     """A graded part of an assignment: one nbgrader grade cell."""

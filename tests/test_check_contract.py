@@ -51,12 +51,9 @@ parametrize_with_checks = pytest.mark.parametrize("check", _ALL, ids=[f"{c.assig
 def cases_of(check: Check, course: Course, learner: str, randomized: bool = True) -> list[Case]:
     """The cases ``check`` judges for ``learner``, built afresh (a new context) on every call.
 
-    The one place this suite builds cases itself, since comparing argument values needs them:
-    ``Check.cases_for(ctx)`` where checks declare ``Cases``, else the older ``Check.cases(ctx)``.
+    The one place this suite builds cases itself, since comparing argument values needs them.
     """
-    ctx = context_for(course, learner, randomized)
-    build = getattr(check, "cases_for", None)
-    return list(build(ctx) if build is not None else check.cases(ctx))
+    return list(check.cases_for(context_for(course, learner, randomized)))
 
 
 def same_value(u: Any, v: Any) -> bool:
