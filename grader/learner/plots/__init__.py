@@ -13,6 +13,7 @@ from grader.learner.plots.bce import bce_curves, bce_vs_mse, logits_vs_probabili
 from grader.learner.plots.backprop import computational_graph, training_curve
 from grader.learner.plots.gradient_descent import quartic, slopes, descent_paths, descent_2d
 from grader.learner.plots.dropout import dropout_masks, kept_fraction
+from grader.learner.plots.generic import function_curve
 
 __all__ = [
     "activation_functions",
@@ -30,4 +31,5 @@ __all__ = [
     "descent_2d",
     "dropout_masks",
     "kept_fraction",
+    "function_curve",
 ]
