@@ -183,3 +183,29 @@ def test_corpus_scores_exactly_as_the_in_process_judge(course, graded, in_public
         for part in a.parts:
             expected = run_check(check_for(a.id, part.id), namespace, ctx, part.points).points
             assert scores[part.id][0] == pytest.approx(expected, abs=1e-9), (sub.name, part.id)
+
+
+def _figure_cells(cdir: CourseDirectory, student: str, assignment: str) -> dict[str, list[str]]:
+    import nbformat
+
+    nb = nbformat.read(cdir.root / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: [o["data"]["image/png"] for o in c.outputs
+                                                  if o.get("output_type") == "display_data" and "image/png" in o.get("data", {})]
+            for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+def test_feedback_draws_each_learners_result_against_the_right_one(course, graded) -> None:
+    from grader.exercises import exercise
+
+    cdir, _, _ = graded
+    for a in course.assignments:
+        drawn = set(getattr(exercise(a.id), "FEEDBACK_FIGURES", {}))
+        wrong = [s for s in corpus(a.id) if not s.expect_full and set(s.parts) & drawn]
+        for student in [SOLUTION] + [s.student for s in wrong[:2]]:
+            cells = _figure_cells(cdir, student, a.id)
+            html = cdir.feedback_html(student, a.id).read_text()
+            for part in drawn:
+                assert len(cells[part]) == 1, (a.id, student, part)
+                assert cells[part][0][:200] in html, (a.id, student, part)
+        # An untouched notebook has nothing to draw, and its feedback says what to do instead.
+        assert all(not figs for figs in _figure_cells(cdir, BLANK, a.id).values()), a.id

@@ -18,6 +18,7 @@ from typing import Any
 
 import nbformat
 
+from grader.autograde.figures import feedback_figures
 from grader.checks import CHECKS, check_for
 from grader.checks.context import context_for
 from grader.checks.runner import run_check
@@ -41,6 +42,8 @@ class PartGrade:
     status: str  # passed, failed, grading-failed
     message: str
     diagnoses: list[str] = field(default_factory=list)
+    #: The learner's result drawn next to the right one (base64 PNGs), shown under the message.
+    figures: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -117,10 +120,12 @@ def _outputs(run: CellRun) -> list[Any]:
     return outputs
 
 
-def _grade_outputs(text: str, points: float) -> list[Any]:
+def _grade_outputs(text: str, points: float, figures: list[str] = ()) -> list[Any]:
     # The points travel as the cell's result: nbgrader's partial-credit rule reads exactly that.
     return [
         nbformat.v4.new_output("stream", name="stdout", text=text if text.endswith("\n") else text + "\n"),
+        *(nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<your result against the right one>"})
+          for png in figures),
         nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(points))}, execution_count=None),
     ]
 
@@ -182,7 +187,7 @@ class NotebookGrader:
                     part.message += f"\n  (grading failed: {session.crashes[-1]})"
                 if not self.sandbox.isolated:
                     part.message += f"\n  ({self.sandbox.describe()})"
-                cell.outputs = _grade_outputs(part.message, part.points)
+                cell.outputs = _grade_outputs(part.message, part.points, part.figures)
                 result.parts[grade_id] = part
         nb.metadata["dlcourse"] = result.metadata()
         return result
@@ -193,8 +198,9 @@ class NotebookGrader:
             ctx = context_for(self.course, student)
             part: PartResult = run_check(check_for(assignment, grade_id), namespace, ctx, max_points)
             points = min(max(part.points, 0.0), max_points)
+            figures = feedback_figures(assignment, grade_id, namespace, ctx) if part.grading_failed is None else []
             return PartGrade(grade_id, points, max_points, part.status, render_part(part),
-                             [m.name for m in part.diagnoses])
+                             [m.name for m in part.diagnoses], figures)
         quiz = self.quizzes().get(assignment)
         if quiz is not None and any(q.id == grade_id for q in quiz.questions):
             return self._grade_question(quiz, grade_id, session, student)

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.autograde.figures import NoFigure, bars_against_right, call, numbers
 from grader.learner.model import Case, Cases, Check, Context, Mistake
 from grader.learner.compare import compare_entries, describe
 from grader.finite_diff import numeric_param_gradient, relative_error
@@ -573,3 +574,41 @@ GPU_CASES = ()
 def reference_extras(course: Any) -> dict[str, Any]:
     """The notebook's set-up gives learners the perceptron exercise's sigmoid."""
     return {"sigmoid": sigmoid}
+
+
+# ---- feedback figures (grader.autograde.figures): gradients against finite differences ------------------
+
+
+def _finite_differences() -> dict[str, float]:
+    def loss(params: Mapping[str, float]) -> float:
+        return float(bce_loss(LECTURE_Y4, ref.forward(LECTURE_X4, params)["yhat"]))
+
+    return numeric_param_gradient(loss, LECTURE_PARAMS)
+
+
+def _output_gradients(namespace, ctx):
+    cache = ref.forward(LECTURE_X4, LECTURE_PARAMS)
+    yours = call(namespace, "backward", LECTURE_X4, LECTURE_Y4, dict(LECTURE_PARAMS), cache, ctx=ctx)
+    if not isinstance(yours, Mapping):
+        raise NoFigure("backward did not return a dict")
+    fd = _finite_differences()
+    keys = ["w2", "b2"]
+    return bars_against_right("dJ/dw2 and dJ/db2 on the lecture's four samples", [f"dJ/d{k}" for k in keys],
+                              [float(numbers(yours.get(k, np.nan)).ravel()[0]) for k in keys],
+                              [fd[k] for k in keys], "finite differences")
+
+
+def _hidden_gradients(namespace, ctx):
+    x, y = LECTURE_X4, LECTURE_Y4
+    cache = ref.forward(x, LECTURE_PARAMS)
+    dz2 = (cache["yhat"] - y) / x.shape[0]
+    yours = call(namespace, "hidden_layer_gradients", x, dz2, dict(LECTURE_PARAMS), cache, ctx=ctx)
+    if not isinstance(yours, tuple) or len(yours) != 2:
+        raise NoFigure("hidden_layer_gradients did not return a pair")
+    fd = _finite_differences()
+    return bars_against_right("dJ/dw1 and dJ/db1 (given the right dJ/dz2)", ["dJ/dw1", "dJ/db1"],
+                              [float(numbers(v).ravel()[0]) for v in yours], [fd["w1"], fd["b1"]],
+                              "finite differences")
+
+
+FEEDBACK_FIGURES = {"backward_output": _output_gradients, "backward_hidden": _hidden_gradients}

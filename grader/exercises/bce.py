@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from grader.gpu import SIZE as GPU_SIZE, GpuCase
+from grader.autograde.figures import RIGHT, YOURS, call, figure, numbers
 from grader.learner.model import Case, Cases, Check, Context, Mistake
 from reference import bce as ref
 from reference.perceptron import relu as _relu
@@ -487,3 +488,22 @@ GPU_CASES = (
     GpuCase("bce_with_logits", _gpu_labels_logits, ref.bce_with_logits),
     GpuCase("mse_loss", _gpu_labels_probabilities, ref.mse_loss),
 )
+
+
+# ---- feedback figures (grader.autograde.figures): the learner's loss curves over the right ones ---------
+
+
+def _bce_curves(namespace, ctx):
+    p = np.linspace(0.02, 0.98, 17)
+    fig, ax = figure()
+    for y, style in ((1.0, "-"), (0.0, ":")):
+        yours = [float(numbers(call(namespace, "bce_loss", np.array([y]), np.array([pi]), ctx=ctx)).ravel()[0]) for pi in p]
+        right = [float(ref.bce_loss(np.array([y]), np.array([pi]))) for pi in p]
+        ax.plot(p, right, color=RIGHT, lw=4, alpha=0.5, ls=style, label=f"the right loss, y = {y:g}")
+        ax.plot(p, yours, color=YOURS, lw=1.6, ls="--", marker=".", label=f"your loss, y = {y:g}")
+    ax.set(title="Your bce_loss for one example, against the right one", xlabel="predicted p", ylabel="loss")
+    ax.legend(loc="upper center", fontsize="small")
+    return fig
+
+
+FEEDBACK_FIGURES = {"bce_loss": _bce_curves}

@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 
 from grader.gpu import SIZE as GPU_SIZE, GpuCase
+from grader.autograde.figures import BAND, RIGHT, YOURS, call, figure, numbers
 from grader.learner.model import Case, Cases, Check, Context, Mistake
-from grader.learner.probes.dropout import A as ASSIGNMENT, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES
+from grader.learner.probes.dropout import SIGMAS, A as ASSIGNMENT, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES
 from reference import dropout as ref
 
 DROPOUT_FORWARD = Check(
@@ -140,3 +141,29 @@ def _gpu_dout_mask(xp, rng):
 
 
 GPU_CASES = (GpuCase("dropout_backward", _gpu_dout_mask, ref.dropout_backward),)
+
+
+# ---- feedback figures (grader.autograde.figures): the share of units kept, against the expected band ------
+
+
+def _kept_fraction(namespace, ctx):
+    size = 20_000
+    ps = np.array([0.1, 0.3, 0.5, 0.7, 0.9])
+    kept = []
+    for i, p in enumerate(ps):
+        value = call(namespace, "dropout_forward", np.ones(size), float(p), np.random.default_rng(i), True, ctx=ctx)
+        out = value[0] if isinstance(value, tuple) else value
+        kept.append(float(np.mean(numbers(out, (size,)) != 0)))
+    grid = np.linspace(0.0, 1.0, 101)
+    band = SIGMAS * np.sqrt(grid * (1 - grid) / size)
+    fig, ax = figure()
+    ax.fill_between(grid, 1 - grid - band, 1 - grid + band, color=BAND, label=f"1 - p_drop ± {SIGMAS:g} sigmas")
+    ax.plot(grid, 1 - grid, color=RIGHT, lw=1.5, label="expected: 1 - p_drop")
+    ax.plot(ps, kept, color=YOURS, marker="o", ls="none", label="kept by your dropout_forward")
+    ax.set(title=f"Share of {size:,} units kept in training", xlabel="p_drop", ylabel="kept fraction",
+           xlim=(0, 1), ylim=(-0.02, 1.02))
+    ax.legend(loc="best")
+    return fig
+
+
+FEEDBACK_FIGURES = {"dropout_forward": _kept_fraction}

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from grader.gpu import SIZE as GPU_SIZE, GpuCase
+from grader.autograde.figures import RIGHT, YOURS, call, curve_against_right, figure, numbers
 from grader.learner.model import Case, Cases, Check, Context, Mistake, NeedsContext, needs_context
 from grader.learner.wire import LinearMap, Polynomial
 from reference import gradient_descent as ref
@@ -382,3 +383,32 @@ def reference_extras(course: Any) -> dict[str, Any]:
     """The notebook's set-up defines the course's g; the reference's dg_dw is the course's too."""
     quartic = course.quartic.quartic()
     return {"g": quartic.g, "dg_dw": quartic.dg_dw}
+
+
+# ---- feedback figures (grader.autograde.figures): on the course's quartic -------------------------------
+
+_W = np.linspace(-2.5, 2.5, 101)
+
+
+def _dg_dw_curve(namespace, ctx):
+    return curve_against_right(namespace, ctx, "dg_dw", _W, course_quartic(ctx).dg_dw(_W), "w")
+
+
+def _descent_path(namespace, ctx):
+    """The learner's iterates from the lecture's start next to the reference's, on g itself."""
+    q = course_quartic(ctx)
+    steps = 8
+    yours = numbers(call(namespace, "gradient_descent", _gradient_of(q), 2.5, 1.0, steps, ctx=ctx)).ravel()
+    right = np.asarray(ref.gradient_descent(q.dg_dw, 2.5, 1.0, steps), dtype=float).ravel()
+    w = np.linspace(min(-2.5, np.nanmin(right)), max(3.0, np.nanmax(right)), 201)
+    fig, ax = figure()
+    ax.plot(w, q.g(w), color="#7f7f7f", lw=1.5, label="g(w)")
+    ax.plot(right, q.g(right), color=RIGHT, marker="o", lw=3, alpha=0.5, label="the right iterates")
+    shown = yours[np.isfinite(yours) & (np.abs(yours) < 10)]
+    ax.plot(shown, q.g(shown), color=YOURS, marker="x", ls="--", lw=1.2, label="your iterates")
+    ax.set(title=f"gradient_descent from w = 2.5, learning rate 1, {steps} steps", xlabel="w", ylabel="g(w)")
+    ax.legend(loc="best")
+    return fig
+
+
+FEEDBACK_FIGURES = {"dg_dw": _dg_dw_curve, "gradient_descent": _descent_path}

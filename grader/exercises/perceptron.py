@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.gpu import SIZE as GPU_SIZE, GpuCase
+from grader.autograde.figures import curve_against_right
 from grader.learner.model import Case, Cases, Check, Context, Mistake
 from reference import perceptron as ref
 
@@ -340,3 +341,13 @@ GPU_CASES = (
     GpuCase("relu", _gpu_z, ref.relu),
     GpuCase("perceptron_forward", _gpu_forward, ref.perceptron_forward),
 )
+
+
+# ---- feedback figures (grader.autograde.figures): the learner's curve over the right one ---------------
+
+_Z = np.linspace(-8.0, 8.0, 161)
+
+FEEDBACK_FIGURES = {
+    "sigmoid": lambda namespace, ctx: curve_against_right(namespace, ctx, "sigmoid", _Z, ref.sigmoid(_Z), "z"),
+    "relu": lambda namespace, ctx: curve_against_right(namespace, ctx, "relu", _Z, ref.relu(_Z), "z"),
+}

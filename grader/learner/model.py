@@ -14,7 +14,6 @@ gradients against finite differences). The runner turns all of it into a ``PartR
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from grader.learner.compare import Tolerance
+from grader.learner.seeds import stable_seed
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,6 @@ class Context:
 
     def rng(self, *salt: str) -> np.random.Generator:
         """A generator seeded by the learner and the salt: same learner, same cases."""
-        from grader.learner.seeds import stable_seed  # module-level import pending the Check/Case edit of this file
 
         return np.random.default_rng(stable_seed(self.learner_id, *salt, byteorder="little"))
 
