@@ -7,6 +7,9 @@
     dlcourse release course.yaml [--work DIR]
     dlcourse grade course.yaml --submissions DIR [--work DIR]
     dlcourse gradebook course.yaml [--work DIR]
+    dlcourse report course.yaml [--work DIR] [--gradebook FILE.csv] [--out FILE]
+        one self-contained HTML page for the instructor (default: <work>/report.html), from
+        nbgrader's gradebook.db and the autograded notebooks, or from a gradebook.csv
 """
 
 from __future__ import annotations
@@ -158,15 +161,40 @@ def cmd_gradebook(cdir: CourseDirectory) -> None:
     console.print(f"Part-level grades written to {out}")
 
 
+def cmd_report(course: Course, work: Path, gradebook: Path | None, out: Path | None) -> int:
+    """Write the instructor report; 2 (and a message naming the file) for input that cannot be read."""
+    from grader.report import ReportInputError, write_report
+
+    target = out or work / "report.html"
+    try:
+        written = write_report(course, work, target, gradebook)
+    except ReportInputError as exc:
+        console.print(f"[red]✗ {exc}[/]", highlight=False)
+        return 2
+    except OSError as exc:
+        console.print(f"[red]✗ {target}: cannot write the report ({exc.strerror or exc})[/]", highlight=False)
+        return 2
+    grades = written.grades
+    if written.empty:
+        console.print(f"No grades yet: an empty report was written to {target}", highlight=False)
+    else:
+        console.print(f"Report on {len(grades.roster)} learner(s) and {len(grades.assignments)} assignment(s) "
+                      f"written to {target}", highlight=False)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("run", "validate", "release", "grade", "gradebook"))
+    parser.add_argument("command", choices=("run", "validate", "release", "grade", "gradebook", "report"))
     parser.add_argument("course", nargs="?", default="course.yaml", type=Path)
     parser.add_argument("--work", type=Path, default=None, help="nbgrader course folder (default: course-work/ beside course.yaml)")
     parser.add_argument("--submissions", type=Path, default=None, help="folder of <student>/<assignment>/<assignment>.ipynb to grade")
     parser.add_argument("--demo-work", type=Path, default=None,
                         help="run without --submissions: where the demo learners are graded "
                              "(default: course-demo/ beside course.yaml; never the course's own folder)")
+    parser.add_argument("--gradebook", type=Path, default=None,
+                        help="report: read grades from this gradebook.csv instead of the course folder's gradebook.db")
+    parser.add_argument("--out", type=Path, default=None, help="report: the HTML file to write (default: <work>/report.html)")
     args = parser.parse_args(argv)
     try:
         course = load_course(args.course)
@@ -183,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "gradebook":
         cmd_gradebook(CourseDirectory(work.resolve(), course))
         return 0
+    if args.command == "report":
+        return cmd_report(course, work.resolve(), args.gradebook, args.out)
     if args.command == "run" and not cmd_validate(course):
         return 1
     if args.command in ("run", "release", "grade"):
