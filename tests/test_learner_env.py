@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from browser_support import headless_chromium
 from corpus_support import build_notebook, corpus
 from grader.learner_env import create
 from grader.nbgrader_course import CourseDirectory
@@ -262,17 +263,10 @@ def jupyterlab(course, env_python: Path, released: CourseDirectory, tmp_path: Pa
 
 
 def test_a_released_notebook_runs_in_jupyterlab_in_a_real_browser(jupyterlab, tmp_path: Path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.support.ui import WebDriverWait
-
     url, token = jupyterlab
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1800"):
-        options.add_argument(arg)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"))
-    try:
+    with headless_chromium() as driver:
+        from selenium.webdriver.support.ui import WebDriverWait
+
         driver.get(f"{url}/lab/tree/perceptron.ipynb?token={token}")
         # Run All only once the notebook is the current widget and its kernel is idle, as a person would.
         WebDriverWait(driver, 120, poll_frequency=0.5).until(lambda d: d.execute_script(
@@ -302,5 +296,3 @@ def test_a_released_notebook_runs_in_jupyterlab_in_a_real_browser(jupyterlab, tm
         if os.environ.get("DLCOURSE_UPDATE_SCREENSHOTS"):
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(shot, SCREENSHOT)
-    finally:
-        driver.quit()
