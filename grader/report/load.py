@@ -126,6 +126,19 @@ def read_course_folder(course: Course, work: Path) -> tuple[pd.DataFrame, list[s
     return table, students, submitted - graded
 
 
+def ungraded_submissions(df: pd.DataFrame) -> set[tuple[str, str]]:
+    """(student, assignment) pairs nbgrader holds a submission for that nothing graded: no status, no points.
+
+    nbgrader enters a submission it could not autograde (an unreadable notebook) into gradebook.db
+    with every score 0; only the missing grading metadata tells it apart from work that earned 0.
+    """
+    blank = df.status.fillna("").astype(str).str.strip() == ""
+    scores = pd.to_numeric(df.score, errors="coerce").fillna(0.0)
+    per_submission = pd.DataFrame({"blank": blank, "scoreless": scores == 0}).groupby(
+        [df.student, df.assignment]).all()
+    return {(str(s), str(a)) for (s, a), row in per_submission.iterrows() if row.blank and row.scoreless}
+
+
 def normalise(df: pd.DataFrame, assignments: list[AssignmentInfo]) -> pd.DataFrame:
     """The table every summary reads: typed columns, text never NaN, 0-point info cells left out."""
     df = df.reindex(columns=list(REQUIRED_COLUMNS)).copy()
@@ -163,6 +176,11 @@ def load_grades(course: Course, work: Path, gradebook_csv: Path | None = None) -
     else:
         table, students, not_graded = read_course_folder(course, work)
         source = f"{work / 'gradebook.db'} and the autograded notebooks in {work / 'autograded'}"
+    if not table.empty:
+        ungraded = ungraded_submissions(table)
+        if ungraded:
+            table = table[[key not in ungraded for key in zip(table.student, table.assignment)]]
+        not_graded |= ungraded
     parts = normalise(table, assignments)
     # An assignment in the grades that course.yaml no longer lists is still reported, worth what it was graded on.
     known = {a.id for a in assignments}

@@ -25,8 +25,9 @@ h3 { margin: 1.2rem 0 .4rem; font-size: 1.05rem; }
 .meta, .note { color: #5a6272; font-size: .9rem; }
 nav a { margin-right: 1rem; }
 .cards { display: flex; flex-wrap: wrap; gap: 1rem; }
-.card { border: 1px solid #dde3ec; border-radius: 6px; padding: .6rem .8rem; width: 480px; }
-.card img { width: 460px; height: auto; display: block; }
+.card { border: 1px solid #dde3ec; border-radius: 6px; padding: .6rem .8rem; width: 415px; box-sizing: border-box; }
+.card img { width: 100%; height: auto; display: block; }
+.card h3 { margin-top: .2rem; }
 .empty { border: 1px dashed #b9c2d0; border-radius: 6px; padding: .8rem 1rem; color: #5a6272; background: #f7f9fc; }
 table.plain { border-collapse: collapse; margin: .3rem 0 1rem; font-size: .92rem; }
 table.plain th, table.plain td { border-bottom: 1px solid #e4e8ef; padding: .25rem .6rem; text-align: left;
