@@ -197,6 +197,22 @@ def test_the_page_is_self_contained(course, small) -> None:
     assert bundle and b"DataTable" in base64.b64decode(bundle.group(1))
 
 
+def test_a_submission_nbgrader_holds_but_never_graded_is_not_graded_rather_than_zero(course, small_book, tmp_path) -> None:
+    # What nbgrader leaves for an unreadable notebook: the submission in gradebook.db, every score 0,
+    # no grading record (so no status) in the CSV.
+    unreadable = pd.DataFrame(_rows(course, "fay", "perceptron", {})).assign(score=0.0, status="", diagnoses="",
+                                                                             sandbox="")
+    book = tmp_path / "gradebook.csv"
+    pd.concat([small_book, unreadable]).to_csv(book, index=False)
+    grades = load_grades(course, tmp_path / "no-work", book)
+    assert grades.not_graded == {("fay", "perceptron")} and "fay" in grades.roster
+    states = summaries.assignment_totals(grades).set_index(["student", "assignment"]).state
+    assert states[("fay", "perceptron")] == "not graded"
+    rates = summaries.pass_rates(grades).set_index(["assignment", "part"])
+    assert rates.loc[("perceptron", "sigmoid"), "submitted"] == 3  # ann, bob and cat; fay was never graded
+    assert summaries.missing_work(grades).set_index("student").loc["fay", "not_graded"] == "perceptron"
+
+
 # --- a synthetic class, checked with plain Python -------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -307,7 +323,7 @@ def test_the_report_in_a_real_browser_shows_its_images_and_sorts_and_filters(cou
     work = _work_with_roster(tmp_path / "work", ["zoe-never-submitted"])
     out = tmp_path / "report.html"
     assert main(["report", str(course.file), "--work", str(work), "--gradebook", str(book), "--out", str(out)]) == 0
-    with headless_chromium(window_size=(1400, 1000)) as driver:
+    with headless_chromium(window_size=(1400, 1300)) as driver:
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
 
