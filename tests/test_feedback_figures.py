@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from pathlib import Path
 
 import numpy as np
@@ -64,3 +65,41 @@ def test_the_descent_figure_plots_the_learners_own_iterates() -> None:
     right = next(line for line in fig.axes[0].lines if line.get_label() == "the right iterates")
     assert yours.get_xdata()[0] == right.get_xdata()[0] == 2.5
     assert yours.get_xdata()[1] > 2.5 > right.get_xdata()[1]  # uphill, where the right step goes down
+
+
+@pytest.mark.slow
+def test_a_learners_feedback_page_shows_their_path_in_a_real_browser(tmp_path: Path) -> None:
+    """Real nbgrader autograde and generate_feedback of a descent that climbs; the page, in Chromium."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser_support import headless_chromium
+    from corpus_support import build_notebook, corpus
+
+    from grader.nbgrader_course import CourseDirectory
+
+    cdir = CourseDirectory.prepare(COURSE, tmp_path / "work")
+    released = cdir.release("gradient_descent")
+    sub = next(s for s in corpus("gradient_descent") if s.name == "wrong_ascent")
+    cdir.submit("ada", "gradient_descent", build_notebook(sub, COURSE.path(COURSE.assignment("gradient_descent").notebook), released))
+    assert cdir.autograde("gradient_descent").returncode == 0
+    cdir.generate_feedback("gradient_descent")
+    page = cdir.feedback_html("ada", "gradient_descent")
+
+    with headless_chromium((1200, 1600)) as driver:
+        driver.get(page.as_uri())
+        text = driver.find_element("tag name", "body").text
+        assert "gradient_descent — 0 / 6 points" in text or "gradient_descent — " in text
+        assert "Likely mistake" in text
+        loaded = driver.execute_script(
+            "return Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length")
+        assert loaded >= 3  # the learner's own plots, and the part's figure against the right path
+        figure = driver.execute_script(
+            "const i = Array.from(document.images).find(i => i.closest('.jp-Cell, .cell') && "
+            "i.closest('.jp-Cell, .cell').innerText.includes('gradient_descent —'));"
+            "if (!i) return null; i.scrollIntoView(); window.scrollBy(0, -420); return i.naturalWidth;")
+        assert figure and figure > 100
+        driver.save_screenshot(str(tmp_path / "feedback.png"))
+    screenshots = ROOT / "docs" / "screenshots"
+    if screenshots.is_dir() and os.access(screenshots, os.W_OK):
+        (screenshots / "feedback.png").write_bytes((tmp_path / "feedback.png").read_bytes())
