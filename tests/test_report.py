@@ -19,13 +19,13 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
 from grader.checks import CHECKS
 from grader.cli import main
-from grader.report import build_report
-from grader.report import summaries
+from grader.report import build_report, summaries
 from grader.report.load import REQUIRED_COLUMNS, load_grades
 from grader.report.synthetic import course_gradebook
 
@@ -395,8 +395,6 @@ def test_a_real_grading_run_reports_the_same_from_gradebook_db_and_gradebook_csv
             shutil.copy2(course.path(a.notebook), dest)
         else:
             sub = next(s for s in corpus("perceptron") if s.name == notebook)
-            import nbformat
-
             nbformat.write(build_notebook(sub, course.path(a.notebook), release), dest)
     broken = submissions / "cat" / "perceptron" / "perceptron.ipynb"
     broken.parent.mkdir(parents=True)
