@@ -142,21 +142,34 @@ def _autograde_error(log: str, student: str) -> str:
 
 
 def cmd_gradebook(cdir: CourseDirectory) -> None:
+    """Print points per learner and assignment out of each maximum ("missing" where nothing was
+    submitted) and write the part-level gradebook.csv; 0-point information cells (gpu) are not grades."""
     df = cdir.gradebook()
+    df = df[df.max_score > 0]
     if df.empty:
         console.print("No grades yet.")
         return
-    per_assignment = df.groupby(["student", "assignment"])[["score", "max_score"]].sum().reset_index()
-    wide = per_assignment.pivot(index="student", columns="assignment", values="score").fillna(0)
-    wide["total"] = wide.sum(axis=1)
     out = cdir.root / "gradebook.csv"
     df.to_csv(out, index=False)
-    table = Table(title="Gradebook (points per assignment)")
+    per_assignment = df.groupby(["student", "assignment"])[["score", "max_score"]].sum()
+    assignments = [a for a in cdir.assignment_ids if a in set(df.assignment)]
+    maxima = per_assignment.groupby(level="assignment").max_score.max()
+    table = Table(title="Gradebook (points per assignment, out of its maximum)")
     table.add_column("student")
-    for col in wide.columns:
-        table.add_column(str(col), justify="right")
-    for student, row in wide.iterrows():
-        table.add_row(str(student), *(f"{v:g}" for v in row))
+    for a in assignments:
+        table.add_column(f"{a} (/{maxima[a]:g})", justify="right")
+    table.add_column("total", justify="right")
+    course_max = sum(maxima[a] for a in assignments)
+    for student in sorted(set(df.student)):
+        cells, total = [], 0.0
+        for a in assignments:
+            if (student, a) in per_assignment.index:
+                score = per_assignment.loc[(student, a), "score"]
+                total += score
+                cells.append(f"{score:g}")
+            else:
+                cells.append("[yellow]missing[/]")
+        table.add_row(student, *cells, f"{total:g} / {course_max:g}")
     console.print(table)
     console.print(f"Part-level grades written to {out}")
 

@@ -10,9 +10,8 @@ import pytest
 from grader.cli import main
 from grader.nbgrader_course import CourseDirectory
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 def test_grade_summary_names_crashes_and_unreadable_files_and_fails(course, tmp_path, capsys) -> None:
     a = course.assignment("perceptron")
     source = course.path(a.notebook)
@@ -47,3 +46,25 @@ def test_grade_summary_names_crashes_and_unreadable_files_and_fails(course, tmp_
     assert bob.loc["relu", "status"] == "grading-failed" and bob.loc["relu", "score"] == 0
     # The crash cost relu alone: every other part of bob's correct work keeps its points.
     assert all(bob.loc[p.id, "score"] == p.points for p in a.parts if p.id != "relu")
+
+
+def test_gradebook_prints_points_out_of_each_maximum_and_missing_work_as_missing(course, tmp_path, capsys,
+                                                                                 monkeypatch) -> None:
+    import pandas as pd
+
+    from grader.cli import cmd_gradebook
+
+    rows = [("ann", "perceptron", "sigmoid", 2, 2), ("ann", "perceptron", "relu", 0.5, 1),
+            ("ann", "perceptron", "gpu", 0, 0), ("ann", "bce", "bce_loss", 3, 3),
+            ("bob", "perceptron", "sigmoid", 1, 2), ("bob", "perceptron", "relu", 1, 1)]
+    book = pd.DataFrame(rows, columns=["student", "assignment", "part", "score", "max_score"])
+    cdir = CourseDirectory(tmp_path, course)
+    monkeypatch.setattr(CourseDirectory, "gradebook", lambda self: book)
+    cmd_gradebook(cdir)
+    out = capsys.readouterr().out
+    assert "perceptron (/3)" in out and "bce (/3)" in out
+    bob = next(line for line in out.splitlines() if "bob" in line)
+    assert "missing" in bob and "2 / 6" in bob  # bob's bce is missing work, not a 0 he earned
+    assert "5.5 / 6" in next(line for line in out.splitlines() if "ann" in line)
+    written = pd.read_csv(tmp_path / "gradebook.csv")
+    assert "gpu" not in set(written.part)
