@@ -49,7 +49,9 @@ shift || true
 case "$cmd" in
   run)  # the course file is optional: ./course.sh run, ./course.sh run my.yaml, ./course.sh run --work DIR
         if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then exec dlcourse run "$@"; else exec dlcourse run course.yaml "$@"; fi ;;
-  test) exec python -m pytest "$@" ;;
+  # Two workers, each taking whole test files (so a file's expensive fixtures are built once);
+  # DLCOURSE_TEST_WORKERS=0 runs everything in one process.
+  test) exec python -m pytest -n "${DLCOURSE_TEST_WORKERS:-2}" --dist loadfile "$@" ;;
   learner-env) exec python -m grader.learner_env "$@" ;;
   *)    exec dlcourse "$cmd" "$@" ;;
 esac
