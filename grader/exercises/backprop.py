@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from grader.autograde.figures import NoFigure, bars_against_right, call, numbers
-from grader.learner.model import Case, Cases, Check, Context, Mistake
+from grader.learner.model import Case, Cases, Context, Mistake, check_declarer
 from grader.learner.compare import compare_entries, describe
 from grader.finite_diff import numeric_param_gradient, relative_error
 from grader.learner.calls import safe_call
@@ -33,6 +33,7 @@ from reference.bce import bce_loss
 from reference.perceptron import sigmoid
 
 ASSIGNMENT = "backprop"
+check = check_declarer(ASSIGNMENT)
 PARAMS = ref.PARAMETER_NAMES  # w1, b1, w2, b2
 CACHE = ref.CACHE_NAMES  # z1, a1, z2, yhat
 
@@ -93,13 +94,8 @@ def _forward_tanh_hidden(x, params):
     return {**out, "a1": a1, "z2": z2, "yhat": sigmoid(z2)}
 
 
-FORWARD = Check(
-    assignment=ASSIGNMENT,
-    part="forward",
-    function="forward",
-    arg_names=("x", "params"),
-    cases=Cases(FORWARD_FIXED, _forward_drawn),
-    expected=ref.forward,
+FORWARD = check(
+    "forward", ("x", "params"), Cases(FORWARD_FIXED, _forward_drawn), ref.forward,
     keys=CACHE,
     mistakes=(
         Mistake(
@@ -533,13 +529,9 @@ def _fmt_err(err: float) -> str:
     return "not comparable (not a finite number)" if not np.isfinite(err) else f"relative error {err:.1e}"
 
 
-BACKWARD_OUTPUT = Check(
-    assignment=ASSIGNMENT,
-    part="backward_output",
-    function="backward",
-    arg_names=("x", "y", "params", "cache"),
-    cases=Cases(BACKWARD_FIXED, _backward_drawn),
-    expected=ref.backward,
+BACKWARD_OUTPUT = check(
+    "backward_output", ("x", "y", "params", "cache"), Cases(BACKWARD_FIXED, _backward_drawn),
+    ref.backward, function="backward",
     keys=("w2", "b2"),
     mistakes=OUTPUT_MISTAKES,
     explain=_explain_backward(("w2", "b2"), "backward"),
@@ -551,13 +543,9 @@ HIDDEN_FIXED = tuple(_as_hidden(BACKWARD_FIXED))
 
 #: The hidden layer on its own: the learner's helper gets the reference's dz2, so a wrong dz2 in backward
 #: (part 2) costs nothing here. It returns the pair (dw1, db1), judged as the keys w1 and b1.
-BACKWARD_HIDDEN = Check(
-    assignment=ASSIGNMENT,
-    part="backward_hidden",
-    function="hidden_layer_gradients",
-    arg_names=("x", "dz2", "params", "cache"),
-    cases=Cases(HIDDEN_FIXED, _hidden_drawn),
-    expected=ref.hidden_layer_gradients,
+BACKWARD_HIDDEN = check(
+    "backward_hidden", ("x", "dz2", "params", "cache"), Cases(HIDDEN_FIXED, _hidden_drawn),
+    ref.hidden_layer_gradients, function="hidden_layer_gradients",
     keys=("w1", "b1"),
     result_keys=("w1", "b1"),
     mistakes=HIDDEN_MISTAKES,

@@ -8,12 +8,13 @@ import numpy as np
 
 from grader.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.autograde.figures import RIGHT, YOURS, call, figure, numbers
-from grader.learner.model import Case, Cases, Check, Context, Mistake
+from grader.learner.model import Case, Cases, Context, Mistake, check_declarer
 from reference import bce as ref
 from reference.perceptron import relu as _relu
 from reference.perceptron import sigmoid as _sigmoid
 
 ASSIGNMENT = "bce"
+check = check_declarer(ASSIGNMENT)
 
 #: p exactly 0 or 1 is clipped to [1e-12, 1 - 1e-12]. Clipping p, or clipping 1 - p separately
 #: (np.maximum(1 - p, eps)), or adding eps inside the log are all correct, yet 1 - (1 - 1e-12) is
@@ -146,13 +147,8 @@ NO_CLIPPING_LOSS = Mistake(
     warning="divide by zero",
 )
 
-BCE_LOSS = Check(
-    assignment=ASSIGNMENT,
-    part="bce_loss",
-    function="bce_loss",
-    arg_names=("y", "p"),
-    cases=Cases(_loss_fixed("bce_loss"), _loss_drawn),
-    expected=ref.bce_loss,
+BCE_LOSS = check(
+    "bce_loss", ("y", "p"), Cases(_loss_fixed("bce_loss"), _loss_drawn), ref.bce_loss,
     mistakes=(
         NO_CLIPPING_LOSS,
         Mistake(
@@ -220,13 +216,8 @@ def _grad_second_term_sign_flipped(y, p):
     return positive - (ref.bce_grad(y, p) - positive)
 
 
-BCE_GRAD = Check(
-    assignment=ASSIGNMENT,
-    part="bce_grad",
-    function="bce_grad",
-    arg_names=("y", "p"),
-    cases=Cases(_loss_fixed("bce_grad"), _loss_drawn),
-    expected=ref.bce_grad,
+BCE_GRAD = check(
+    "bce_grad", ("y", "p"), Cases(_loss_fixed("bce_grad"), _loss_drawn), ref.bce_grad,
     mistakes=(
         Mistake(
             "p not clipped",
@@ -324,13 +315,8 @@ def _without_positive_part(y, z):
     return np.mean(-np.asarray(y, dtype=float) * z + np.log1p(np.exp(-np.abs(z))))
 
 
-BCE_WITH_LOGITS = Check(
-    assignment=ASSIGNMENT,
-    part="bce_with_logits",
-    function="bce_with_logits",
-    arg_names=("y", "z"),
-    cases=Cases(LOGITS_FIXED, _logits_drawn),
-    expected=ref.bce_with_logits,
+BCE_WITH_LOGITS = check(
+    "bce_with_logits", ("y", "z"), Cases(LOGITS_FIXED, _logits_drawn), ref.bce_with_logits,
     mistakes=(
         Mistake(
             "naive sigmoid then log",
@@ -417,13 +403,8 @@ def _mae(y, yhat):
     return np.mean(np.abs(_errors(y, yhat)))
 
 
-MSE_LOSS = Check(
-    assignment=ASSIGNMENT,
-    part="mse_loss",
-    function="mse_loss",
-    arg_names=("y", "yhat"),
-    cases=Cases(MSE_FIXED, _mse_drawn),
-    expected=ref.mse_loss,
+MSE_LOSS = check(
+    "mse_loss", ("y", "yhat"), Cases(MSE_FIXED, _mse_drawn), ref.mse_loss,
     mistakes=(
         Mistake(
             "sum instead of mean",

@@ -20,29 +20,21 @@ import numpy as np
 
 from grader.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.autograde.figures import BAND, RIGHT, YOURS, call, figure, numbers
-from grader.learner.model import Case, Cases, Check, Context, Mistake
+from grader.learner.model import Case, Cases, Context, Mistake, check_declarer
 from grader.learner.probes.dropout import SIGMAS, A as ASSIGNMENT, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES
 from reference import dropout as ref
 
-DROPOUT_FORWARD = Check(
-    assignment=ASSIGNMENT,
-    part="dropout_forward",
-    function="dropout_forward",
-    arg_names=ARG_NAMES,
-    cases=Cases(),
-    expected=None,
+check = check_declarer(ASSIGNMENT)
+
+DROPOUT_FORWARD = check(
+    "dropout_forward", ARG_NAMES, Cases(), None,
     probes=FORWARD_PROBES,
     # dropout_forward calls check_p_drop (the inference part's); training is judged with valid p_drop only.
     stand_ins=(("check_p_drop", "p_drop_as_float"),),
 )
 
-DROPOUT_INFERENCE = Check(
-    assignment=ASSIGNMENT,
-    part="dropout_inference",
-    function="dropout_forward",
-    arg_names=ARG_NAMES,
-    cases=Cases(),
-    expected=None,
+DROPOUT_INFERENCE = check(
+    "dropout_inference", ARG_NAMES, Cases(), None, function="dropout_forward",
     probes=INFERENCE_PROBES,
 )
 
@@ -75,13 +67,9 @@ def _f(v: Any) -> np.ndarray:
     return np.asarray(v, dtype=np.float64)
 
 
-DROPOUT_BACKWARD = Check(
-    assignment=ASSIGNMENT,
-    part="dropout_backward",
-    function="dropout_backward",
-    arg_names=("dout", "mask", "p_drop"),
-    cases=Cases(BACKWARD_FIXED, _backward_drawn),
-    expected=ref.dropout_backward,
+DROPOUT_BACKWARD = check(
+    "dropout_backward", ("dout", "mask", "p_drop"), Cases(BACKWARD_FIXED, _backward_drawn),
+    ref.dropout_backward,
     mistakes=(
         Mistake(
             "backward without scaling",

@@ -16,12 +16,13 @@ import numpy as np
 
 from grader.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.autograde.figures import RIGHT, YOURS, call, curve_against_right, figure, numbers
-from grader.learner.model import Case, Cases, Check, Context, Mistake, NeedsContext, needs_context
+from grader.learner.model import Case, Cases, Context, Mistake, NeedsContext, check_declarer, needs_context
 from grader.learner.wire import LinearMap, Polynomial
 from reference import gradient_descent as ref
 from reference.gradient_descent import DEFAULT_QUARTIC, Quartic
 
 ASSIGNMENT = "gradient_descent"
+check = check_declarer(ASSIGNMENT)
 
 
 def course_quartic(ctx: Context) -> Quartic:
@@ -101,13 +102,8 @@ def _dg_powers_only_lowered(q: Quartic, w):
     return Quartic((0.0, *q.coefficients[:4]), q.scale).g(w)
 
 
-DG_DW = Check(
-    assignment=ASSIGNMENT,
-    part="dg_dw",
-    function="dg_dw",
-    arg_names=("w",),
-    cases=Cases(_dg_fixed, _dg_drawn),
-    expected=on_course_quartic(_dg),
+DG_DW = check(
+    "dg_dw", ("w",), Cases(_dg_fixed, _dg_drawn), on_course_quartic(_dg),
     mistakes=(
         Mistake(
             "the scale factor is missing",
@@ -286,13 +282,9 @@ def _quartic_instead_of_grad(q: Quartic, grad, w_init, learning_rate, num_steps)
     return ref.gradient_descent(q.dg_dw, w_init, learning_rate, num_steps)
 
 
-GRADIENT_DESCENT = Check(
-    assignment=ASSIGNMENT,
-    part="gradient_descent",
-    function="gradient_descent",
-    arg_names=("grad", "w_init", "learning_rate", "num_steps"),
-    cases=Cases(_gd_fixed, _gd_drawn),
-    expected=ref.gradient_descent,
+GRADIENT_DESCENT = check(
+    "gradient_descent", ("grad", "w_init", "learning_rate", "num_steps"), Cases(_gd_fixed, _gd_drawn),
+    ref.gradient_descent,
     mistakes=(
         Mistake(
             "ascent instead of descent",

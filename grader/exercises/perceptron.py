@@ -6,10 +6,11 @@ import numpy as np
 
 from grader.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.autograde.figures import curve_against_right
-from grader.learner.model import Case, Cases, Check, Context, Mistake
+from grader.learner.model import Case, Cases, Context, Mistake, check_declarer
 from reference import perceptron as ref
 
 ASSIGNMENT = "perceptron"
+check = check_declarer(ASSIGNMENT)
 LECTURE_W = np.array([3.0, -2.0])
 LECTURE_X = np.array([-1.0, 2.0])
 LECTURE_W0 = 1.0
@@ -39,13 +40,8 @@ def _sigmoid_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
     ]
 
 
-SIGMOID = Check(
-    assignment=ASSIGNMENT,
-    part="sigmoid",
-    function="sigmoid",
-    arg_names=("z",),
-    cases=Cases(SIGMOID_FIXED, _sigmoid_drawn),
-    expected=ref.sigmoid,
+SIGMOID = check(
+    "sigmoid", ("z",), Cases(SIGMOID_FIXED, _sigmoid_drawn), ref.sigmoid,
     mistakes=(
         Mistake(
             "sigmoid overflow",
@@ -84,13 +80,8 @@ def _relu_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
     return [Case("random z", (rng.normal(size=(3, 4)),))]
 
 
-RELU = Check(
-    assignment=ASSIGNMENT,
-    part="relu",
-    function="relu",
-    arg_names=("z",),
-    cases=Cases(RELU_FIXED, _relu_drawn),
-    expected=ref.relu,
+RELU = check(
+    "relu", ("z",), Cases(RELU_FIXED, _relu_drawn), ref.relu,
     mistakes=(
         Mistake(
             "returned the indicator z > 0",
@@ -149,13 +140,8 @@ def _forward_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
     return [Case(f"random X of shape ({n}, {m})", (rng.normal(size=(n, m)), rng.normal(size=m), float(rng.normal())))]
 
 
-PERCEPTRON_FORWARD = Check(
-    assignment=ASSIGNMENT,
-    part="perceptron_forward",
-    function="perceptron_forward",
-    arg_names=("X", "W", "w0"),
-    cases=Cases(FORWARD_FIXED, _forward_drawn),
-    expected=ref.perceptron_forward,
+PERCEPTRON_FORWARD = check(
+    "perceptron_forward", ("X", "W", "w0"), Cases(FORWARD_FIXED, _forward_drawn), ref.perceptron_forward,
     mistakes=(
         Mistake(
             "bias missing",
@@ -217,13 +203,8 @@ def _predict_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
     return [Case("random integer points, some on the boundary", (X, np.array([1.0, -1.0]), 0.0))]
 
 
-PREDICT = Check(
-    assignment=ASSIGNMENT,
-    part="predict",
-    function="predict",
-    arg_names=("X", "W", "w0"),
-    cases=Cases(PREDICT_FIXED, _predict_drawn),
-    expected=ref.predict,
+PREDICT = check(
+    "predict", ("X", "W", "w0"), Cases(PREDICT_FIXED, _predict_drawn), ref.predict,
     mistakes=(
         Mistake(
             "boundary at z = 0 mishandled",
@@ -276,13 +257,8 @@ def _pairs(sizes):
     return list(zip(sizes[:-1], sizes[1:]))
 
 
-COUNT_PARAMETERS = Check(
-    assignment=ASSIGNMENT,
-    part="count_parameters",
-    function="count_parameters",
-    arg_names=("layer_sizes",),
-    cases=Cases(COUNT_FIXED, _count_drawn),
-    expected=ref.count_parameters,
+COUNT_PARAMETERS = check(
+    "count_parameters", ("layer_sizes",), Cases(COUNT_FIXED, _count_drawn), ref.count_parameters,
     mistakes=(
         Mistake(
             "biases not counted",

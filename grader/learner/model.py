@@ -174,6 +174,20 @@ class Check:
         return cases
 
 
+def check_declarer(assignment: str) -> Callable[..., Check]:
+    """``check(part, arg_names, cases, expected, **fields)``: the checks of one exercise, declared briefly.
+
+    The learner's function is named like the part unless ``function=`` says otherwise.
+    """
+
+    def check(part: str, arg_names: tuple[str, ...], cases: Cases, expected: Callable[..., Any] | NeedsContext | None,
+              *, function: str | None = None, **fields: Any) -> Check:
+        return Check(assignment=assignment, part=part, function=function or part, arg_names=arg_names,
+                     cases=cases, expected=expected, **fields)
+
+    return check
+
+
 @dataclass(frozen=True)
 class LostDefinition:
     """Stands in a namespace for a name whose defining cell could not be run to the end."""
