@@ -13,7 +13,7 @@ import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from grader.errors import CourseError
-from grader.typed_config import Strict, validation_problems
+from grader.typed_config import Number, Strict, WholeNumber, validation_problems
 from reference.gradient_descent import Quartic
 
 
@@ -21,7 +21,7 @@ class Part(Strict):
     """A graded part of an assignment: one nbgrader grade cell."""
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-    points: Annotated[float, Field(ge=0)]
+    points: Annotated[Number, Field(ge=0)]
     description: str = ""
 
 
@@ -49,26 +49,26 @@ class Assignment(Strict):
 class Grading(Strict):
     """Defaults every check uses unless it states its own."""
 
-    rtol: Annotated[float, Field(ge=0)] = 1e-6
-    atol: Annotated[float, Field(ge=0)] = 1e-9
-    cell_timeout_s: Annotated[float, Field(gt=0)] = 30
+    rtol: Annotated[Number, Field(ge=0)] = 1e-6
+    atol: Annotated[Number, Field(ge=0)] = 1e-9
+    cell_timeout_s: Annotated[Number, Field(gt=0)] = 30
     #: Address space of the sandboxed worker that runs one learner's code (RLIMIT_AS).
-    memory_limit_mb: Annotated[int, Field(ge=256)] = 2048
+    memory_limit_mb: Annotated[WholeNumber, Field(ge=256)] = 2048
     #: Processes and threads the learner's code may run at once (a fork bomb stops here).
-    max_processes: Annotated[int, Field(ge=1)] = 64
+    max_processes: Annotated[WholeNumber, Field(ge=1)] = 64
     #: Largest file the learner's code may write, in its private scratch folder.
-    max_file_mb: Annotated[int, Field(ge=1)] = 64
+    max_file_mb: Annotated[WholeNumber, Field(ge=1)] = 64
     #: Printed text kept per cell; the rest is counted and cut.
-    max_output_kb: Annotated[int, Field(ge=1)] = 64
+    max_output_kb: Annotated[WholeNumber, Field(ge=1)] = 64
     #: Wall-clock and CPU budget for grading one submission, all cells and calls together.
-    submission_timeout_s: Annotated[float, Field(gt=0)] = 600
+    submission_timeout_s: Annotated[Number, Field(gt=0)] = 600
 
 
 class QuarticConfig(Strict):
     """g(w) = (c4 w**4 + c3 w**3 + c2 w**2 + c1 w + c0) / scale, coefficients highest power first."""
 
-    coefficients: tuple[float, float, float, float, float]
-    scale: Annotated[float, Field(gt=0)] = 1.0
+    coefficients: tuple[Number, Number, Number, Number, Number]
+    scale: Annotated[Number, Field(gt=0)] = 1.0
 
     @field_validator("coefficients")
     @classmethod

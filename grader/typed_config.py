@@ -11,9 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+
+def _no_bool(value: Any) -> Any:
+    # YAML turns yes/no/true into booleans, and pydantic would read those as 1 and 0.
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got the boolean {value}")
+    return value
+
+
+#: Numbers in course.yaml and quiz files: a YAML boolean (rtol: yes) is an error, not 1.0.
+Number = Annotated[float, BeforeValidator(_no_bool), Field(allow_inf_nan=False)]
+WholeNumber = Annotated[int, BeforeValidator(_no_bool)]
 
 
 class Strict(BaseModel):

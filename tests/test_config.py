@@ -61,6 +61,13 @@ def test_wrong_type_is_named_with_the_value(broken) -> None:
     assert "grading.atol: expected a number, got 'small'" in msg
 
 
+@pytest.mark.parametrize("key, value", [("rtol", True), ("memory_limit_mb", False)])
+def test_a_yaml_boolean_is_not_read_as_a_number(broken, key: str, value: bool) -> None:
+    # `rtol: yes` is YAML for True; read as 1.0 it would accept nearly any answer.
+    msg = _problems(broken(lambda d: d["grading"].update({key: value})))
+    assert f"grading.{key}:" in msg and f"the boolean {value}" in msg
+
+
 def test_a_wrong_id_says_which_characters_are_allowed(broken) -> None:
     msg = _problems(broken(lambda d: d["course"].update(id="Intro DL")))
     assert "course.id: 'Intro DL' is not allowed: use lower-case letters, digits and -" in msg

@@ -11,25 +11,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from grader.learner.variants import PLACEHOLDER, VARIANT_SET
-from grader.typed_config import Strict
+from grader.typed_config import Number, Strict, WholeNumber
 
 #: Ids end up in Python names (``answer_<qid>``) and nbgrader grade ids.
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 #: ``{{name}}`` in a prompt is replaced by the learner's value of parameter ``name``.
 
-
-def _no_bool(value: Any) -> Any:
-    # YAML turns yes/no/true into booleans, and pydantic would read those as 1 and 0.
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got the boolean {value}")
-    return value
-
-
-Number = Annotated[float, BeforeValidator(_no_bool), Field(allow_inf_nan=False)]
-WholeNumber = Annotated[int, BeforeValidator(_no_bool)]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
@@ -56,7 +46,7 @@ class RangeFeedback(Strict):
 class _QuestionBase(Strict):
     id: Id
     prompt: str
-    points: Annotated[float, BeforeValidator(_no_bool), Field(ge=0, allow_inf_nan=False)]
+    points: Annotated[Number, Field(ge=0)]
     #: Shown only in grading feedback, never in the released notebook.
     explanation: str
 
