@@ -211,6 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         course = load_course(args.course)
+        # Its quiz files too: every command reads them, and a broken one is reported here, by file and key.
+        from grader.quiz.load import load_course_quizzes
+
+        load_course_quizzes(course)
     except CourseError as exc:
         console.print(f"[red]{exc}[/]", highlight=False)
         return 2

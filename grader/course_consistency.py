@@ -84,7 +84,19 @@ def _disagreement(course: Course, derivative: bool, written: str, expr: sympy.Ex
     return f"states {name} = {written}, but course.yaml's quartic gives {name} = {sympy.factor(want)}"
 
 
-def quartic_problems(course: Course) -> list[str]:
+def _notebooks(course: Course) -> tuple[dict[str, nbformat.NotebookNode], list[str]]:
+    """Every exercise notebook, read once, by assignment id; and a problem for each that cannot be read."""
+    notebooks, problems = {}, []
+    for assignment in course.assignments:
+        path = course.path(assignment.notebook)
+        try:
+            notebooks[assignment.id] = nbformat.read(path, as_version=4)
+        except Exception as exc:  # noqa: BLE001 - any unreadable notebook is reported, not raised
+            problems.append(f"{path}: not a readable notebook ({type(exc).__name__}: {exc})")
+    return notebooks, problems
+
+
+def quartic_problems(course: Course, notebooks: dict[str, nbformat.NotebookNode]) -> list[str]:
     """Every statement of the quartic, in the notebooks and quizzes, that is not course.yaml's."""
     from grader.quiz.load import load_course_quizzes
     from grader.quiz.model import Symbolic
@@ -92,8 +104,7 @@ def quartic_problems(course: Course) -> list[str]:
     problems = []
     for assignment in course.assignments:
         path = course.path(assignment.notebook)
-        nb = nbformat.read(path, as_version=4)
-        for i, cell in enumerate(nb.cells):
+        for i, cell in enumerate(notebooks[assignment.id].cells if assignment.id in notebooks else []):
             for derivative, written, expr in _statements(cell.source, code=cell.cell_type == "code"):
                 if why := _disagreement(course, derivative, written, expr):
                     problems.append(f"{path}: cell {i}: {why}")
@@ -111,21 +122,19 @@ def quartic_problems(course: Course) -> list[str]:
     return problems
 
 
-def structure_problems(course: Course) -> list[str]:
+def structure_problems(course: Course, notebooks: dict[str, nbformat.NotebookNode]) -> list[str]:
     """Every exercise notebook, with course.yaml's points stamped in as at release, against the rules."""
     problems = []
     for assignment in course.assignments:
-        path: Path = course.path(assignment.notebook)
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except Exception as exc:  # noqa: BLE001 - any unreadable notebook is reported, not raised
-            problems.append(f"{path}: not a readable notebook ({type(exc).__name__}: {exc})")
+        if assignment.id not in notebooks:
             continue
-        released = copy.deepcopy(nb)
+        released = copy.deepcopy(notebooks[assignment.id])
         stamp_course(assignment, released)
+        path: Path = course.path(assignment.notebook)
         problems += [f"{path} ({assignment.id}): {p}" for p in notebook_problems(assignment, released)]
     return problems
 
 
 def course_problems(course: Course) -> list[str]:
-    return structure_problems(course) + quartic_problems(course)
+    notebooks, unreadable = _notebooks(course)
+    return unreadable + structure_problems(course, notebooks) + quartic_problems(course, notebooks)

@@ -41,3 +41,19 @@ def headless_chromium(window_size: tuple[int, int] = (1400, 1800)) -> Iterator[A
         yield driver
     finally:
         driver.quit()
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def screenshot(driver: Any, tmp_path: Path, name: str) -> Path:
+    """Save what the browser shows to ``tmp_path/name``; with DLCOURSE_UPDATE_SCREENSHOTS set, also to
+    docs/screenshots/ (test runs otherwise leave the tree clean)."""
+    import os
+
+    shot = tmp_path / name
+    driver.save_screenshot(str(shot))
+    if os.environ.get("DLCOURSE_UPDATE_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(shot, SCREENSHOTS / name)
+    return shot

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from grader.checks import check_for, checks_of
-from grader.learner.model import Context, PartResult
-from grader.checks.runner import run_check
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from grader.checks import check_for, checks_of
 from grader.checks.context import context_for
+from grader.checks.runner import run_check
 from grader.config import Course, load_course
+from grader.learner.model import Context, PartResult
 
 
 @lru_cache(maxsize=1)
@@ -52,3 +55,22 @@ def assert_named_and_contained(assignment: str, part: str, namespace: dict, name
     for other in points:
         if other != part:
             assert grade_part(assignment, other, namespace, ctx).points == points[other], other
+
+
+def learner_mistake_tests(assignment: str, mistakes: list[tuple[str, Any, str]], base: dict) -> tuple[Any, Any]:
+    """The two tests every exercise's table of learner-written mistakes gets, as (coverage, each mistake).
+
+    ``mistakes`` holds (part, the learner's wrong function, the mistake's name); ``base`` is a correct
+    namespace the wrong function is dropped into. Assign the pair to two ``test_`` names in the module.
+    """
+
+    def test_every_mistake_of_every_check_has_a_learner_style_test() -> None:
+        defined = {(c.part, m.name) for c in checks_of(assignment) for m in c.mistakes}
+        assert defined == {(part, name) for part, _, name in mistakes}
+
+    @pytest.mark.parametrize("learner", ["ada", "grace"])
+    @pytest.mark.parametrize("part, broken, name", mistakes, ids=[f"{p}-{f.__name__}" for p, f, _ in mistakes])
+    def test_learner_mistake_loses_points_and_is_named(part: str, broken: Any, name: str, learner: str) -> None:
+        assert_named_and_contained(assignment, part, {**base, part: broken}, name, learner)
+
+    return test_every_mistake_of_every_check_has_a_learner_style_test, test_learner_mistake_loses_points_and_is_named

@@ -16,7 +16,7 @@ from grader.exercises import gradient_descent as gd_checks
 from grader.learner.model import Check, Context, PartResult
 from grader.config import QuarticConfig
 from grader.learner.feedback import render_part
-from check_support import assert_named_and_contained, ctx_for as shared_ctx_for
+from check_support import ctx_for as shared_ctx_for, learner_mistake_tests
 from check_support import grade_part, points_of
 from check_support import course
 from grader.checks.context import context_for
@@ -327,15 +327,8 @@ MISTAKES = [
 ]
 
 
-def test_every_mistake_of_every_check_has_a_learner_style_test() -> None:
-    defined = {(c.part, m.name) for c in gd_checks.CHECKS for m in c.mistakes}
-    assert defined == {(part, name) for part, _, name in MISTAKES}
-
-
-@pytest.mark.parametrize("learner", ["ada", "grace"])
-@pytest.mark.parametrize("part, broken, name", MISTAKES, ids=[f"{p}-{f.__name__}" for p, f, _ in MISTAKES])
-def test_learner_mistake_loses_points_and_is_named(part: str, broken, name: str, learner: str) -> None:
-    assert_named_and_contained(A, part, {**BASE, part: broken}, name, learner)
+test_every_mistake_of_every_check_has_a_learner_style_test, test_learner_mistake_loses_points_and_is_named = (
+    learner_mistake_tests(A, MISTAKES, BASE))
 
 
 def test_mutating_w_init_fails_exactly_the_vector_runs_that_take_steps() -> None:

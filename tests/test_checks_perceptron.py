@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from check_support import assert_named_and_contained, ctx_for as shared_ctx_for
+from check_support import ctx_for as shared_ctx_for, learner_mistake_tests
 from check_support import course, grade_part, points_of
 from grader.checks import check_for
 from grader.exercises import perceptron as perceptron_checks
@@ -289,15 +289,8 @@ MISTAKES = [
 ]
 
 
-def test_every_mistake_of_every_check_has_a_learner_style_test() -> None:
-    defined = {(c.part, m.name) for c in perceptron_checks.CHECKS for m in c.mistakes}
-    assert defined == {(part, name) for part, _, name in MISTAKES}
-
-
-@pytest.mark.parametrize("learner", ["ada", "grace"])
-@pytest.mark.parametrize("part, broken, name", MISTAKES, ids=[f"{p}-{f.__name__}" for p, f, _ in MISTAKES])
-def test_learner_mistake_loses_points_and_is_named(part: str, broken, name: str, learner: str) -> None:
-    assert_named_and_contained(A, part, {**BASE, part: broken}, name, learner)
+test_every_mistake_of_every_check_has_a_learner_style_test, test_learner_mistake_loses_points_and_is_named = (
+    learner_mistake_tests(A, MISTAKES, BASE))
 
 
 def test_relu_in_place_fails_the_array_cases_and_says_so() -> None:

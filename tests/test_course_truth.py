@@ -79,6 +79,27 @@ def test_a_changed_quartic_fails_validate_for_every_statement_of_the_old_one(tmp
                and "(8*w**3 - 6*w + 5)/16" in p for p in quiz), quiz
 
 
+def test_an_unreadable_notebook_or_quiz_file_is_named_not_a_traceback(tmp_path: Path, capsys) -> None:
+    broken_nb = tmp_path / "broken.ipynb"
+    broken_nb.write_text("{ not a notebook")
+
+    def point_bce_at_it(data: dict[str, Any]) -> None:
+        next(a for a in data["assignments"] if a["id"] == "bce")["notebook"] = str(broken_nb)
+
+    problems = course_problems(load_course(edited_course(tmp_path, point_bce_at_it)))
+    assert any(p.startswith(f"{broken_nb}: not a readable notebook") for p in problems), problems
+
+    broken_quiz = tmp_path / "quiz.yaml"
+    broken_quiz.write_text("id: quiz_x\ntitle: X\nquestions: [{id: q1, type: nonsense}]\n")
+
+    def add_quiz(data: dict[str, Any]) -> None:
+        data["quizzes"].append(str(broken_quiz))
+
+    assert main(["validate", str(edited_course(tmp_path, add_quiz, name="with-quiz.yaml"))]) == 2
+    out = capsys.readouterr().out
+    assert str(broken_quiz) in out and "q1" in out and "Traceback" not in out
+
+
 def test_the_statements_found_are_all_of_the_quartic_in_the_material() -> None:
     # Guards the finder itself: if it stopped reading a formula, the test above would pass vacuously.
     from grader.course_consistency import _statements

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 from pathlib import Path
 
 import numpy as np
@@ -73,7 +72,7 @@ def test_a_learners_feedback_page_shows_their_path_in_a_real_browser(tmp_path: P
     import sys
 
     sys.path.insert(0, str(ROOT / "tests"))
-    from browser_support import headless_chromium
+    from browser_support import headless_chromium, screenshot
     from corpus_support import build_notebook, corpus
 
     from grader.nbgrader_course import CourseDirectory
@@ -99,6 +98,4 @@ def test_a_learners_feedback_page_shows_their_path_in_a_real_browser(tmp_path: P
             "i.closest('.jp-Cell, .cell').innerText.includes('gradient_descent —'));"
             "if (!i) return null; i.scrollIntoView(); window.scrollBy(0, -420); return i.naturalWidth;")
         assert figure and figure > 100
-        driver.save_screenshot(str(tmp_path / "feedback.png"))
-    if os.environ.get("DLCOURSE_UPDATE_SCREENSHOTS"):  # as the other browser tests: runs leave the tree clean
-        (ROOT / "docs" / "screenshots" / "feedback.png").write_bytes((tmp_path / "feedback.png").read_bytes())
+        screenshot(driver, tmp_path, "feedback.png")

@@ -8,7 +8,6 @@ Jupyter, blank, correct and with a typical mistake, and nbgrader's Validate tell
 from __future__ import annotations
 
 import ast
-import os
 import re
 import secrets
 import shutil
@@ -22,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser_support import headless_chromium
+from browser_support import headless_chromium, screenshot
 from corpus_support import build_notebook, corpus
 from grader.learner_env import create
 from grader.nbgrader_course import CourseDirectory
@@ -215,7 +214,6 @@ def test_a_released_quiz_runs_to_the_end_and_checks_answer_forms_at_once(
 
 # --- a real browser ----------------------------------------------------------------------------
 
-SCREENSHOT = ROOT / "docs" / "screenshots" / "learner-notebook.png"
 
 
 def _free_port() -> int:
@@ -290,9 +288,5 @@ def test_a_released_notebook_runs_in_jupyterlab_in_a_real_browser(jupyterlab, tm
                               ".find(e => e.textContent.includes('sigmoid — 2 / 2 points'))"
                               ".scrollIntoView({block: 'start'})")
         time.sleep(1)
-        shot = tmp_path / "learner-notebook.png"
-        driver.save_screenshot(str(shot))
+        shot = screenshot(driver, tmp_path, "learner-notebook.png")
         assert shot.stat().st_size > 10_000
-        if os.environ.get("DLCOURSE_UPDATE_SCREENSHOTS"):
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(shot, SCREENSHOT)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import csv
 import json
-import os
 import re
 import shutil
 import time
@@ -30,7 +29,6 @@ from grader.report.load import REQUIRED_COLUMNS, load_grades
 from grader.report.synthetic import course_gradebook
 
 ROOT = Path(__file__).resolve().parents[1]
-SCREENSHOT = ROOT / "docs" / "screenshots" / "report.png"
 
 
 # --- a gradebook small enough to check by hand -----------------------------------------------
@@ -317,7 +315,7 @@ def test_an_empty_gradebook_gives_the_no_grades_yet_page(course, tmp_path: Path,
 # --- in a real browser -------------------------------------------------------------------------
 
 def test_the_report_in_a_real_browser_shows_its_images_and_sorts_and_filters(course, synthetic, tmp_path: Path) -> None:
-    from browser_support import headless_chromium
+    from browser_support import headless_chromium, screenshot
 
     _, _, book = synthetic
     work = _work_with_roster(tmp_path / "work", ["zoe-never-submitted"])
@@ -367,12 +365,8 @@ def test_the_report_in_a_real_browser_shows_its_images_and_sorts_and_filters(cou
         # A view an instructor would see first: the histograms and the pass rates below them.
         driver.execute_script("window.scrollTo(0, 0)")
         time.sleep(0.3)
-        shot = tmp_path / "report.png"
-        driver.save_screenshot(str(shot))
+        shot = screenshot(driver, tmp_path, "report.png")
         assert shot.stat().st_size > 20_000
-        if os.environ.get("DLCOURSE_UPDATE_SCREENSHOTS"):
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(shot, SCREENSHOT)
 
 
 # --- from a real grading run -------------------------------------------------------------------

@@ -15,6 +15,7 @@ walks through adding one.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from types import ModuleType
@@ -22,6 +23,12 @@ from types import ModuleType
 
 def exercise_modules() -> dict[str, ModuleType]:
     """Every exercise module, by assignment id."""
+    return dict(_found())
+
+
+@functools.cache
+def _found() -> dict[str, ModuleType]:
+    # Looked up for every graded part: the folder is scanned once per process.
     modules = {}
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
