@@ -28,6 +28,7 @@ from grader.learner.model import PartResult
 from grader.sandbox.launch import Limits, Sandbox
 from grader.sandbox.remote import RemoteNamespace
 from grader.sandbox.session import CellRun, WorkerSession
+from grader.sandbox.warm import ForkedSession, WarmSandbox
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -133,9 +134,15 @@ def _grade_outputs(text: str, points: float, figures: list[str] = ()) -> list[An
 class NotebookGrader:
     """Grades notebooks of one course; the sandbox is detected once."""
 
-    def __init__(self, course: Course, sandbox: Sandbox | None = None) -> None:
+    def __init__(self, course: Course, sandbox: Sandbox | None = None, warm: WarmSandbox | None = None,
+                 figures: bool = True) -> None:
+        """``warm``: fork each submission's worker from this warm sandbox instead of starting one.
+        ``figures=False``: no feedback figures, and the learner's own plots are not rasterised
+        (for a batch that keeps scores and messages only; neither ever changes a score)."""
         self.course = course
-        self.sandbox = sandbox or Sandbox.detect()
+        self.sandbox = warm.sandbox if warm is not None else sandbox or Sandbox.detect()
+        self.warm = warm
+        self.figures = figures
         self.limits = Limits.from_course(course.grading)
         self._quizzes: dict[str, Any] | None = None
 
@@ -154,13 +161,24 @@ class NotebookGrader:
         name, data = public_file(self.course, assignment, with_cases=False)
         return {name: data} if data is not None else {}
 
+    def all_public_files(self) -> dict[str, bytes]:
+        """Every assignment's public files, for a warm sandbox that serves them all."""
+        return {name: data for a in self.course.assignments for name, data in self.public_files(a.id).items()}
+
+    def _session(self, assignment: str, student: str) -> WorkerSession:
+        deadline = self.course.grading.submission_timeout_s
+        if self.warm is not None:
+            return ForkedSession(self.warm, self.limits, list(self.public_files(assignment)), deadline_s=deadline,
+                                 learner=student, render_figures=self.figures)
+        return WorkerSession(self.sandbox, self.limits, self.public_files(assignment), deadline_s=deadline,
+                             learner=student)
+
     def grade(self, nb: Any, assignment: str, student: str) -> NotebookGrade:
         """Run ``nb``'s code in a fresh sandbox, grade every test cell, and write outputs into ``nb``."""
         grading = self.course.grading
         result = NotebookGrade(assignment, student, self.sandbox.describe())
         lost: dict[str, str] = {}
-        with WorkerSession(self.sandbox, self.limits, self.public_files(assignment),
-                           deadline_s=grading.submission_timeout_s, learner=student) as session:
+        with self._session(assignment, student) as session:
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or is_test_cell(cell):
                     continue
@@ -198,7 +216,8 @@ class NotebookGrader:
             ctx = context_for(self.course, student)
             part: PartResult = run_check(check_for(assignment, grade_id), namespace, ctx, max_points)
             points = min(max(part.points, 0.0), max_points)
-            figures = feedback_figures(assignment, grade_id, namespace, ctx) if part.grading_failed is None else []
+            figures = (feedback_figures(assignment, grade_id, namespace, ctx)
+                       if part.grading_failed is None and self.figures else [])
             return PartGrade(grade_id, points, max_points, part.status, render_part(part),
                              [m.name for m in part.diagnoses], figures)
         quiz = self.quizzes().get(assignment)

@@ -233,14 +233,49 @@ def _apply_limits() -> None:
             resource.setrlimit(getattr(resource, f"RLIMIT_{name}"), (limit, limit))
 
 
-def main() -> None:
-    # The pipes to the trusted side move to private descriptors; learner code gets /dev/null.
-    channel_in = os.fdopen(os.dup(0), "rb", buffering=0)
-    channel_out = os.fdopen(os.dup(1), "wb", buffering=0)
+FORBIDDEN = ("reference", "grader.checks", "grader.exercises", "grader.notebook", "grader.quiz")
+
+
+def forbidden_visible() -> dict[str, bool]:
+    """Which modules that know answers this process can import (the trusted side refuses any)."""
+    sees = {}
+    for module in FORBIDDEN:
+        try:
+            __import__(module)
+            sees[module] = True
+        except BaseException:  # noqa: BLE001 - unimportable is what we want
+            sees[module] = False
+    for name in [m for m in sys.modules if m.split(".")[0] == "reference" or m.startswith(FORBIDDEN[1:])]:
+        del sys.modules[name]
+    return sees
+
+
+def private_channels(read_fd: int, write_fd: int) -> tuple[BinaryIO, BinaryIO]:
+    """The pipes to the trusted side on private descriptors; learner code gets /dev/null as 0, 1 and 2."""
+    channel_in = os.fdopen(os.dup(read_fd), "rb", buffering=0)
+    channel_out = os.fdopen(os.dup(write_fd), "wb", buffering=0)
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
+    for fd in {read_fd, write_fd} - {0, 1, 2}:
+        os.close(fd)
+    return channel_in, channel_out
+
+
+def preload() -> None:
+    """What every submission needs, paid once: NumPy, and matplotlib with the worker's backend."""
+    os.environ["MPLBACKEND"] = "module://grader.learner.figures"
+    import numpy  # noqa: F401
+
+    # What the notebooks' set-up cells import; a fork server imports it once for every submission.
+    for module in ("matplotlib.pyplot", "grader.learner.plots", "grader.learner.notebook", "grader.learner.quiz"):
+        with contextlib.suppress(ImportError):
+            __import__(module)
+
+
+def main() -> None:
+    channel_in, channel_out = private_channels(0, 1)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file over the size limit fails to write, it does not kill
     _drop_privileges()
     _apply_limits()
@@ -250,16 +285,7 @@ def main() -> None:
     from grader.learner import wire
 
     started = time.perf_counter()
-    # The trusted side refuses to grade in a sandbox that can see any of these.
-    sees = {}
-    for module in ("reference", "grader.checks", "grader.exercises", "grader.notebook", "grader.quiz"):
-        try:
-            __import__(module)
-            sees[module] = True
-        except BaseException:  # noqa: BLE001 - unimportable is what we want
-            sees[module] = False
-    for name in [m for m in sys.modules if m.split(".")[0] == "reference" or m.startswith(("grader.checks", "grader.exercises", "grader.notebook", "grader.quiz"))]:
-        del sys.modules[name]
+    sees = forbidden_visible()
     wire.write_frame(channel_out, {"ready": True, "pid": os.getpid(), "uid": os.getuid(), "sees": sees,
                                    "python": sys.version.split()[0], "startup_s": time.perf_counter() - started})
     Worker(channel_in, channel_out).serve()

@@ -150,6 +150,10 @@ class WorkerSession:
             raise RuntimeError(f"the grading worker could not start: {exc}") from None
         finally:
             os.close(info_read)
+        self._accept(hello)
+
+    def _accept(self, hello: dict[str, Any]) -> None:
+        """Take the worker's greeting, or refuse a worker that could import what knows the answers."""
         if not hello.get("ready"):
             raise RuntimeError(f"the grading worker sent {hello!r} instead of its greeting")
         self.info = hello

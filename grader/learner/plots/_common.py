@@ -15,6 +15,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from grader.learner import figures
 from grader.learner.calls import CallTimeout, time_limit
 
 BLUE, ORANGE, GREEN, RED, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f"
@@ -101,6 +102,10 @@ def show(fig: plt.Figure) -> None:
 def friendly(plot: Callable[..., plt.Figure]) -> Callable[..., None]:
     @functools.wraps(plot)
     def wrapper(*args: Any, **kwargs: Any) -> None:
+        if not figures.rendering():
+            # A grading batch that keeps no notebook shows nobody these pictures; they are never graded,
+            # and drawing them would be most of a submission's time.
+            return None
         before = set(plt.get_fignums())
         try:
             with np.errstate(all="ignore"):

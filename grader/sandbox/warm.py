@@ -1,0 +1,262 @@
+"""A warm sandbox for a batch: one bubblewrap sandbox whose zygote forks a worker per submission.
+
+Starting a sandbox and importing NumPy and matplotlib costs most of a second;
+``WarmSandbox`` pays it once per pool slot (see ``grader.learner.zygote``).
+``ForkedSession`` is a ``WorkerSession`` whose worker is such a fork: the same
+requests, limits, crash handling and replay, only the start and the clean-up
+differ. Each fork runs under a user id of its own, and when its submission
+ends every process of that id is killed and its files are removed, so no
+learner's code or data survives into the next submission.
+
+The zygote must be root inside the sandbox to switch user ids, so a warm
+sandbox is only offered where bubblewrap runs as root (``WarmSandbox.usable``);
+elsewhere the batch starts a sandbox per submission, as ``nbgrader autograde`` does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import random
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from grader.sandbox.launch import SANDBOX_HOME, SANDBOX_UIDS, Limits, Sandbox, sandbox_python
+from grader.sandbox.session import START_TIMEOUT_S, WorkerDied, WorkerSession, _child_pid
+
+#: A zygote lives as long as its batch; only the forks get the per-submission CPU limit.
+ZYGOTE_CPU_S = 7 * 24 * 3600
+CONTROL_TIMEOUT_S = 30.0
+
+
+class _UserIds:
+    """User ids handed to forks: never two live forks of this process under the same id."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._live: set[int] = set()
+
+    def take(self) -> int:
+        with self._lock:
+            while True:
+                uid = random.randrange(*SANDBOX_UIDS)
+                if uid not in self._live:
+                    self._live.add(uid)
+                    return uid
+
+    def give_back(self, uid: int) -> None:
+        with self._lock:
+            self._live.discard(uid)
+
+
+USER_IDS = _UserIds()
+
+
+class WarmSandbox:
+    """One zygote in one bubblewrap sandbox; used by one thread at a time."""
+
+    def __init__(self, sandbox: Sandbox, limits: Limits, files: dict[str, bytes]) -> None:
+        self.sandbox, self.limits, self.files = sandbox, limits, dict(files)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._init_pid: int | None = None
+        self.info: dict[str, Any] = {}
+        self.forks = 0
+
+    @staticmethod
+    def usable(sandbox: Sandbox) -> bool:
+        """Forks can switch user ids only where the sandbox starts as root."""
+        return sandbox.isolated and os.getuid() == 0
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    def start(self) -> WarmSandbox:
+        self.close()
+        self._scratch = tempfile.TemporaryDirectory(prefix="dlcourse-warm-")
+        files_dir = Path(self._scratch.name) / "files"
+        files_dir.mkdir()
+        for name, data in self.files.items():
+            (files_dir / name).write_bytes(data)
+            (files_dir / name).chmod(0o644)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        info_read, info_write = os.pipe()
+        limits = dataclasses.replace(self.limits, cpu_s=ZYGOTE_CPU_S)
+        argv = [sandbox_python(), "-m", "grader.learner.zygote", str(theirs.fileno()), SANDBOX_HOME]
+        cmd = self.sandbox.command(argv, files_dir, limits, info_write)
+        try:
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, preexec_fn=limits.apply,
+                                          pass_fds=(theirs.fileno(), info_write))
+        finally:
+            theirs.close()
+            os.close(info_write)
+        self._control = ours
+        try:
+            hello = self._receive(START_TIMEOUT_S)
+            self._init_pid = _child_pid(info_read)
+        finally:
+            os.close(info_read)
+        if not hello.get("ready"):
+            self.close()
+            raise RuntimeError(f"the warm grading worker could not start: {hello.get('error') or hello!r}")
+        seen = [m for m, yes in (hello.get("sees") or {}).items() if yes]
+        if seen:
+            self.close()
+            raise RuntimeError(f"the sandbox can import {', '.join(seen)}: refusing to grade in it")
+        self.info = hello
+        return self
+
+    def close(self) -> None:
+        control, self._control = self._control, None
+        if control is not None:
+            control.close()  # the zygote exits on end of input
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=2)
+            if proc.poll() is None and self._init_pid:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self._init_pid, 9)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
+    def __enter__(self) -> WarmSandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None and self._control is not None
+
+    # -- control -------------------------------------------------------------------------------
+
+    def _receive(self, timeout_s: float) -> dict[str, Any]:
+        assert self._control is not None
+        self._control.settimeout(timeout_s)
+        try:
+            data = self._control.recv(1 << 16)
+        except (TimeoutError, OSError) as exc:
+            raise WorkerDied(f"the warm grading worker stopped answering ({exc})") from None
+        if not data:
+            raise WorkerDied("the warm grading worker exited")
+        reply = json.loads(data)
+        if "error" in reply and reply.get("ready") is None:
+            raise WorkerDied(f"the warm grading worker failed: {reply['error']}")
+        return reply
+
+    def request(self, message: dict[str, Any], fds: tuple[int, ...] = (), timeout_s: float = CONTROL_TIMEOUT_S) -> dict[str, Any]:
+        if not self.alive:
+            self.start()
+        assert self._control is not None
+        try:
+            socket.send_fds(self._control, [json.dumps(message).encode()], list(fds))
+        except OSError as exc:
+            raise WorkerDied(f"the warm grading worker is gone ({exc})") from None
+        return self._receive(timeout_s)
+
+    def fork(self, uid: int, limits: Limits, env: dict[str, str], files: list[str], fds: tuple[int, int]) -> int:
+        """A new worker under ``uid`` reading requests from ``fds[0]`` and replying on ``fds[1]``."""
+        message = {
+            "op": "fork", "uid": uid, "env": env, "files": files,
+            "limits": {"memory_mb": limits.memory_mb, "cpu_s": int(limits.cpu_s) + 1, "max_file_mb": limits.max_file_mb,
+                       "open_files": limits.open_files, "max_processes": limits.max_processes},
+        }
+        self.forks += 1
+        return int(self.request(message, fds)["pid"])
+
+
+class ForkedProcess:
+    """What ``WorkerSession`` needs of a ``Popen``, for a worker forked by a zygote."""
+
+    def __init__(self, warm: WarmSandbox, pid: int, uid: int, stdin: Any, stdout: Any) -> None:
+        self.warm, self.pid, self.uid, self.stdin, self.stdout = warm, pid, uid, stdin, stdout
+        self.returncode: int | None = None
+        self._reaped = False
+
+    def _status(self, op: str, timeout_s: float = 0.0) -> int | None:
+        if self.returncode is None and self.warm.alive:
+            try:
+                reply = self.warm.request({"op": op, "pid": self.pid, "uid": self.uid, "timeout_s": timeout_s},
+                                          timeout_s=CONTROL_TIMEOUT_S + timeout_s)
+            except WorkerDied:
+                return self.returncode
+            self.returncode = reply.get("status")
+        return self.returncode
+
+    def poll(self) -> int | None:
+        return self._status("wait")
+
+    def wait(self, timeout: float | None = None) -> int:
+        status = self._status("wait", timeout or 0.0)
+        if status is None:
+            raise subprocess.TimeoutExpired("worker", timeout or 0.0)
+        return status
+
+    def reap(self) -> None:
+        """Kill the worker and every process of its user id; remove its files. Idempotent."""
+        if self._reaped:
+            return
+        self._reaped = True
+        if self.warm.alive:
+            with contextlib.suppress(WorkerDied):
+                reply = self.warm.request({"op": "reap", "pid": self.pid, "uid": self.uid})
+                if self.returncode is None:
+                    self.returncode = reply.get("status")
+        USER_IDS.give_back(self.uid)
+
+
+class ForkedSession(WorkerSession):
+    """A ``WorkerSession`` whose worker (and each restart of it) is forked by a warm sandbox."""
+
+    def __init__(self, warm: WarmSandbox, limits: Limits, files: list[str], deadline_s: float | None = None,
+                 learner: str | None = None, render_figures: bool = True) -> None:
+        super().__init__(warm.sandbox, limits, None, deadline_s, learner)
+        self.warm, self.file_names = warm, list(files)
+        self.env = {"MPLBACKEND": "module://grader.learner.figures"}
+        if learner:
+            self.env["DLCOURSE_LEARNER"] = learner
+        if not render_figures:
+            self.env["DLCOURSE_RENDER_FIGURES"] = "0"
+
+    def start(self) -> None:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        uid = USER_IDS.take()
+        try:
+            pid = self.warm.fork(uid, self.limits, self.env, self.file_names, (to_child_r, from_child_w))
+        except (WorkerDied, RuntimeError, KeyError, ValueError) as exc:
+            USER_IDS.give_back(uid)
+            os.close(to_child_w)
+            os.close(from_child_r)
+            raise RuntimeError(f"the grading worker could not start: {exc}") from None
+        finally:
+            # The child's ends: the zygote passed its copies on to the fork.
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self._proc = ForkedProcess(self.warm, pid, uid, os.fdopen(to_child_w, "wb", buffering=0),
+                                   os.fdopen(from_child_r, "rb", buffering=0))
+        self._init_pid = None
+        try:
+            hello = self._read(time.monotonic() + START_TIMEOUT_S)
+        except WorkerDied as exc:
+            raise RuntimeError(f"the grading worker could not start: {exc}") from None
+        self._accept(hello)
+
+    def _terminate(self, proc: Any) -> None:
+        proc.reap()
