@@ -1,11 +1,21 @@
 """dlcourse: the instructor's command line.
 
     dlcourse run course.yaml [--work DIR] [--submissions DIR] [--demo-work DIR]
-        validate → release → autograde → feedback → gradebook, in one go; without
+        validate → release → autograde (nbgrader) → feedback → gradebook, in one go; without
         --submissions two demo learners are graded, in a folder of their own (--demo-work)
     dlcourse validate course.yaml
     dlcourse release course.yaml [--work DIR]
-    dlcourse grade course.yaml --submissions DIR [--work DIR]
+    dlcourse grade course.yaml [--work DIR] [--submissions DIR]
+        the batch grader: every submission in the course folder's submitted/ tree (after copying
+        --submissions in) not graded yet, through a pool of warm sandboxes; results, gradebook.csv,
+        gradebook.parquet, autograded notebooks and nbgrader's gradebook.db in the course folder
+    dlcourse grade FOLDER --course course.yaml [--out DIR]
+        the same for a submitted/-style tree or a flat folder of <student>.ipynb
+        (options: --assignment A, --workers N, --dask ADDRESS|local, --regrade, --figures)
+    dlcourse grade NOTEBOOK.ipynb [--course course.yaml] [--assignment A] [--student ID] [--json]
+        one notebook; prints its result (a stable JSON document with --json)
+    dlcourse export course.yaml [--work DIR] [--to FILE]
+        the batch gradebook in nbgrader export's CSV layout (default: <work>/grades.csv)
     dlcourse gradebook course.yaml [--work DIR]
     dlcourse report course.yaml [--work DIR] [--gradebook FILE.csv] [--out FILE]
         one self-contained HTML page for the instructor (default: <work>/report.html), from
@@ -19,15 +29,22 @@ import shutil
 import sys
 from pathlib import Path
 
-import nbformat
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 
+# jsonschema, which nbformat imports, loads the optional `rfc3987_syntax` URI checker when it is
+# installed (Jupyter's own dependencies bring it), and that builds 38 lark parsers at import: 2.7 s
+# of every command's start-up, for a format no notebook field uses. Our commands go without it.
+if "rfc3987_syntax" not in sys.modules:
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+
 from grader.config import Course, load_course
 from grader.errors import CourseError
-from grader.nbgrader_course import CourseDirectory, NbgraderError
-from grader.release_check import release_problems
-from grader.validation import validate_course
+
+if TYPE_CHECKING:  # imported where used: `dlcourse grade NOTEBOOK` answers in well under a second
+    from grader.nbgrader_course import CourseDirectory
 
 console = Console(width=None if sys.stdout.isatty() else 200)
 DEMO_STUDENTS = ("demo-solution", "demo-blank")
@@ -36,6 +53,7 @@ DEMO_STUDENTS = ("demo-solution", "demo-blank")
 def cmd_validate(course: Course) -> bool:
     """The material against course.yaml, then the reference against its checks; True when all agree."""
     from grader.course_consistency import course_problems
+    from grader.validation import validate_course
 
     mismatches = course_problems(course)
     for p in mismatches:
@@ -62,6 +80,9 @@ def cmd_validate(course: Course) -> bool:
 
 
 def cmd_release(course: Course, work: Path) -> CourseDirectory | None:
+    from grader.nbgrader_course import CourseDirectory, NbgraderError
+    from grader.release_check import release_problems
+
     cdir = CourseDirectory.prepare(course, work)
     ok = True
     for assignment_id in cdir.assignment_ids:
@@ -94,6 +115,8 @@ def _demo_submissions(cdir: CourseDirectory) -> None:
 
 def _import_submissions(cdir: CourseDirectory, submissions: Path) -> None:
     """Copy <student>/<assignment>/<assignment>.ipynb from an nbgrader-style folder."""
+    import nbformat
+
     for nb in sorted(submissions.glob("*/*/*.ipynb")):
         student, assignment = nb.parent.parent.name, nb.parent.name
         try:
@@ -196,10 +219,51 @@ def cmd_report(course: Course, work: Path, gradebook: Path | None, out: Path | N
     return 0
 
 
+def _grade_command(args: argparse.Namespace) -> int:
+    """`dlcourse grade`: one notebook, a folder, or the course folder's submitted/ tree (the batch path)."""
+    target: Path = args.course
+    single = target.suffix == ".ipynb"
+    folder = not single and target.is_dir()
+    early = None
+    if single:
+        from grader.sandbox.warm import start_in_background, take_early
+
+        early = take_early() or start_in_background()
+    course_file = args.course_file if (single or folder) else target
+    if course_file is None:
+        course_file = Path("course.yaml")
+    try:
+        course = load_course(course_file)
+    except CourseError as exc:
+        console.print(f"[red]{exc}[/]", highlight=False)
+        return 2
+    from grader.batch import command
+
+    if single:
+        return command.grade_one(course, target, args.assignment, args.student, args.json, early)
+    options = dict(assignment=args.assignment, workers=args.workers, dask=args.dask, regrade=args.regrade,
+                   figures=args.figures)
+    if folder:
+        out = (args.out or target.parent / f"{target.name}-graded").resolve()
+        return command.grade_many(course, target.resolve(), out, **options)
+    from grader.nbgrader_course import CourseDirectory
+
+    if args.submissions is not None and not args.submissions.is_dir():
+        console.print(f"[red]--submissions {args.submissions}: no such folder[/]", highlight=False)
+        return 2
+    work = (args.work or course.root / "course-work").resolve()
+    if not (work / "gradebook.db").exists():
+        CourseDirectory.prepare(course, work)
+    if args.submissions is not None:
+        command.import_submissions(work, args.submissions)
+    return command.grade_many(course, work, work, nbgrader_folder=work, **options)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("run", "validate", "release", "grade", "gradebook", "report"))
-    parser.add_argument("course", nargs="?", default="course.yaml", type=Path)
+    parser.add_argument("command", choices=("run", "validate", "release", "grade", "gradebook", "report", "export"))
+    parser.add_argument("course", nargs="?", default="course.yaml", type=Path,
+                        help="the course file; for grade also a notebook or a folder of submissions")
     parser.add_argument("--work", type=Path, default=None, help="nbgrader course folder (default: course-work/ beside course.yaml)")
     parser.add_argument("--submissions", type=Path, default=None, help="folder of <student>/<assignment>/<assignment>.ipynb to grade")
     parser.add_argument("--demo-work", type=Path, default=None,
@@ -207,8 +271,26 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: course-demo/ beside course.yaml; never the course's own folder)")
     parser.add_argument("--gradebook", type=Path, default=None,
                         help="report: read grades from this gradebook.csv instead of the course folder's gradebook.db")
-    parser.add_argument("--out", type=Path, default=None, help="report: the HTML file to write (default: <work>/report.html)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="report: the HTML file to write (default: <work>/report.html); "
+                             "grade FOLDER: where results and gradebook go (default: FOLDER-graded beside it)")
+    grade = parser.add_argument_group("grade")
+    grade.add_argument("--course", dest="course_file", type=Path, default=None,
+                       help="grade NOTEBOOK or FOLDER: the course file (default: ./course.yaml)")
+    grade.add_argument("--assignment", default=None, help="grade only this assignment (default: read from the cells)")
+    grade.add_argument("--student", default=None, help="grade NOTEBOOK: the learner's id (default: from its path)")
+    grade.add_argument("--json", action="store_true", help="grade NOTEBOOK: print the result as a JSON document")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="warm sandboxes (default: one per CPU), or Dask LocalCluster processes (default 2)")
+    grade.add_argument("--dask", default=None, metavar="ADDRESS",
+                       help="grade on a Dask cluster: a scheduler address, or 'local' for a LocalCluster")
+    grade.add_argument("--regrade", action="store_true", help="grade again what is already graded and unchanged")
+    grade.add_argument("--figures", action="store_true",
+                       help="draw the learner's plots and the feedback figures into the autograded notebooks (slower)")
+    parser.add_argument("--to", type=Path, default=None, help="export: the CSV file (default: <work>/grades.csv)")
     args = parser.parse_args(argv)
+    if args.command == "grade":
+        return _grade_command(args)
     try:
         course = load_course(args.course)
         # Its quiz files too: every command reads them, and a broken one is reported here, by file and key.
@@ -226,14 +308,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return 0 if cmd_validate(course) else 1
     if args.command == "gradebook":
+        from grader.nbgrader_course import CourseDirectory
+
         cmd_gradebook(CourseDirectory(work.resolve(), course))
         return 0
+    if args.command == "export":
+        from grader.batch.command import export
+
+        return export(course, work.resolve(), args.to)
     if args.command == "report":
         return cmd_report(course, work.resolve(), args.gradebook, args.out)
     if args.command == "run" and not cmd_validate(course):
         return 1
-    if args.command in ("run", "release", "grade"):
-        cdir = cmd_release(course, work) if args.command != "grade" else CourseDirectory.prepare(course, work)
+    if args.command in ("run", "release"):
+        cdir = cmd_release(course, work)
         if cdir is None:
             return 1
         if args.command == "release":

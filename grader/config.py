@@ -156,7 +156,8 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise CourseError(str(path), [f"cannot be read: {exc.strerror}"]) from None
     try:
-        return yaml.safe_load(text)
+        # libyaml's loader where there is one: the quiz files load ten times faster.
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"

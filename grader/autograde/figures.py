@@ -12,14 +12,15 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from grader.learner.calls import safe_call
 from grader.learner.model import Context
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn: a batch without figures never pays for it
+    from matplotlib.figure import Figure
 
 #: Colours shared by every feedback figure: the learner's result, and the reference's.
 YOURS, RIGHT, BAND = "#d62728", "#1f77b4", "#9ecae1"
@@ -59,6 +60,9 @@ def numbers(value: Any, shape: tuple[int, ...] | None = None) -> np.ndarray:
 
 def figure(width: float = 6.0, height: float = 3.4, ncols: int = 1) -> tuple[Figure, Any]:
     """A figure outside pyplot's global state (grading may run many at once)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, ncols)
@@ -72,7 +76,7 @@ def png_base64(fig: Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-Draw = Callable[[Mapping[str, Any], Context], Figure]
+Draw = Callable[[Mapping[str, Any], Context], "Figure"]
 
 
 def feedback_figures(assignment: str, part: str, namespace: Mapping[str, Any], ctx: Context) -> list[str]:

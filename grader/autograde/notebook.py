@@ -23,6 +23,7 @@ from grader.checks import CHECKS, check_for
 from grader.checks.context import context_for
 from grader.checks.runner import run_check
 from grader.config import Course
+from grader.learner.answers import is_empty
 from grader.learner.feedback import render_part
 from grader.learner.model import PartResult
 from grader.sandbox.launch import Limits, Sandbox
@@ -45,6 +46,8 @@ class PartGrade:
     diagnoses: list[str] = field(default_factory=list)
     #: The learner's result drawn next to the right one (base64 PNGs), shown under the message.
     figures: list[str] = field(default_factory=list)
+    #: Never attempted: the function is absent or not written, the quiz answer never assigned.
+    unanswered: bool = False
 
 
 @dataclass
@@ -100,23 +103,32 @@ def defined_names(source: str) -> list[str]:
     return names
 
 
+def _output(output_type: str, **fields: Any) -> Any:
+    """An output as ``nbformat.v4.new_output`` makes it, minus its schema check on every call: these
+    are built here, not read, and the check's first use alone costs a cold single grading 60 ms."""
+    output = {"output_type": output_type, **fields}
+    if output_type in ("display_data", "execute_result"):
+        output.setdefault("metadata", {})
+    return nbformat.from_dict(output)
+
+
 def _outputs(run: CellRun) -> list[Any]:
     """What a learner's cell showed, reduced to plain text and checked PNGs (no HTML, no scripts)."""
     outputs = []
     if run.stdout:
-        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=run.stdout))
+        outputs.append(_output("stream", name="stdout", text=run.stdout))
     for image in run.images:
         try:
             data = base64.b64decode(image, validate=True)
         except ValueError:
             continue
         if data.startswith(PNG_MAGIC):
-            outputs.append(nbformat.v4.new_output("display_data", data={"image/png": image, "text/plain": "<Figure>"}))
+            outputs.append(_output("display_data", data={"image/png": image, "text/plain": "<Figure>"}))
     if run.result is not None and run.status == "ok":
-        outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": run.result}, execution_count=None))
+        outputs.append(_output("execute_result", data={"text/plain": run.result}, execution_count=None))
     if run.status != "ok":
         name = run.error_type or "Error"
-        outputs.append(nbformat.v4.new_output("error", ename=name, evalue=(run.error or "")[:4000],
+        outputs.append(_output("error", ename=name, evalue=(run.error or "")[:4000],
                                               traceback=[(run.error or name)[:4000]]))
     return outputs
 
@@ -124,10 +136,10 @@ def _outputs(run: CellRun) -> list[Any]:
 def _grade_outputs(text: str, points: float, figures: list[str] = ()) -> list[Any]:
     # The points travel as the cell's result: nbgrader's partial-credit rule reads exactly that.
     return [
-        nbformat.v4.new_output("stream", name="stdout", text=text if text.endswith("\n") else text + "\n"),
-        *(nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<your result against the right one>"})
+        _output("stream", name="stdout", text=text if text.endswith("\n") else text + "\n"),
+        *(_output("display_data", data={"image/png": png, "text/plain": "<your result against the right one>"})
           for png in figures),
-        nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(points))}, execution_count=None),
+        _output("execute_result", data={"text/plain": repr(float(points))}, execution_count=None),
     ]
 
 
@@ -145,6 +157,7 @@ class NotebookGrader:
         self.figures = figures
         self.limits = Limits.from_course(course.grading)
         self._quizzes: dict[str, Any] | None = None
+        self._public: dict[str, dict[str, bytes]] = {}
 
     def quizzes(self) -> dict[str, Any]:
         if self._quizzes is None:
@@ -158,17 +171,15 @@ class NotebookGrader:
 
         # Settings only (the course's quartic): the sandbox never self-checks, and a function that looked
         # up the public cases' answers there at grading time would earn what it never computed.
-        name, data = public_file(self.course, assignment, with_cases=False)
-        return {name: data} if data is not None else {}
-
-    def all_public_files(self) -> dict[str, bytes]:
-        """Every assignment's public files, for a warm sandbox that serves them all."""
-        return {name: data for a in self.course.assignments for name, data in self.public_files(a.id).items()}
+        if assignment not in self._public:
+            name, data = public_file(self.course, assignment, with_cases=False)
+            self._public[assignment] = {name: data} if data is not None else {}
+        return self._public[assignment]
 
     def _session(self, assignment: str, student: str) -> WorkerSession:
         deadline = self.course.grading.submission_timeout_s
         if self.warm is not None:
-            return ForkedSession(self.warm, self.limits, list(self.public_files(assignment)), deadline_s=deadline,
+            return ForkedSession(self.warm, self.limits, self.public_files(assignment), deadline_s=deadline,
                                  learner=student, render_figures=self.figures)
         return WorkerSession(self.sandbox, self.limits, self.public_files(assignment), deadline_s=deadline,
                              learner=student)
@@ -219,8 +230,10 @@ class NotebookGrader:
             figures = (feedback_figures(assignment, grade_id, namespace, ctx)
                        if part.grading_failed is None and self.figures else [])
             return PartGrade(grade_id, points, max_points, part.status, render_part(part),
-                             [m.name for m in part.diagnoses], figures)
-        quiz = self.quizzes().get(assignment)
+                             [m.name for m in part.diagnoses], figures, unanswered=part.unanswered)
+        # An exercise's 0-point cells never need the quizzes loaded (they bring in sympy).
+        is_exercise = any(a.id == assignment for a in self.course.assignments)
+        quiz = None if is_exercise else self.quizzes().get(assignment)
         if quiz is not None and any(q.id == grade_id for q in quiz.questions):
             return self._grade_question(quiz, grade_id, session, student)
         if max_points == 0:
@@ -249,4 +262,5 @@ class NotebookGrader:
                              f"Question {qid}: your answer could not be checked ({type(exc).__name__}: {exc}).")
         points = min(max(float(outcome.score), 0.0), float(question.points))
         status = "passed" if points >= float(question.points) else "failed"
-        return PartGrade(qid, points, float(question.points), status, outcome.message)
+        return PartGrade(qid, points, float(question.points), status, outcome.message,
+                         unanswered=value is checking.MISSING or is_empty(value))

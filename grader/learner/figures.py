@@ -9,13 +9,13 @@ notebook and its feedback.
 from __future__ import annotations
 
 import io
-import os
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg, FigureManagerBase
 
+from grader.learner.rendering import rendering
+
 MAX_FIGURES = 8
 MAX_BYTES = 2 * 1024 * 1024
-RENDER_ENV = "DLCOURSE_RENDER_FIGURES"
 FigureCanvas = FigureCanvasAgg
 FigureManager = FigureManagerBase
 
@@ -34,11 +34,6 @@ def _capture_open_figures() -> None:
         if len(_captured) < MAX_FIGURES and buf.tell() <= MAX_BYTES:
             _captured.append(buf.getvalue())
     plt.close("all")
-
-
-def rendering() -> bool:
-    """False in a batch that keeps no notebook: figures are then closed without being drawn."""
-    return os.environ.get(RENDER_ENV) != "0"
 
 
 def show(*args: object, **kwargs: object) -> None:

@@ -180,12 +180,14 @@ def judge(
         lost = namespace.get(check.function)
         if isinstance(lost, LostDefinition):
             result.grading_failed = lost.reason
+        result.unanswered = lost is None
         return result
     failed: list[tuple[Case, CallResult]] = []
     for case in cases:
         call = safe_call(fn, case.args, dict(case.kwargs), check.arg_names, ctx.timeout_s, stand_ins=ctx.stand_ins)
         if call.kind == "not_implemented":
             result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
+            result.unanswered = True
             return result
         if call.kind != "ok":
             labels = [f"{case.label} [{k}]" for k in _keys(check)] if _keys(check) else [case.label]

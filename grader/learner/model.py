@@ -208,6 +208,8 @@ class PartResult:
     #: Why grading itself could not judge this part (the worker crashed, ran out of memory...):
     #: counted apart from wrong answers.
     grading_failed: str | None = None
+    #: The learner has not written it: no such function, or it still raises NotImplementedError.
+    unanswered: bool = False
 
     @property
     def fraction(self) -> float:

@@ -19,12 +19,15 @@ from __future__ import annotations
 import ast
 import base64
 import contextlib
+import importlib
+import importlib.util
 import io
 import os
 import signal
 import sys
 import time
 import traceback
+import types
 import warnings
 from typing import Any, BinaryIO
 
@@ -88,8 +91,9 @@ class _Shell:
 
 def _figures() -> list[str]:
     """PNGs of the figures the cell showed or left open, as Jupyter's inline backend would show them."""
-    if "matplotlib" not in sys.modules:
-        return []
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None or isinstance(pyplot, _DeferredModule):
+        return []  # nothing can have been drawn
     from grader.learner import figures
 
     return [base64.b64encode(png).decode("ascii") for png in figures.take()]
@@ -263,11 +267,43 @@ def private_channels(read_fd: int, write_fd: int) -> tuple[BinaryIO, BinaryIO]:
     return channel_in, channel_out
 
 
-def preload() -> None:
-    """What every submission needs, paid once: NumPy, and matplotlib with the worker's backend."""
+class _DeferredModule(types.ModuleType):
+    """Stands in for a module until its first attribute is asked for, then imports it for real.
+
+    importlib's LazyLoader cannot do this on Python 3.11: a second `import` statement of the module
+    reads its ``__spec__``, which loads it. Here ``__spec__`` is the real spec, and only names the
+    stand-in does not have (``plt.plot``...) import the module and put it in its place.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        real_name = self.__spec__.name
+        if sys.modules.get(real_name) is self:
+            del sys.modules[real_name]
+        module = importlib.import_module(real_name)
+        return getattr(module, name)
+
+
+def _defer(name: str) -> None:
+    spec = importlib.util.find_spec(name)
+    if spec is None or name in sys.modules:
+        return
+    stand_in = _DeferredModule(name)
+    stand_in.__spec__ = spec
+    sys.modules[name] = stand_in
+
+
+def preload(lazy_pyplot: bool = False) -> None:
+    """What every submission needs, paid once: NumPy, and matplotlib with the worker's backend.
+
+    ``lazy_pyplot`` (one submission, figures not drawn): pyplot is imported on first use only, so the
+    notebooks' `import matplotlib.pyplot as plt` costs nothing unless the learner's code really draws.
+    """
     os.environ["MPLBACKEND"] = "module://grader.learner.figures"
     import numpy  # noqa: F401
 
+    if lazy_pyplot:
+        with contextlib.suppress(ImportError):
+            _defer("matplotlib.pyplot")
     # What the notebooks' set-up cells import; a fork server imports it once for every submission.
     for module in ("matplotlib.pyplot", "grader.learner.plots", "grader.learner.notebook", "grader.learner.quiz"):
         with contextlib.suppress(ImportError):

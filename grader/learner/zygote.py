@@ -16,7 +16,7 @@ the id is used again. This needs the zygote to run as root inside the sandbox
 the trusted side starts a sandbox per submission instead.
 
 Control messages are JSON objects, one per SOCK_SEQPACKET message:
-    fork  {"uid", "limits", "env", "files"} + two descriptors -> {"pid"}
+    fork  {"uid", "limits", "env", "files": {name: text}} + two descriptors -> {"pid"}
     wait  {"pid", "timeout_s"}                                 -> {"status": int | None}
     reap  {"pid", "uid"}                                       -> {"status": int | None}
 """
@@ -36,7 +36,7 @@ import sys
 import time
 from typing import Any
 
-MAX_MESSAGE = 1 << 16
+MAX_MESSAGE = 1 << 20
 HOME_ROOT = "/tmp"
 #: Every place a learner's user may write; what it leaves there is removed when its submission ends.
 SHARED_WRITABLE = ("/tmp", "/dev/shm", "/home/learner", "/home/learner/.matplotlib")
@@ -50,7 +50,7 @@ def _home(uid: int) -> str:
     return f"{HOME_ROOT}/learner-{uid}"
 
 
-def _child(uid: int, limits: dict[str, int], env: dict[str, str], files: list[str], read_fd: int,
+def _child(uid: int, limits: dict[str, int], env: dict[str, str], files: dict[str, str], read_fd: int,
            write_fd: int, control: socket.socket) -> None:
     """In the forked child: become the submission's worker (never returns)."""
     from grader.learner import worker
@@ -77,8 +77,9 @@ def _child(uid: int, limits: dict[str, int], env: dict[str, str], files: list[st
         resource.setrlimit(resource.RLIMIT_NPROC, (limits["max_processes"], limits["max_processes"]))
         home = _home(uid)
         os.mkdir(home, 0o700)
-        for name in files:
-            shutil.copyfile(os.path.join(DATA_DIR, name), os.path.join(home, name))
+        for name, text in files.items():
+            with open(os.path.join(home, os.path.basename(name)), "w", encoding="utf-8") as f:
+                f.write(text)
         os.chdir(home)
         os.environ.update(env, HOME=home)
         # A fresh process would start from fresh entropy; so does each fork.
@@ -156,7 +157,6 @@ def _reap(pid: int, uid: int) -> int | None:
 
 REAPED: dict[int, int] = {}
 SEES: dict[str, bool] = {}
-DATA_DIR = ""
 
 
 def serve(control: socket.socket) -> None:
@@ -176,7 +176,7 @@ def serve(control: socket.socket) -> None:
                 pid = os.fork()
                 if pid == 0:
                     _child(int(request["uid"]), request["limits"], dict(request.get("env") or {}),
-                           [os.path.basename(str(f)) for f in request.get("files") or []], fds[0], fds[1], control)
+                           {str(k): str(v) for k, v in (request.get("files") or {}).items()}, fds[0], fds[1], control)
                 reply: dict[str, Any] = {"pid": pid}
             elif op == "wait":
                 reply = {"status": _wait(int(request["pid"]), float(request.get("timeout_s", 0)))}
@@ -193,11 +193,9 @@ def serve(control: socket.socket) -> None:
 
 
 def main() -> None:
-    global DATA_DIR
     from grader.learner import worker
 
     control = socket.socket(fileno=int(sys.argv[1]))
-    DATA_DIR = sys.argv[2]
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
@@ -205,7 +203,7 @@ def main() -> None:
     if os.getuid() != 0:
         _send(control, {"ready": False, "error": "the warm worker needs to run as root inside the sandbox"})
         return
-    worker.preload()
+    worker.preload(lazy_pyplot="--lazy-pyplot" in sys.argv[2:])
     SEES.update(worker.forbidden_visible())
     _send(control, {"ready": True, "pid": os.getpid(), "sees": SEES, "python": sys.version.split()[0],
                     "startup_s": time.perf_counter() - started})

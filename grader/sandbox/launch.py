@@ -184,19 +184,33 @@ class Sandbox:
 
 @functools.lru_cache(maxsize=1)
 def font_cache() -> Path | None:
-    """matplotlib's font list as a file the workers can read, or None if it cannot be made."""
+    """matplotlib's font list as a file the workers can read, or None if it cannot be made.
+
+    Kept between runs in the user's cache folder, one per matplotlib version, so that a cold
+    ``dlcourse grade NOTEBOOK`` neither imports matplotlib here nor rebuilds the list.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dlcourse" / f"matplotlib-{version('matplotlib')}"
+    except PackageNotFoundError:
+        return None
+    found = sorted(folder.glob("fontlist-v*.json"))
+    if found:
+        return found[-1]
     try:
         from matplotlib import font_manager
-    except ImportError:
-        return None
-    folder = Path(tempfile.mkdtemp(prefix="dlcourse-fonts-"))
-    path = folder / f"fontlist-v{font_manager.FontManager.__version__}.json"
-    try:
-        font_manager.json_dump(font_manager.fontManager, path)
+
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"fontlist-v{font_manager.FontManager.__version__}.json"
+        partial = folder / f".{path.name}.{os.getpid()}"
+        font_manager.json_dump(font_manager.fontManager, partial)
+        partial.chmod(0o644)
+        os.replace(partial, path)  # whole or absent: another process may be reading it
+        for parent in (folder, folder.parent):
+            parent.chmod(0o755)
     except Exception:  # noqa: BLE001 - only a speed-up
         return None
-    folder.chmod(0o755)
-    path.chmod(0o644)
     return path
 
 

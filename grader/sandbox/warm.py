@@ -20,19 +20,22 @@ import dataclasses
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import tempfile
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.launch import SANDBOX_HOME, SANDBOX_UIDS, Limits, Sandbox, sandbox_python
+from grader.sandbox.launch import SANDBOX_UIDS, Limits, Sandbox, sandbox_python
 from grader.sandbox.session import START_TIMEOUT_S, WorkerDied, WorkerSession, _child_pid
 
 #: A zygote lives as long as its batch; only the forks get the per-submission CPU limit.
 ZYGOTE_CPU_S = 7 * 24 * 3600
+ZYGOTE_MEMORY_MB = 1 << 20
 CONTROL_TIMEOUT_S = 30.0
 
 
@@ -62,8 +65,10 @@ USER_IDS = _UserIds()
 class WarmSandbox:
     """One zygote in one bubblewrap sandbox; used by one thread at a time."""
 
-    def __init__(self, sandbox: Sandbox, limits: Limits, files: dict[str, bytes]) -> None:
-        self.sandbox, self.limits, self.files = sandbox, limits, dict(files)
+    def __init__(self, sandbox: Sandbox, limits: Limits | None = None, single_use: bool = False) -> None:
+        """``single_use``: for one submission. pyplot is then loaded on first use only, and the fork is
+        not cleaned up after on its own: closing the sandbox ends everything in it at once."""
+        self.sandbox, self.limits, self.single_use = sandbox, limits or Limits(), single_use
         self._proc: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -79,17 +84,25 @@ class WarmSandbox:
     # -- life cycle ----------------------------------------------------------------------------
 
     def start(self) -> WarmSandbox:
+        """Start the sandbox and wait for its zygote; call from a thread that outlives the sandbox
+        (bubblewrap's --die-with-parent follows the thread that started it)."""
+        self.launch()
+        return self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the sandbox without waiting for it (``wait_ready`` may then run in any thread)."""
         self.close()
         self._scratch = tempfile.TemporaryDirectory(prefix="dlcourse-warm-")
         files_dir = Path(self._scratch.name) / "files"
         files_dir.mkdir()
-        for name, data in self.files.items():
-            (files_dir / name).write_bytes(data)
-            (files_dir / name).chmod(0o644)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        info_read, info_write = os.pipe()
-        limits = dataclasses.replace(self.limits, cpu_s=ZYGOTE_CPU_S)
-        argv = [sandbox_python(), "-m", "grader.learner.zygote", str(theirs.fileno()), SANDBOX_HOME]
+        self._info_read, info_write = os.pipe()
+        # The zygote runs only the grader's own code, for the whole batch; each fork sets the
+        # submission's limits (memory, CPU time, processes) for itself.
+        limits = dataclasses.replace(self.limits, cpu_s=ZYGOTE_CPU_S, memory_mb=ZYGOTE_MEMORY_MB)
+        argv = [sandbox_python(), "-m", "grader.learner.zygote", str(theirs.fileno())]
+        if self.single_use:
+            argv.append("--lazy-pyplot")
         cmd = self.sandbox.command(argv, files_dir, limits, info_write)
         try:
             self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -99,11 +112,13 @@ class WarmSandbox:
             theirs.close()
             os.close(info_write)
         self._control = ours
+
+    def wait_ready(self) -> WarmSandbox:
         try:
             hello = self._receive(START_TIMEOUT_S)
-            self._init_pid = _child_pid(info_read)
+            self._init_pid = _child_pid(self._info_read)
         finally:
-            os.close(info_read)
+            os.close(self._info_read)
         if not hello.get("ready"):
             self.close()
             raise RuntimeError(f"the warm grading worker could not start: {hello.get('error') or hello!r}")
@@ -120,6 +135,9 @@ class WarmSandbox:
             control.close()  # the zygote exits on end of input
         proc, self._proc = self._proc, None
         if proc is not None:
+            if self.single_use and self._init_pid:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self._init_pid, 9)  # the sandbox's init: everything inside dies with it
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=2)
             if proc.poll() is None and self._init_pid:
@@ -170,10 +188,10 @@ class WarmSandbox:
             raise WorkerDied(f"the warm grading worker is gone ({exc})") from None
         return self._receive(timeout_s)
 
-    def fork(self, uid: int, limits: Limits, env: dict[str, str], files: list[str], fds: tuple[int, int]) -> int:
+    def fork(self, uid: int, limits: Limits, env: dict[str, str], files: dict[str, bytes], fds: tuple[int, int]) -> int:
         """A new worker under ``uid`` reading requests from ``fds[0]`` and replying on ``fds[1]``."""
         message = {
-            "op": "fork", "uid": uid, "env": env, "files": files,
+            "op": "fork", "uid": uid, "env": env, "files": {k: v.decode("utf-8") for k, v in files.items()},
             "limits": {"memory_mb": limits.memory_mb, "cpu_s": int(limits.cpu_s) + 1, "max_file_mb": limits.max_file_mb,
                        "open_files": limits.open_files, "max_processes": limits.max_processes},
         }
@@ -213,7 +231,7 @@ class ForkedProcess:
         if self._reaped:
             return
         self._reaped = True
-        if self.warm.alive:
+        if self.warm.alive and not self.warm.single_use:
             with contextlib.suppress(WorkerDied):
                 reply = self.warm.request({"op": "reap", "pid": self.pid, "uid": self.uid})
                 if self.returncode is None:
@@ -224,10 +242,10 @@ class ForkedProcess:
 class ForkedSession(WorkerSession):
     """A ``WorkerSession`` whose worker (and each restart of it) is forked by a warm sandbox."""
 
-    def __init__(self, warm: WarmSandbox, limits: Limits, files: list[str], deadline_s: float | None = None,
+    def __init__(self, warm: WarmSandbox, limits: Limits, files: dict[str, bytes], deadline_s: float | None = None,
                  learner: str | None = None, render_figures: bool = True) -> None:
         super().__init__(warm.sandbox, limits, None, deadline_s, learner)
-        self.warm, self.file_names = warm, list(files)
+        self.warm, self.files = warm, dict(files)
         self.env = {"MPLBACKEND": "module://grader.learner.figures"}
         if learner:
             self.env["DLCOURSE_LEARNER"] = learner
@@ -239,7 +257,7 @@ class ForkedSession(WorkerSession):
         from_child_r, from_child_w = os.pipe()
         uid = USER_IDS.take()
         try:
-            pid = self.warm.fork(uid, self.limits, self.env, self.file_names, (to_child_r, from_child_w))
+            pid = self.warm.fork(uid, self.limits, self.env, self.files, (to_child_r, from_child_w))
         except (WorkerDied, RuntimeError, KeyError, ValueError) as exc:
             USER_IDS.give_back(uid)
             os.close(to_child_w)
@@ -260,3 +278,53 @@ class ForkedSession(WorkerSession):
 
     def _terminate(self, proc: Any) -> None:
         proc.reap()
+
+    def close(self) -> None:
+        if self.warm.single_use and self._proc is not None:
+            # Nothing to wait for: the sandbox itself is closed next, and everything in it dies then.
+            proc, self._proc = self._proc, None
+            for stream in (proc.stdin, proc.stdout):
+                stream.close()
+            return
+        super().close()
+
+
+_early: Future[WarmSandbox | None] | None = None
+
+
+def take_early() -> Future[WarmSandbox | None] | None:
+    """The warm sandbox ``start_in_background`` began for this process, once."""
+    global _early
+    early, _early = _early, None
+    return early
+
+
+def start_in_background() -> Future[WarmSandbox | None]:
+    """A warm sandbox starting while the caller loads the course; None where there can be none.
+
+    The single-notebook command starts it first thing: the sandbox's imports and the grader's
+    then overlap, which is most of what makes a cold ``dlcourse grade NOTEBOOK`` quick.
+    """
+    future: Future[WarmSandbox | None] = Future()
+    bwrap = shutil.which("bwrap")
+    sandbox = Sandbox("bubblewrap", bwrap=bwrap)
+    if bwrap is None or not WarmSandbox.usable(sandbox):
+        future.set_result(None)
+        return future
+    warm = WarmSandbox(sandbox, single_use=True)
+    try:
+        warm.launch()  # here: the sandbox lives as long as this thread, the caller's
+    except OSError:
+        future.set_result(None)
+        return future
+
+    def run() -> None:
+        try:
+            future.set_result(warm.wait_ready())
+        except (RuntimeError, WorkerDied, OSError):
+            future.set_result(None)  # the caller detects the sandbox properly and says why
+
+    threading.Thread(target=run, name="warm-sandbox", daemon=True).start()
+    global _early
+    _early = future
+    return future

@@ -15,8 +15,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from grader.learner import figures
 from grader.learner.calls import CallTimeout, time_limit
+from grader.learner.rendering import rendering
 
 BLUE, ORANGE, GREEN, RED, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f"
 
@@ -102,7 +102,7 @@ def show(fig: plt.Figure) -> None:
 def friendly(plot: Callable[..., plt.Figure]) -> Callable[..., None]:
     @functools.wraps(plot)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        if not figures.rendering():
+        if not rendering():
             # A grading batch that keeps no notebook shows nobody these pictures; they are never graded,
             # and drawing them would be most of a submission's time.
             return None

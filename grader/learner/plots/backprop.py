@@ -7,7 +7,6 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from grader.learner.plots._common import BLUE, GREEN, GREY, RED, call_learner, friendly, as_numbers, Unavailable
 
@@ -28,6 +27,8 @@ def _first(name: str, value: Any) -> float:
 
 def _box(ax: plt.Axes, xy: tuple[float, float], title: str, value: str, colour: str, width: float = 1.1) -> None:
     x, y = xy
+    from matplotlib.patches import FancyBboxPatch
+
     ax.add_patch(FancyBboxPatch((x - width / 2, y - 0.38), width, 0.76, boxstyle="round,pad=0.04",
                                 fc="white", ec=colour, lw=2))
     ax.text(x, y + 0.14, title, ha="center", va="center", fontsize=12, fontweight="bold")
@@ -35,6 +36,8 @@ def _box(ax: plt.Axes, xy: tuple[float, float], title: str, value: str, colour: 
 
 
 def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], colour: str = "k") -> None:
+    from matplotlib.patches import FancyArrowPatch
+
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color=colour, lw=1.4))
 
 

@@ -1,0 +1,218 @@
+"""``dlcourse grade`` and ``dlcourse export``: the batch from the command line.
+
+    dlcourse grade NOTEBOOK.ipynb [--course FILE] [--assignment A] [--student ID] [--json]
+    dlcourse grade course.yaml [--work DIR] [--submissions DIR]   the course folder's submitted/ tree
+    dlcourse grade FOLDER --course FILE [--out DIR]                a submitted/-style tree or a flat folder
+        [--workers N] [--dask ADDRESS|local] [--regrade] [--figures]
+    dlcourse export course.yaml [--work DIR] [--to FILE]          nbgrader export's CSV layout
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from grader.config import Course
+
+console = Console(width=None if sys.stdout.isatty() else 200)
+RESULTS_DIR = "dlcourse-results"
+
+
+class RateColumn(ProgressColumn):
+    def render(self, task: Any) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} submissions/s" if speed else "… submissions/s")
+
+
+# -- one notebook ---------------------------------------------------------------------------------
+
+
+def _identity(notebook: Path, masters: dict[str, Any], assignment: str | None, student: str | None,
+              nb: Any) -> tuple[str | None, str]:
+    from grader.batch.masters import detect_assignment
+
+    in_tree = notebook.parent.name in masters and notebook.parent.parent.name not in ("", ".")
+    if assignment is None:
+        assignment = notebook.parent.name if in_tree else detect_assignment(nb, masters)
+    if student is None:
+        student = notebook.parent.parent.name if in_tree else notebook.stem
+    return assignment, student
+
+
+def readable(doc: dict[str, Any]) -> str:
+    lines = [f"{doc['assignment']} for {doc['student']}: {doc['total']:g} / {doc['max']:g} points"]
+    if doc.get("error"):
+        lines.append(f"  not graded: {doc['error']}")
+        return "\n".join(lines)
+    for part, info in doc["parts"].items():
+        if info["max"] == 0 and info["status"] == "passed":
+            continue
+        lines.append(f"  {part}: {info['points']:g}/{info['max']:g} {info['status']}")
+        lines.extend(f"    {ln}" for ln in info["message"].splitlines()[1:] if ln.strip())
+    return "\n".join(lines)
+
+
+def grade_one(course: Course, notebook: Path, assignment: str | None, student: str | None, as_json: bool,
+              early: Any = None) -> int:
+    """Grade a single notebook and print the result (JSON with ``as_json``); nothing is written.
+
+    ``early``: a future of a warm sandbox started before the course was loaded (``start_in_background``).
+    """
+    from grader.batch.engine import Payload, Slot, grade_payload
+    from grader.batch.masters import master_notebooks
+    from grader.batch.submissions import fingerprint
+    from grader.sandbox.launch import Sandbox
+
+    masters = master_notebooks(course)
+    try:
+        data = notebook.read_bytes()
+    except OSError as exc:
+        console.print(f"[red]{notebook}: cannot read it ({exc.strerror})[/]", highlight=False)
+        return 2
+    try:
+        nb = json.loads(data)
+    except ValueError:
+        nb = {}
+    assignment, student = _identity(notebook, masters, assignment, student, nb)
+    if assignment not in masters:
+        what = f"--assignment {assignment!r} is not in the course" if assignment else "it has none of the course's test cells"
+        console.print(f"[red]{notebook}: cannot tell which assignment this is ({what}); "
+                      f"name it with --assignment (one of: {', '.join(masters)})[/]", highlight=False)
+        return 2
+    warm = early.result() if early is not None else None
+    slot = Slot(course, warm.sandbox if warm is not None else Sandbox.detect(), figures=False, warm=warm)
+    try:
+        fp, ts = fingerprint(notebook)
+        doc, _nb = grade_payload(slot.grader, masters, Payload(student, assignment, fp, ts, data))
+    finally:
+        slot.close()
+    print(json.dumps(doc, indent=2) if as_json else readable(doc))
+    return 0 if doc["status"] == "graded" else 1
+
+
+# -- a batch --------------------------------------------------------------------------------------
+
+
+def _write_autograded(root: Path, sub: Any, nb: Any) -> None:
+    import nbformat
+
+    from grader.batch.results import write_atomic
+
+    if nb is None:
+        return
+    path = root / "autograded" / sub.student / sub.assignment / f"{sub.assignment}.ipynb"
+    write_atomic(path, nbformat.writes(nb).encode())
+
+
+def grade_many(course: Course, source: Path, out: Path, *, assignment: str | None = None, workers: int | None = None,
+               dask: str | None = None, regrade: bool = False, figures: bool = False,
+               nbgrader_folder: Path | None = None) -> int:
+    """Grade every submission under ``source`` not graded yet; results, gradebook and tables go to ``out``."""
+    from grader.batch.engine import LocalPool, run_batch
+    from grader.batch.gradebook import gradebook_frame, write_nbgrader_db, write_tables
+    from grader.batch.masters import master_notebooks
+    from grader.batch.results import ResultStore
+    from grader.batch.submissions import discover
+
+    masters = master_notebooks(course)
+    try:
+        subs, unusable = discover(source, masters, assignment)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/]", highlight=False)
+        return 2
+    for u in unusable:
+        console.print(f"[yellow]! {u.path}: not graded: {u.reason}[/]", highlight=False)
+    store = ResultStore(out / RESULTS_DIR)
+    if dask:
+        from grader.batch.cluster import DaskPool
+
+        pool: Any = DaskPool(str(course.file), dask, workers or 2, masters)
+        where = f"Dask ({'a LocalCluster' if dask == 'local' else dask}, {pool.workers} worker(s))"
+    else:
+        pool = LocalPool(course, workers, figures=figures)
+        pool.masters = masters
+        where = f"{pool.slots} warm sandbox(es) on this machine"
+    on_result = (lambda sub, doc, nb: _write_autograded(nbgrader_folder, sub, nb)) if nbgrader_folder else None
+    todo = sum(1 for s in subs if regrade or not store.is_current(s))
+    console.print(f"{len(subs)} submission(s) found in {source}; {todo} to grade, on {where}.", highlight=False)
+    with pool, Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+                        TextColumn("time left"), TimeRemainingColumn(), console=console,
+                        disable=todo == 0) as progress:
+        task = progress.add_task("grading", total=todo)
+        summary = run_batch(subs, store, pool.map, on_result=on_result,
+                            progress=lambda n: progress.advance(task, n), regrade=regrade)
+    docs = list(store.documents())
+    current = {s.key for s in subs}
+    docs = [d for d in docs if (d["student"], d["assignment"]) in current]
+    frame = gradebook_frame(docs, masters)
+    csv, parquet = write_tables(frame, out)
+    db_problems: list[str] = []
+    if nbgrader_folder is not None:
+        db_problems = write_nbgrader_db(nbgrader_folder / "gradebook.db", docs)
+    _print_summary(summary, docs, unusable)
+    for p in db_problems:
+        console.print(f"[yellow]! {p}[/]", highlight=False)
+    console.print(f"Gradebook: {csv} and {parquet}" + (f"; nbgrader's {nbgrader_folder / 'gradebook.db'}"
+                                                      if nbgrader_folder is not None else ""), highlight=False)
+    return 0 if not summary.failed and not unusable and not _failed_parts(docs) else 1
+
+
+def _failed_parts(docs: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    return [(d["student"], d["assignment"], part) for d in docs if d["status"] == "graded"
+            for part, info in d["parts"].items() if info["status"] == "grading-failed"]
+
+
+def _print_summary(summary: Any, docs: list[dict[str, Any]], unusable: list[Any]) -> None:
+    graded = len(summary.graded)
+    console.print(f"Graded {graded + len(summary.failed)} submission(s) in {summary.seconds:.1f} s"
+                  f"{f' ({summary.rate:.1f}/s)' if summary.seconds else ''}; {summary.up_to_date} unchanged since "
+                  f"they were graded (not graded again); {len(summary.failed)} could not be graded.", highlight=False)
+    for doc in summary.failed:
+        console.print(f"    [red]✗ {doc['student']}/{doc['assignment']}: not graded[/] ({doc['error']})", highlight=False)
+    for student, assignment, part in _failed_parts(docs):
+        console.print(f"    [yellow]✗ {student}/{assignment}/{part}: grading failed[/] (see its message)", highlight=False)
+    sandboxes = {d.get("sandbox", "") for d in docs}
+    for s in sorted(x for x in sandboxes if x.startswith("NO SANDBOX")):
+        console.print(f"    [red]{s}[/]", highlight=False)
+    if unusable:
+        console.print(f"{len(unusable)} file(s) were not submissions that could be graded (listed above).")
+
+
+def import_submissions(root: Path, submissions: Path) -> None:
+    """Copy a submitted/-style tree into the course folder's submitted/ (as ``nbgrader collect`` would)."""
+    for nb in sorted(submissions.glob("*/*/*.ipynb")):
+        dest = root / "submitted" / nb.parent.parent.name / nb.parent.name
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(nb, dest / nb.name)
+        stamp = nb.parent / "timestamp.txt"
+        if stamp.is_file():
+            shutil.copy2(stamp, dest / "timestamp.txt")
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def export(course: Course, work: Path, to: Path | None) -> int:
+    """nbgrader export's CSV layout from this course folder's batch gradebook."""
+    import pandas as pd
+
+    from grader.batch.gradebook import export_frame
+    from grader.batch.results import write_atomic
+
+    table = work / "gradebook.parquet"
+    if not table.exists():
+        console.print(f"[red]{table}: no gradebook yet; run `dlcourse grade` first[/]", highlight=False)
+        return 2
+    frame = pd.read_parquet(table)
+    duedates = {a.id: "" for a in course.assignments}
+    target = to or work / "grades.csv"
+    write_atomic(target, export_frame(frame, duedates).to_csv(index=False).encode())
+    console.print(f"Grades in nbgrader's export layout written to {target}", highlight=False)
+    return 0

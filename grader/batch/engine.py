@@ -1,0 +1,190 @@
+"""Grading many submissions from one trusted process, through a pool of warm sandboxes.
+
+Each pool slot is a thread that owns one ``WarmSandbox`` (one bubblewrap
+sandbox whose zygote has NumPy and matplotlib loaded) and forks a fresh worker
+from it per submission. The scores are computed here, by the same
+``NotebookGrader`` that ``nbgrader autograde`` runs, on the submission restored
+against the instructor's master exactly as nbgrader restores it, so both paths
+give the same scores and messages. Only this process writes results.
+
+``grade_payload`` is the unit of work, a pure function of (course, notebook
+bytes, identity): the local pool and Dask workers (``grader.batch.cluster``)
+both run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.autograde.notebook import NotebookGrader
+from grader.batch.masters import Master, master_notebooks, read_notebook, restore
+from grader.batch.results import ResultStore, failed_document, graded_document
+from grader.batch.submissions import Submission
+from grader.config import Course
+from grader.sandbox.launch import Sandbox
+from grader.sandbox.warm import WarmSandbox
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What a pool slot or a Dask worker needs to grade one submission (no paths: it may run elsewhere)."""
+
+    student: str
+    assignment: str
+    fingerprint: str
+    timestamp: str
+    notebook: bytes
+
+    @classmethod
+    def read(cls, sub: Submission) -> Payload:
+        return cls(sub.student, sub.assignment, sub.fingerprint, sub.timestamp, sub.path.read_bytes())
+
+    @property
+    def submission(self) -> Submission:
+        return Submission(self.student, self.assignment, Path(f"{self.student}/{self.assignment}.ipynb"),
+                          self.fingerprint, self.timestamp)
+
+
+class Slot:
+    """One pool slot: a warm sandbox where one can be had, and the grader that uses it."""
+
+    def __init__(self, course: Course, sandbox: Sandbox, figures: bool, warm: WarmSandbox | None = None) -> None:
+        """``warm``: a warm sandbox already started (the single-notebook path starts it early)."""
+        self.warm = warm
+        if self.warm is None and WarmSandbox.usable(sandbox):
+            self.warm = WarmSandbox(sandbox).start()
+        self.grader = NotebookGrader(course, sandbox, warm=self.warm, figures=figures)
+
+    def close(self) -> None:
+        if self.warm is not None:
+            self.warm.close()
+
+
+def grade_payload(grader: NotebookGrader, masters: Mapping[str, Master], payload: Payload) -> tuple[dict[str, Any], Any]:
+    """(result document, graded notebook or None); never raises for anything the submission contains."""
+    sub = payload.submission
+    master = masters.get(payload.assignment)
+    if master is None:
+        return failed_document(sub, None, f"assignment {payload.assignment!r} is not in the course"), None
+    try:
+        nb = read_notebook(payload.notebook)
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with the file, the batch goes on
+        return failed_document(sub, master, f"not a readable notebook ({type(exc).__name__}: {str(exc)[:300]})",
+                               grader.sandbox.describe()), None
+    try:
+        restore(nb, master)
+        grade = grader.grade(nb, payload.assignment, payload.student)
+    except Exception as exc:  # noqa: BLE001 - a worker that cannot start, say: recorded, the batch goes on
+        return failed_document(sub, master, f"{type(exc).__name__}: {str(exc)[:500]}", grader.sandbox.describe()), None
+    return graded_document(sub, grade), nb
+
+
+@dataclass
+class BatchSummary:
+    graded: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    up_to_date: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        done = len(self.graded) + len(self.failed)
+        return done / self.seconds if self.seconds > 0 else 0.0
+
+
+class LocalPool:
+    """``slots`` threads, each with its own warm sandbox; results come back in completion order."""
+
+    def __init__(self, course: Course, slots: int | None = None, figures: bool = False,
+                 sandbox: Sandbox | None = None) -> None:
+        self.course = course
+        self.slots = max(1, slots or os.cpu_count() or 1)
+        self.figures = figures
+        self.sandbox = sandbox or Sandbox.detect()
+        self.masters = master_notebooks(course)
+        self._local = threading.local()
+        self._made: list[Slot] = []
+        self._lock = threading.Lock()
+
+    def _slot(self) -> Slot:
+        slot = getattr(self._local, "slot", None)
+        if slot is None:
+            slot = Slot(self.course, self.sandbox, self.figures)
+            self._local.slot = slot
+            with self._lock:
+                self._made.append(slot)
+        return slot
+
+    def grade(self, payload: Payload) -> tuple[dict[str, Any], Any]:
+        return grade_payload(self._slot().grader, self.masters, payload)
+
+    def map(self, subs: Iterable[Submission]) -> Iterator[tuple[Submission, dict[str, Any], Any]]:
+        """Grade each submission; a few per slot are in flight at once, so memory stays flat in the batch size."""
+        window = self.slots * 2
+        with ThreadPoolExecutor(self.slots, thread_name_prefix="grading-slot") as pool:
+            pending: dict[Future[tuple[dict[str, Any], Any]], Submission] = {}
+            subs = iter(subs)
+            exhausted = False
+            while pending or not exhausted:
+                while not exhausted and len(pending) < window:
+                    sub = next(subs, None)
+                    if sub is None:
+                        exhausted = True
+                        break
+                    pending[pool.submit(self._read_and_grade, sub)] = sub
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    sub = pending.pop(future)
+                    doc, nb = future.result()
+                    yield sub, doc, nb
+
+    def _read_and_grade(self, sub: Submission) -> tuple[dict[str, Any], Any]:
+        try:
+            payload = Payload.read(sub)
+        except OSError as exc:
+            return failed_document(sub, self.masters.get(sub.assignment), f"cannot read {sub.path} ({exc.strerror})"), None
+        return self.grade(payload)
+
+    def close(self) -> None:
+        for slot in self._made:
+            slot.close()
+        self._made.clear()
+
+    def __enter__(self) -> LocalPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_batch(subs: list[Submission], store: ResultStore, grade_all: Callable[[list[Submission]], Iterator[tuple[Submission, dict[str, Any], Any]]],
+              on_result: Callable[[Submission, dict[str, Any], Any], None] | None = None,
+              progress: Callable[[int], Any] | None = None, regrade: bool = False) -> BatchSummary:
+    """Grade what is not graded yet (or changed since), writing each result as it arrives."""
+    summary = BatchSummary()
+    todo = [s for s in subs if regrade or not store.is_current(s)]
+    summary.up_to_date = len(subs) - len(todo)
+    started = time.perf_counter()
+    for sub, doc, nb in grade_all(todo):
+        store.write(doc)
+        if on_result is not None:
+            on_result(sub, doc, nb)
+        (summary.graded if doc["status"] == "graded" else summary.failed).append(doc)
+        if progress is not None:
+            progress(1)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def document_text(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2)

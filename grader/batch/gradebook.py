@@ -1,0 +1,124 @@
+"""The batch's gradebook: one row per student × assignment × part, written three ways.
+
+* ``gradebook.csv`` and ``gradebook.parquet``: the pandas table (``dlcourse report --gradebook`` reads the CSV);
+* nbgrader's ``gradebook.db``, through nbgrader's own API, so formgrader and ``nbgrader export`` show the
+  same numbers as this batch;
+* ``dlcourse export``: nbgrader's CSV layout (``nbgrader export``'s columns), from the same table.
+
+Work never handed in is *missing* (no points, not 0) in the table; nbgrader's export layout, like
+``nbgrader export`` itself, counts it as 0.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from grader.batch.masters import Master
+from grader.batch.results import write_atomic
+
+COLUMNS = ["student", "assignment", "part", "score", "max_score", "status", "diagnoses", "timestamp"]
+EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+                  "raw_score", "late_submission_penalty", "score", "max_score"]
+
+
+def graded_parts(master: Master) -> list[tuple[str, float]]:
+    """(part, max points) of every test cell that is worth points, in notebook order."""
+    out = []
+    for gid, cell in master.cells.items():
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and float(meta.get("points") or 0) > 0:
+            out.append((gid, float(meta["points"])))
+    return out
+
+
+def gradebook_frame(docs: Iterable[dict[str, Any]], masters: Mapping[str, Master],
+                    roster: Iterable[str] = ()) -> pd.DataFrame:
+    """Every student (graded, or on ``roster``) × every assignment × every part worth points."""
+    by_key = {(d["student"], d["assignment"]): d for d in docs}
+    students = sorted({s for s, _ in by_key} | set(roster))
+    rows = []
+    for student in students:
+        for assignment, master in masters.items():
+            doc = by_key.get((student, assignment))
+            for part, max_points in graded_parts(master):
+                info = (doc or {}).get("parts", {}).get(part)
+                if doc is None:
+                    rows.append((student, assignment, part, float("nan"), max_points, "missing", "", ""))
+                elif info is None:
+                    rows.append((student, assignment, part, 0.0, max_points, "grading-failed",
+                                 "", doc.get("timestamp", "")))
+                else:
+                    rows.append((student, assignment, part, float(info["points"]), float(info["max"]),
+                                 info["status"], "; ".join(info.get("diagnoses") or []), doc.get("timestamp", "")))
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    return frame.astype({"score": "float64", "max_score": "float64"})
+
+
+def write_tables(frame: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
+    """gradebook.csv and gradebook.parquet in ``folder``, each replaced atomically."""
+    csv, parquet = folder / "gradebook.csv", folder / "gradebook.parquet"
+    write_atomic(csv, frame.to_csv(index=False).encode())
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False, engine="pyarrow")
+    write_atomic(parquet, buffer.getvalue())
+    return csv, parquet
+
+
+def write_nbgrader_db(db: Path, docs: Iterable[dict[str, Any]]) -> list[str]:
+    """Record each result in nbgrader's gradebook.db as ``nbgrader autograde`` would (auto scores per cell).
+
+    Returns problems, one line each: an assignment that was never released into that database
+    cannot take grades (nbgrader creates its cells at release).
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.utils import parse_utc
+
+    problems: list[str] = []
+    if not db.exists():
+        return [f"{db}: no nbgrader gradebook there (release the assignments into that folder first)"]
+    with Gradebook(f"sqlite:///{db}") as gb:
+        released = {a.name: {nb.name for nb in a.notebooks} for a in gb.assignments}
+        for doc in docs:
+            assignment, student = doc["assignment"], doc["student"]
+            if assignment not in released or not released[assignment]:
+                line = f"{assignment}: never released into {db}, so its grades are not in nbgrader's gradebook"
+                if line not in problems:
+                    problems.append(line)
+                continue
+            notebook = next(iter(released[assignment]))
+            gb.update_or_create_student(student)
+            stamp = {"timestamp": parse_utc(doc["timestamp"])} if doc.get("timestamp") else {}
+            try:
+                gb.find_submission(assignment, student)
+                if stamp:
+                    gb.update_or_create_submission(assignment, student, **stamp)
+            except MissingEntry:
+                gb.add_submission(assignment, student, **stamp)
+            for part, info in doc.get("parts", {}).items():
+                try:
+                    grade = gb.find_grade(part, notebook, assignment, student)
+                except MissingEntry:
+                    continue
+                grade.auto_score = float(info["points"])
+                grade.needs_manual_grade = False
+            gb.db.commit()
+    return problems
+
+
+def export_frame(frame: pd.DataFrame, duedates: dict[str, str] | None = None) -> pd.DataFrame:
+    """nbgrader export's CSV layout: one row per student × assignment, missing work as 0."""
+    duedates = duedates or {}
+    rows = []
+    for (assignment, student), group in frame.groupby(["assignment", "student"], sort=False):
+        missing = (group.status == "missing").all()
+        raw = 0.0 if missing else float(group.score.fillna(0).sum())
+        rows.append({"assignment": assignment, "duedate": duedates.get(assignment, ""),
+                     "timestamp": "" if missing else str(group.timestamp.iloc[0] or ""), "student_id": student,
+                     "last_name": "", "first_name": "", "email": "", "raw_score": raw, "late_submission_penalty": 0.0,
+                     "score": raw, "max_score": float(group.max_score.sum())})
+    return pd.DataFrame(rows, columns=EXPORT_COLUMNS)

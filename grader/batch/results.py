@@ -1,0 +1,117 @@
+"""One submission's result as a stable document, and the folder that keeps them across runs.
+
+The document (``--json`` prints it; ``SCHEMA`` names its version)::
+
+    {"schema": "dlcourse.grade/1", "student": ..., "assignment": ..., "fingerprint": ..., "timestamp": ...,
+     "status": "graded" | "grading-failed", "error": null | "why nothing could be graded",
+     "total": 7.5, "max": 10.0, "sandbox": "...",
+     "parts": {"<part>": {"points": 2.0, "max": 2.0, "status": "passed" | "failed" | "grading-failed" | "missing",
+                          "message": "...", "diagnoses": ["..."]}}}
+
+``ResultStore`` keeps one such file per submission, written atomically (a
+temporary file, fsync, rename), so a batch killed at any moment leaves every
+result either whole or absent, and a rerun grades exactly what is absent or
+out of date.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from grader.autograde.notebook import NotebookGrade
+from grader.batch.masters import Master
+from grader.batch.submissions import Submission
+
+SCHEMA = "dlcourse.grade/1"
+PART_STATUSES = ("passed", "failed", "grading-failed", "missing")
+
+
+def graded_document(sub: Submission, grade: NotebookGrade) -> dict[str, Any]:
+    parts = {
+        pid: {"points": p.points, "max": p.max_points,
+              "status": "missing" if p.unanswered and p.status == "failed" else p.status,
+              "message": p.message, "diagnoses": list(p.diagnoses)}
+        for pid, p in grade.parts.items()
+    }
+    return {"schema": SCHEMA, "student": sub.student, "assignment": sub.assignment, "fingerprint": sub.fingerprint,
+            "timestamp": sub.timestamp, "status": "graded", "error": None, "total": grade.total,
+            "max": grade.max_total, "sandbox": grade.sandbox, "parts": parts}
+
+
+def failed_document(sub: Submission, master: Master | None, error: str, sandbox: str = "") -> dict[str, Any]:
+    """Nothing could be graded (an unreadable notebook, say): every part scores 0 as grading-failed."""
+    parts = {}
+    for gid, cell in (master.cells.items() if master else ()):
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            parts[gid] = {"points": 0.0, "max": float(meta.get("points") or 0), "status": "grading-failed",
+                          "message": f"This submission could not be graded: {error}", "diagnoses": []}
+    return {"schema": SCHEMA, "student": sub.student, "assignment": sub.assignment, "fingerprint": sub.fingerprint,
+            "timestamp": sub.timestamp, "status": "grading-failed", "error": error, "total": 0.0,
+            "max": sum(p["max"] for p in parts.values()), "sandbox": sandbox, "parts": parts}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """``path`` holds either its old contents or all of ``data``, whenever the process dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _safe(name: str) -> str:
+    return name.replace(os.sep, "_").replace("\0", "_") or "_"
+
+
+class ResultStore:
+    """``<root>/<assignment>/<student>.json``, one per submission."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, student: str, assignment: str) -> Path:
+        return self.root / _safe(assignment) / f"{_safe(student)}.json"
+
+    def load(self, student: str, assignment: str) -> dict[str, Any] | None:
+        try:
+            doc = json.loads(self.path(student, assignment).read_bytes())
+        except (OSError, ValueError):
+            return None
+        return doc if isinstance(doc, dict) and doc.get("schema") == SCHEMA else None
+
+    def is_current(self, sub: Submission) -> bool:
+        """Graded already, from this very file (a failed grading is tried again)."""
+        doc = self.load(sub.student, sub.assignment)
+        return doc is not None and doc.get("fingerprint") == sub.fingerprint and doc.get("status") == "graded"
+
+    def write(self, doc: dict[str, Any]) -> None:
+        data = json.dumps(doc, indent=1, sort_keys=False, allow_nan=False).encode()
+        write_atomic(self.path(doc["student"], doc["assignment"]), data)
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        for path in sorted(self.root.glob("*/*.json")):
+            try:
+                doc = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                continue
+            if isinstance(doc, dict) and doc.get("schema") == SCHEMA:
+                yield doc
