@@ -20,6 +20,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,13 +138,33 @@ def check_equivalence(
     stdout and stderr are captured, so nothing reaches a notebook's stderr,
     which nbgrader would score as a failure.
     """
-    request = {
+    request = json.dumps({
         "learner": learner,
         "candidates": [answer, *mistakes],
         "symbols": list(symbols),
         "functions": None if functions is None else list(functions),
         "sample_range": list(sample_range),
-    }
+    }, sort_keys=True)
+    # The verdict is a function of the request alone (sampling is seeded): in a batch, the many
+    # learners who wrote the same formula cost one check between them.
+    cached = _VERDICTS.get(request)
+    if cached is not None:
+        return cached
+    verdict = _check_in_child(request, time_limit_s)
+    if verdict.status != "timeout":  # a timeout may be the machine's load, not the formula
+        with _VERDICTS_LOCK:
+            if len(_VERDICTS) >= MAX_CACHED_VERDICTS:
+                _VERDICTS.pop(next(iter(_VERDICTS)))
+            _VERDICTS[request] = verdict
+    return verdict
+
+
+MAX_CACHED_VERDICTS = 4096
+_VERDICTS: dict[str, Verdict] = {}
+_VERDICTS_LOCK = threading.Lock()
+
+
+def _check_in_child(request: str, time_limit_s: float) -> Verdict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(_repo_root()), env.get("PYTHONPATH", "")) if p
@@ -153,7 +174,7 @@ def check_equivalence(
     try:
         done = subprocess.run(
             command,
-            input=json.dumps(request),
+            input=request,
             capture_output=True,
             text=True,
             timeout=time_limit_s,

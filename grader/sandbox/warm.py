@@ -218,7 +218,9 @@ class ForkedProcess:
         return self.returncode
 
     def poll(self) -> int | None:
-        return self._status("wait")
+        # No round trip to the zygote per request: a worker that died shows as end of input on its
+        # pipe, and only then does ``wait`` ask the zygote how it ended.
+        return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
         status = self._status("wait", timeout or 0.0)
