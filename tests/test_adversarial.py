@@ -535,3 +535,65 @@ def test_grading_failures_are_reported_as_such(batch, att) -> None:
 def test_report_timing(batch, capsys) -> None:
     with capsys.disabled():
         print("\nautograde seconds per assignment:", {a: round(s, 1) for a, s in batch.seconds.items()})
+
+
+# ---- the same attacks on the batch path (warm sandboxes, one fork per submission) ----------------
+
+
+@dataclass
+class WarmBatch:
+    exit_code: int
+    docs: dict[tuple[str, str], dict[str, Any]]
+    processes_after: list[str]
+    planted_after: set[str]
+
+
+@pytest.fixture(scope="module")
+def warm(batch, tmp_path_factory) -> WarmBatch:
+    """Every submission of the nbgrader batch again, through `dlcourse grade`'s pool of warm sandboxes."""
+    import tempfile
+
+    from grader.batch.command import RESULTS_DIR, grade_many
+    from grader.batch.results import ResultStore
+
+    out = tmp_path_factory.mktemp("warm-batch")
+    scratch = batch.cdir.root.parent / "scratch"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tempfile, "tempdir", str(scratch))  # the warm sandboxes' folders, on bwrap's command line
+        code = grade_many(batch.cdir.course, batch.cdir.root / "submitted", out, workers=2)
+    processes_after = sandbox_processes(str(scratch))
+    for _ in range(20):
+        if not processes_after:
+            break
+        time.sleep(0.25)
+        processes_after = sandbox_processes(str(scratch))
+    docs = {(d["student"], d["assignment"]): d for d in ResultStore(out / RESULTS_DIR).documents()}
+    return WarmBatch(code, docs, processes_after, planted_files(batch.cdir.root))
+
+
+@pytest.mark.parametrize("att", ATTACKS, ids=lambda a: a.name)
+def test_batch_path_gives_each_attack_exactly_what_nbgrader_gives(course, batch, warm, att) -> None:
+    doc = warm.docs.get((att.student, att.assignment))
+    assert doc is not None and doc["status"] == "graded", f"{att.student}: {doc and doc['error']}"
+    parts = course.assignment(att.assignment).parts
+    expected = {p.id: (p.points if p.id in att.honest else 0.0) for p in parts}
+    got = {p.id: doc["parts"].get(p.id, {}).get("points") for p in parts}
+    assert got == expected, "\n".join(doc["parts"].get(p.id, {}).get("message", "") for p in parts
+                                      if got[p.id] != expected[p.id])
+    nbgrader = _scores(batch.book, att.student, att.assignment)
+    assert got == {p.id: nbgrader.get(p.id) for p in parts}
+    statuses = {p: doc["parts"][p]["status"] for p in att.grading_failed}
+    assert all(s == "grading-failed" for s in statuses.values()), statuses
+
+
+def test_batch_path_leaves_no_process_and_plants_nothing(batch, warm) -> None:
+    assert not warm.processes_after, warm.processes_after
+    assert not warm.planted_after - batch.planted_before, sorted(warm.planted_after - batch.planted_before)
+
+
+def test_batch_path_grades_the_classmates_like_nbgrader(course, batch, warm) -> None:
+    for a in batch.runs:
+        for student in (HONEST, BLANK):
+            doc = warm.docs[(student, a)]
+            assert {p: v["points"] for p, v in doc["parts"].items() if v["max"] > 0} == {
+                p: s for p, s in _scores(batch.book, student, a).items() if p in doc["parts"] and doc["parts"][p]["max"] > 0}
