@@ -1,4 +1,5 @@
-"""`dlcourse grade`: a truthful summary and exit status, with crashes kept apart from wrong answers."""
+"""`dlcourse grade` on a course folder: a truthful summary and exit status, crashes kept apart from wrong
+answers, and the grades in nbgrader's own gradebook (formgrader and `nbgrader export` read them there)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ def test_grade_summary_names_crashes_and_unreadable_files_and_fails(course, tmp_
     code = main(["grade", str(course.file), "--work", str(tmp_path / "work"), "--submissions", str(submissions)])
     out = capsys.readouterr().out
     assert code == 1
-    assert "2 of 3 submissions graded" in out and "1 part(s) whose grading failed" in out
-    assert "cat: not graded" in out and "bob/relu: grading failed" in out
+    assert "Graded 3 submission(s)" in out and "1 could not be graded" in out
+    assert "cat/perceptron: not graded (not a readable notebook" in out
+    assert "bob/perceptron/relu: grading failed" in out
 
     book = CourseDirectory(tmp_path / "work", course).gradebook()
     ann = book[book.student == "ann"]

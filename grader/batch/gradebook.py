@@ -84,6 +84,8 @@ def write_nbgrader_db(db: Path, docs: Iterable[dict[str, Any]]) -> list[str]:
     with Gradebook(f"sqlite:///{db}") as gb:
         released = {a.name: {nb.name for nb in a.notebooks} for a in gb.assignments}
         for doc in docs:
+            if doc.get("status") != "graded":
+                continue  # nothing was graded: nbgrader's gradebook shows the submission as not graded
             assignment, student = doc["assignment"], doc["student"]
             if assignment not in released or not released[assignment]:
                 line = f"{assignment}: never released into {db}, so its grades are not in nbgrader's gradebook"
