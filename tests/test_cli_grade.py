@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import nbformat
+import pandas as pd
 import pytest
 
 from grader.cli import main
@@ -48,6 +49,19 @@ def test_grade_summary_names_crashes_and_unreadable_files_and_fails(course, tmp_
     assert bob.loc["relu", "status"] == "grading-failed" and bob.loc["relu", "score"] == 0
     # The crash cost relu alone: every other part of bob's correct work keeps its points.
     assert all(bob.loc[p.id, "score"] == p.points for p in a.parts if p.id != "relu")
+
+    # nbgrader's own export reads the batch's grades from gradebook.db; `dlcourse export` writes its layout.
+    work = CourseDirectory(tmp_path / "work", course)
+    work.nbgrader("export", "--to", str(tmp_path / "nbgrader.csv"))
+    assert main(["export", str(course.file), "--work", str(tmp_path / "work"), "--to", str(tmp_path / "ours.csv")]) == 0
+    theirs = pd.read_csv(tmp_path / "nbgrader.csv").set_index(["assignment", "student_id"])
+    ours = pd.read_csv(tmp_path / "ours.csv")
+    assert list(ours.columns) == list(pd.read_csv(tmp_path / "nbgrader.csv").columns)
+    ours = ours.set_index(["assignment", "student_id"])
+    for key in [("perceptron", "ann"), ("perceptron", "bob")]:
+        for column in ("raw_score", "score", "max_score"):
+            assert ours.loc[key, column] == pytest.approx(theirs.loc[key, column]), (key, column)
+    assert ours.loc[("perceptron", "ann"), "score"] == 10
 
 
 def test_gradebook_prints_points_out_of_each_maximum_and_missing_work_as_missing(course, tmp_path, capsys,

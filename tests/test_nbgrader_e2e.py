@@ -216,3 +216,26 @@ def test_feedback_draws_each_learners_result_against_the_right_one(course, grade
         assert all(solution[part][0][:200] in html for part in drawn), a.id
         # An untouched notebook has nothing to draw, and its feedback says what to do instead.
         assert all(not figs for figs in _figure_cells(cdir, BLANK, a.id).values()), a.id
+
+
+def test_batch_grader_gives_nbgrader_autogrades_scores_and_messages(course, graded, tmp_path) -> None:
+    """`dlcourse grade` (warm sandboxes, no nbgrader) on the very submissions nbgrader autograded."""
+    from grader.batch.command import RESULTS_DIR, grade_many
+    from grader.batch.results import ResultStore
+
+    cdir, book, _ = graded
+    out = tmp_path / "batch"
+    assert grade_many(course, cdir.root / "submitted", out) == 1  # the broken file
+    docs = {(d["student"], d["assignment"]): d for d in ResultStore(out / RESULTS_DIR).documents()}
+    compared = 0
+    for nb_path in sorted((cdir.root / "autograded").glob("*/*/*.ipynb")):
+        student, assignment = nb_path.parent.parent.name, nb_path.parent.name
+        parts = json.loads(nb_path.read_text())["metadata"]["dlcourse"]["parts"]
+        doc = docs[(student, assignment)]
+        scores = _scores(book, student, assignment)
+        assert {p: v["points"] for p, v in doc["parts"].items()} == {p: scores[p][0] for p in doc["parts"]}, student
+        assert {p: v["message"] for p, v in doc["parts"].items()} == {p: v["message"] for p, v in parts.items()}, student
+        assert {p: v["diagnoses"] for p, v in doc["parts"].items()} == {p: v["diagnoses"] for p, v in parts.items()}
+        compared += 1
+    assert compared >= 70
+    assert docs[(BROKEN, "perceptron")]["status"] == "grading-failed"

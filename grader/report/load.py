@@ -89,6 +89,12 @@ def read_gradebook_csv(path: Path) -> pd.DataFrame:
         raise ReportInputError(f"{path}: missing column(s) {', '.join(missing)} "
                                f"(found: {', '.join(map(str, df.columns)) or 'none'}); "
                                "write it with `dlcourse gradebook`")
+    # The batch gradebook lists work never handed in as "missing" with no score; the report
+    # finds missing work by its absence, so those rows go (their students stay on the roster).
+    never = (df.status.str.strip() == "missing") & (df.score.str.strip() == "")
+    roster = sorted(set(df.student))
+    df = df[~never].reset_index(drop=True)
+    df.attrs["roster"] = roster
     bad = []
     for column in ("score", "max_score"):
         numbers = pd.to_numeric(df[column], errors="coerce")
@@ -170,9 +176,11 @@ def load_grades(course: Course, work: Path, gradebook_csv: Path | None = None) -
     students: list[str] = []
     if gradebook_csv is not None:
         table = read_gradebook_csv(gradebook_csv)
+        students = list(table.attrs.get("roster", []))
         source = str(gradebook_csv)
         if (work / "gradebook.db").is_file():
-            _, students, not_graded = read_course_folder(course, work)
+            _, enrolled, not_graded = read_course_folder(course, work)
+            students += enrolled
     else:
         table, students, not_graded = read_course_folder(course, work)
         source = f"{work / 'gradebook.db'} and the autograded notebooks in {work / 'autograded'}"
