@@ -28,20 +28,17 @@ import argparse
 import shutil
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-# jsonschema, which nbformat imports, loads the optional `rfc3987_syntax` URI checker when it is
-# installed (Jupyter's own dependencies bring it), and that builds 38 lark parsers at import: 2.7 s
-# of every command's start-up, for a format no notebook field uses. Our commands go without it.
-if "rfc3987_syntax" not in sys.modules:
-    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+from grader.entry import skip_unused_format_checkers
 
-from grader.config import Course, load_course
-from grader.errors import CourseError
+skip_unused_format_checkers()  # before anything imports nbformat: see grader/entry.py
+
+from grader.config import Course, load_course  # noqa: E402
+from grader.errors import CourseError  # noqa: E402
 
 if TYPE_CHECKING:  # imported where used: `dlcourse grade NOTEBOOK` answers in well under a second
     from grader.nbgrader_course import CourseDirectory

@@ -29,7 +29,8 @@ from grader.learner.model import PartResult
 from grader.sandbox.launch import Limits, Sandbox
 from grader.sandbox.remote import RemoteNamespace
 from grader.sandbox.session import CellRun, WorkerSession
-from grader.sandbox.warm import ForkedSession, WarmSandbox
+from grader.sandbox.forked import ForkedSession
+from grader.sandbox.warm import WarmSandbox
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

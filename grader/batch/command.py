@@ -136,8 +136,7 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
         pool: Any = DaskPool(str(course.file), dask, workers or 2, masters)
         where = f"Dask ({'a LocalCluster' if dask == 'local' else dask}, {pool.workers} worker(s))"
     else:
-        pool = LocalPool(course, workers, figures=figures)
-        pool.masters = masters
+        pool = LocalPool(course, workers, figures=figures, masters=masters)
         where = f"{pool.slots} warm sandbox(es) on this machine"
     on_result = (lambda sub, doc, nb: _write_autograded(nbgrader_folder, sub, nb)) if nbgrader_folder else None
     todo = sum(1 for s in subs if regrade or not store.is_current(s))

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.autograde.notebook import NotebookGrader
-from grader.batch.masters import Master, master_notebooks, read_notebook, restore
+from grader.batch.masters import Master, Masters, master_notebooks, read_notebook, restore
 from grader.batch.results import ResultStore, failed_document, graded_document
 from grader.batch.submissions import Submission
 from grader.config import Course
@@ -104,12 +104,12 @@ class LocalPool:
     """``slots`` threads, each with its own warm sandbox; results come back in completion order."""
 
     def __init__(self, course: Course, slots: int | None = None, figures: bool = False,
-                 sandbox: Sandbox | None = None) -> None:
+                 sandbox: Sandbox | None = None, masters: Masters | None = None) -> None:
         self.course = course
         self.slots = max(1, slots or os.cpu_count() or 1)
         self.figures = figures
         self.sandbox = sandbox or Sandbox.detect()
-        self.masters = master_notebooks(course)
+        self.masters = masters if masters is not None else master_notebooks(course)
         self._local = threading.local()
         self._made: list[Slot] = []
         self._lock = threading.Lock()

@@ -7,6 +7,7 @@ self-check, which has only the answers frozen at release, judges exactly alike.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,19 +21,55 @@ def _copied(case: Case) -> tuple[Any, ...]:
     return tuple(a if isinstance(a, np.random.Generator) else copy.deepcopy(a) for a in case.args)
 
 
+class FixedCases:
+    """A check's fixed cases in one course's settings, with their expected values: the same for every
+    learner, so a batch builds them and asks the reference once, not once per submission.
+
+    Cases holding a random generator are not shared (grading advances a generator), nor are the
+    checks whose cases hold one: those are built afresh for each learner, as before.
+    """
+
+    _cache: dict[tuple[str, str, str], FixedCases | None] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, cases: list[Case]) -> None:
+        self.cases = cases
+        self.expected: dict[int, Any] = {}
+
+    @classmethod
+    def of(cls, check: Check, ctx: Context) -> FixedCases | None:
+        key = (check.assignment, check.part, repr(sorted(ctx.settings.items())))
+        with cls._lock:
+            if key not in cls._cache:
+                cases = check.cases.fixed_for(ctx)
+                shareable = not any(isinstance(a, np.random.Generator) for c in cases
+                                    for a in (*c.args, *dict(c.kwargs).values()))
+                cls._cache[key] = cls(cases) if shareable else None
+            return cls._cache[key]
+
+
 class ReferenceAnswers:
     """Expected values and mistakes' values, computed from the reference on demand.
 
     Both are computed in the check's context (``with_context``): a course's own quartic, say.
+    A fixed case's expected value is computed once per process (``FixedCases``).
     """
 
-    def __init__(self, check: Check, ctx: Context) -> None:
+    def __init__(self, check: Check, ctx: Context, fixed: FixedCases | None = None) -> None:
         self.check = check
         self.ctx = ctx
+        self.fixed = fixed
+        self._fixed_ids = {id(c): i for i, c in enumerate(fixed.cases)} if fixed is not None else {}
 
     def expected(self, case: Case) -> Any:
+        index = self._fixed_ids.get(id(case))
+        if index is not None and index in self.fixed.expected:
+            return copy.deepcopy(self.fixed.expected[index])
         with np.errstate(all="ignore"):
-            return with_context(self.check.expected, self.ctx)(*_copied(case), **dict(case.kwargs))
+            value = with_context(self.check.expected, self.ctx)(*_copied(case), **dict(case.kwargs))
+        if index is not None:
+            self.fixed.expected[index] = copy.deepcopy(value)
+        return value
 
     def wrong(self, mistake: Mistake, case: Case) -> Any:
         if mistake.wrong is None:
@@ -52,7 +89,9 @@ def run_check(
     ``trusted`` is for the course's own code (validating the reference), which
     a learner's namespace may not borrow.
     """
+    fixed = FixedCases.of(check, ctx)
+    cases = (list(fixed.cases) + check.drawn_for(ctx)) if fixed is not None else check.cases_for(ctx)
     return judge(
-        check, namespace, ctx, max_points, ReferenceAnswers(check, ctx), check.cases_for(ctx),
+        check, namespace, ctx, max_points, ReferenceAnswers(check, ctx, fixed), cases,
         probes=tuple((p.label, p.run) for p in check.probes), explain=check.explain, trusted=trusted,
     )

@@ -168,10 +168,13 @@ class Check:
         The generator is seeded by (assignment, part) here and nowhere else, so every check draws
         from its own stream and a learner gets the same cases on every run.
         """
-        cases = self.cases.fixed_for(ctx)
+        return self.cases.fixed_for(ctx) + self.drawn_for(ctx)
+
+    def drawn_for(self, ctx: Context) -> list[Case]:
+        """Only the cases drawn for the learner (none unless the context is randomized)."""
         if ctx.randomized and self.cases.drawn is not None:
-            cases += self.cases.drawn(ctx.rng(self.assignment, self.part), ctx)
-        return cases
+            return list(self.cases.drawn(ctx.rng(self.assignment, self.part), ctx))
+        return []
 
 
 def check_declarer(assignment: str) -> Callable[..., Check]:

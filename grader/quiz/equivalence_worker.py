@@ -1,8 +1,9 @@
 """Child process for ``symbolic.check_equivalence``: reads one JSON request on stdin,
 writes one JSON line per candidate as soon as it is decided.
 
-Run as ``python -m grader.quiz.equivalence_worker``; the parent kills it at the
-time limit, so nothing here needs its own timeout. Lines are flushed one by
+Run as ``python -m grader.quiz.equivalence_worker``; with ``--serve`` it answers one request per
+line until its input ends (a grading process keeps one warm: SymPy is imported once). The parent
+kills it at the time limit, so nothing here needs its own timeout. Lines are flushed one by
 one so that a verdict on the correct answer survives a later timeout while
 the known mistakes are still being compared.
 """
@@ -62,9 +63,8 @@ def equivalent(a: sympy.Expr, b: sympy.Expr, symbols: Sequence[sympy.Symbol], lo
     return bool(sampled)
 
 
-def main() -> None:
-    warnings.simplefilter("ignore")
-    request = json.load(sys.stdin)
+def answer(request: dict) -> None:
+    """Print one line per candidate compared, stopping at the first equivalent one."""
     names: list[str] = request["symbols"]
     functions = request["functions"]
     low, high = request["sample_range"]
@@ -81,6 +81,18 @@ def main() -> None:
         print(json.dumps({"candidate": index, "equivalent": same}), flush=True)
         if same:
             break
+
+
+def main() -> None:
+    warnings.simplefilter("ignore")
+    if "--serve" not in sys.argv[1:]:
+        answer(json.load(sys.stdin))
+        return
+    # Serving: one request per line, each answer ended by {"done": true}; stops at end of input.
+    for line in sys.stdin:
+        if line.strip():
+            answer(json.loads(line))
+            print(json.dumps({"done": True}), flush=True)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,15 @@ limit; see ``grader.quiz.equivalence_worker``.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
+import select
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,35 +167,84 @@ _VERDICTS: dict[str, Verdict] = {}
 _VERDICTS_LOCK = threading.Lock()
 
 
+class _Checker:
+    """A warm equivalence worker (``equivalence_worker --serve``): SymPy imported once, not per answer.
+
+    One per thread. At the time limit it is killed, with whatever it was stuck on, and the next
+    request starts a fresh one; the verdict keeps the lines it managed to write.
+    """
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_repo_root()), env.get("PYTHONPATH", "")) if p)
+        env["PYTHONWARNINGS"] = "ignore"
+        command = [sys.executable or "python3", "-m", "grader.quiz.equivalence_worker", "--serve"]
+        return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                env=env, cwd=str(_repo_root()))
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                if stream:
+                    stream.close()
+
+    def ask(self, request: str, time_limit_s: float) -> Verdict:
+        if self.proc is None or self.proc.poll() is not None:
+            self.stop()
+            try:
+                self.proc = self._start()
+            except OSError as exc:
+                return Verdict("error", detail=f"the checker could not be started ({exc.strerror})")
+        proc = self.proc
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(request.encode() + b"\n")
+            proc.stdin.flush()
+        except OSError:
+            self.stop()
+            return Verdict("error", detail="the checker stopped unexpectedly")
+        deadline = time.monotonic() + time_limit_s
+        buffer = b""
+        fd = proc.stdout.fileno()
+        while b'{"done": true}' not in buffer:
+            left = deadline - time.monotonic()
+            ready = select.select([fd], [], [], max(left, 0))[0] if left > 0 else []
+            if not ready:
+                self.stop()  # killed with what it was stuck on; lines it wrote before still count
+                return _verdict_from_lines(buffer.decode(errors="replace"), timed_out=True)
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                self.stop()
+                verdict = _verdict_from_lines(buffer.decode(errors="replace"), timed_out=False)
+                return verdict if verdict.status != "error" else Verdict("error", detail="the checker stopped unexpectedly")
+            buffer += chunk
+        return _verdict_from_lines(buffer.decode(errors="replace"), timed_out=False)
+
+
+_CHECKERS = threading.local()
+
+
 def _check_in_child(request: str, time_limit_s: float) -> Verdict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(_repo_root()), env.get("PYTHONPATH", "")) if p
-    )
-    env["PYTHONWARNINGS"] = "ignore"
-    command = [sys.executable or "python3", "-m", "grader.quiz.equivalence_worker"]
-    try:
-        done = subprocess.run(
-            command,
-            input=request,
-            capture_output=True,
-            text=True,
-            timeout=time_limit_s,
-            env=env,
-            cwd=str(_repo_root()),
-        )
-        output, failed = done.stdout, done.returncode != 0
-    except subprocess.TimeoutExpired as exc:
-        # run() has already killed the child; lines it flushed before that still count.
-        partial = exc.stdout or b""
-        output = partial.decode() if isinstance(partial, bytes) else partial
-        return _verdict_from_lines(output, timed_out=True)
-    except OSError as exc:
-        return Verdict("error", detail=f"the checker could not be started ({exc.strerror})")
-    verdict = _verdict_from_lines(output, timed_out=False)
-    if failed and verdict.status == "error":
-        return Verdict("error", detail="the checker stopped unexpectedly")
-    return verdict
+    checker = getattr(_CHECKERS, "checker", None)
+    if checker is None:
+        checker = _CHECKERS.checker = _Checker()
+        _ALL_CHECKERS.append(checker)
+    return checker.ask(request, time_limit_s)
+
+
+_ALL_CHECKERS: list[_Checker] = []
+
+
+@atexit.register
+def _stop_checkers() -> None:
+    for checker in _ALL_CHECKERS:
+        checker.stop()
 
 
 def _verdict_from_lines(output: str, *, timed_out: bool) -> Verdict:
@@ -205,7 +257,8 @@ def _verdict_from_lines(output: str, *, timed_out: bool) -> Verdict:
             continue
         if "error" in item:
             return Verdict("error", detail=str(item["error"]))
-        results[int(item["candidate"])] = bool(item["equivalent"])
+        if "candidate" in item:
+            results[int(item["candidate"])] = bool(item["equivalent"])
     if results.get(0):
         return Verdict("equivalent")
     for index, same in sorted(results.items()):

@@ -15,9 +15,11 @@ that plainly.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import random
 import resource
+import select
 import shutil
 import subprocess
 import sys
@@ -38,6 +40,30 @@ SANDBOX_UIDS = (200_000, 300_000)
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives", "/etc/fonts",
                "/etc/ld.so.cache", "/etc/localtime", "/etc/ssl/certs")
 REQUIRED_ENV = "DLCOURSE_SANDBOX"  # "required": refuse to grade without bubblewrap
+START_TIMEOUT_S = 60.0
+
+
+class WorkerDied(Exception):
+    """The worker stopped answering; the message says why, in words a learner can read."""
+
+
+def sandbox_init_pid(info_fd: int) -> int | None:
+    """The sandbox init's pid from bubblewrap's --info-fd JSON (written before the worker starts)."""
+    data = b""
+    while True:
+        ready, _, _ = select.select([info_fd], [], [], 5)
+        if not ready:
+            return None
+        chunk = os.read(info_fd, 4096)
+        if not chunk:
+            break
+        data += chunk
+        if b"}" in data:
+            break
+    try:
+        return int(json.loads(data.decode())["child-pid"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ only what needed the crashed cell or call.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import secrets
 import select
@@ -27,16 +26,13 @@ from typing import Any
 
 from grader.learner import wire
 from grader.learner.calls import CallResult
-from grader.sandbox.launch import Limits, Sandbox, font_cache, sandbox_python, unsandboxed_library
+from grader.sandbox.launch import (START_TIMEOUT_S, Limits, Sandbox, WorkerDied, font_cache, sandbox_python,
+                                  unsandboxed_library)
+from grader.sandbox.launch import sandbox_init_pid as _child_pid
 
 #: Time the worker gets beyond a request's own limit before it is killed as hung.
 GRACE_S = 3.0
-START_TIMEOUT_S = 60.0
 MAX_RESTARTS = 8
-
-
-class WorkerDied(Exception):
-    """The worker stopped answering; the message says why, in words a learner can read."""
 
 
 @dataclass
@@ -54,25 +50,6 @@ class CellRun:
     def failed_to_finish(self) -> bool:
         """The cell's definitions may be missing because the worker (not the learner's Python) gave up."""
         return self.status in ("timeout", "crashed") or self.error_type == "MemoryError"
-
-
-def _child_pid(info_fd: int) -> int | None:
-    """The sandbox init's pid from bubblewrap's --info-fd JSON (written before the worker starts)."""
-    data = b""
-    while True:
-        ready, _, _ = select.select([info_fd], [], [], 5)
-        if not ready:
-            return None
-        chunk = os.read(info_fd, 4096)
-        if not chunk:
-            break
-        data += chunk
-        if b"}" in data:
-            break
-    try:
-        return int(json.loads(data.decode())["child-pid"])
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 def _signal_name(number: int) -> str:

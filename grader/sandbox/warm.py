@@ -2,9 +2,9 @@
 
 Starting a sandbox and importing NumPy and matplotlib costs most of a second;
 ``WarmSandbox`` pays it once per pool slot (see ``grader.learner.zygote``).
-``ForkedSession`` is a ``WorkerSession`` whose worker is such a fork: the same
-requests, limits, crash handling and replay, only the start and the clean-up
-differ. Each fork runs under a user id of its own, and when its submission
+``grader.sandbox.forked.ForkedSession`` is a ``WorkerSession`` whose worker is
+such a fork: the same requests, limits, crash handling and replay, only the
+start and the clean-up differ. Each fork runs under a user id of its own, and when its submission
 ends every process of that id is killed and its files are removed, so no
 learner's code or data survives into the next submission.
 
@@ -25,13 +25,12 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.launch import SANDBOX_UIDS, Limits, Sandbox, sandbox_python
-from grader.sandbox.session import START_TIMEOUT_S, WorkerDied, WorkerSession, _child_pid
+from grader.sandbox.launch import (SANDBOX_UIDS, START_TIMEOUT_S, Limits, Sandbox, WorkerDied, sandbox_init_pid,
+                                  sandbox_python)
 
 #: A zygote lives as long as its batch; only the forks get the per-submission CPU limit.
 ZYGOTE_CPU_S = 7 * 24 * 3600
@@ -116,7 +115,7 @@ class WarmSandbox:
     def wait_ready(self) -> WarmSandbox:
         try:
             hello = self._receive(START_TIMEOUT_S)
-            self._init_pid = _child_pid(self._info_read)
+            self._init_pid = sandbox_init_pid(self._info_read)
         finally:
             os.close(self._info_read)
         if not hello.get("ready"):
@@ -197,98 +196,6 @@ class WarmSandbox:
         }
         self.forks += 1
         return int(self.request(message, fds)["pid"])
-
-
-class ForkedProcess:
-    """What ``WorkerSession`` needs of a ``Popen``, for a worker forked by a zygote."""
-
-    def __init__(self, warm: WarmSandbox, pid: int, uid: int, stdin: Any, stdout: Any) -> None:
-        self.warm, self.pid, self.uid, self.stdin, self.stdout = warm, pid, uid, stdin, stdout
-        self.returncode: int | None = None
-        self._reaped = False
-
-    def _status(self, op: str, timeout_s: float = 0.0) -> int | None:
-        if self.returncode is None and self.warm.alive:
-            try:
-                reply = self.warm.request({"op": op, "pid": self.pid, "uid": self.uid, "timeout_s": timeout_s},
-                                          timeout_s=CONTROL_TIMEOUT_S + timeout_s)
-            except WorkerDied:
-                return self.returncode
-            self.returncode = reply.get("status")
-        return self.returncode
-
-    def poll(self) -> int | None:
-        # No round trip to the zygote per request: a worker that died shows as end of input on its
-        # pipe, and only then does ``wait`` ask the zygote how it ended.
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        status = self._status("wait", timeout or 0.0)
-        if status is None:
-            raise subprocess.TimeoutExpired("worker", timeout or 0.0)
-        return status
-
-    def reap(self) -> None:
-        """Kill the worker and every process of its user id; remove its files. Idempotent."""
-        if self._reaped:
-            return
-        self._reaped = True
-        if self.warm.alive and not self.warm.single_use:
-            with contextlib.suppress(WorkerDied):
-                reply = self.warm.request({"op": "reap", "pid": self.pid, "uid": self.uid})
-                if self.returncode is None:
-                    self.returncode = reply.get("status")
-        USER_IDS.give_back(self.uid)
-
-
-class ForkedSession(WorkerSession):
-    """A ``WorkerSession`` whose worker (and each restart of it) is forked by a warm sandbox."""
-
-    def __init__(self, warm: WarmSandbox, limits: Limits, files: dict[str, bytes], deadline_s: float | None = None,
-                 learner: str | None = None, render_figures: bool = True) -> None:
-        super().__init__(warm.sandbox, limits, None, deadline_s, learner)
-        self.warm, self.files = warm, dict(files)
-        self.env = {"MPLBACKEND": "module://grader.learner.figures"}
-        if learner:
-            self.env["DLCOURSE_LEARNER"] = learner
-        if not render_figures:
-            self.env["DLCOURSE_RENDER_FIGURES"] = "0"
-
-    def start(self) -> None:
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        uid = USER_IDS.take()
-        try:
-            pid = self.warm.fork(uid, self.limits, self.env, self.files, (to_child_r, from_child_w))
-        except (WorkerDied, RuntimeError, KeyError, ValueError) as exc:
-            USER_IDS.give_back(uid)
-            os.close(to_child_w)
-            os.close(from_child_r)
-            raise RuntimeError(f"the grading worker could not start: {exc}") from None
-        finally:
-            # The child's ends: the zygote passed its copies on to the fork.
-            os.close(to_child_r)
-            os.close(from_child_w)
-        self._proc = ForkedProcess(self.warm, pid, uid, os.fdopen(to_child_w, "wb", buffering=0),
-                                   os.fdopen(from_child_r, "rb", buffering=0))
-        self._init_pid = None
-        try:
-            hello = self._read(time.monotonic() + START_TIMEOUT_S)
-        except WorkerDied as exc:
-            raise RuntimeError(f"the grading worker could not start: {exc}") from None
-        self._accept(hello)
-
-    def _terminate(self, proc: Any) -> None:
-        proc.reap()
-
-    def close(self) -> None:
-        if self.warm.single_use and self._proc is not None:
-            # Nothing to wait for: the sandbox itself is closed next, and everything in it dies then.
-            proc, self._proc = self._proc, None
-            for stream in (proc.stdin, proc.stdout):
-                stream.close()
-            return
-        super().close()
 
 
 _early: Future[WarmSandbox | None] | None = None
