@@ -140,11 +140,14 @@ def scores_of_results(out: Path) -> dict[tuple[str, str, str], float]:
 
 
 def copies(first: Path, dest: Path, count: int) -> int:
-    """``count`` submissions under ``dest``: the first set's notebooks again, under new learner ids."""
+    """``count`` submissions under ``dest``: the first set's notebooks again, as a class would hand them
+    in: learner k gets the k-th copy of each assignment, so 10,000 submissions are 1,000 learners × 10."""
     originals = sorted(p for p in first.glob("*/*") if p.is_dir())
+    handed_in: dict[str, int] = {}
     for i in range(count):
         src = originals[i % len(originals)]
-        shutil.copytree(src, dest / f"copy-{i:06d}" / src.name)
+        k = handed_in[src.name] = handed_in.get(src.name, -1) + 1
+        shutil.copytree(src, dest / f"learner-{k:06d}" / src.name)
     return count
 
 

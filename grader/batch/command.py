@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,21 +116,14 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
                dask: str | None = None, regrade: bool = False, figures: bool = False,
                nbgrader_folder: Path | None = None) -> int:
     """Grade every submission under ``source`` not graded yet; results, gradebook and tables go to ``out``."""
-    from grader.batch.engine import LocalPool, run_batch
+    from grader.batch.engine import LocalPool, pending, run_batch
     from grader.batch.gradebook import gradebook_frame, write_nbgrader_db, write_tables
     from grader.batch.masters import master_notebooks
     from grader.batch.results import ResultStore
     from grader.batch.submissions import discover
 
     masters = master_notebooks(course)
-    try:
-        subs, unusable = discover(source, masters, assignment)
-    except ValueError as exc:
-        console.print(f"[red]{exc}[/]", highlight=False)
-        return 2
-    for u in unusable:
-        console.print(f"[yellow]! {u.path}: not graded: {u.reason}[/]", highlight=False)
-    store = ResultStore(out / RESULTS_DIR)
+    # The pool first: its sandboxes start while the submissions are found and the masters built.
     if dask:
         from grader.batch.cluster import DaskPool
 
@@ -138,46 +132,67 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
     else:
         pool = LocalPool(course, workers, figures=figures, masters=masters)
         where = f"{pool.slots} warm sandbox(es) on this machine"
+    try:
+        subs, unusable = discover(source, masters, assignment)
+    except ValueError as exc:
+        pool.close()
+        console.print(f"[red]{exc}[/]", highlight=False)
+        return 2
+    for u in unusable:
+        console.print(f"[yellow]! {u.path}: not graded: {u.reason}[/]", highlight=False)
+    store = ResultStore(out / RESULTS_DIR)
     on_result = (lambda sub, doc, nb: _write_autograded(nbgrader_folder, sub, nb)) if nbgrader_folder else None
-    todo = sum(1 for s in subs if regrade or not store.is_current(s))
-    console.print(f"{len(subs)} submission(s) found in {source}; {todo} to grade, on {where}.", highlight=False)
+    todo = pending(subs, store, regrade)
+    console.print(f"{len(subs)} submission(s) found in {source}; {len(todo)} to grade, on {where}.", highlight=False)
     with pool, Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), RateColumn(),
                         TextColumn("time left"), TimeRemainingColumn(), console=console,
-                        disable=todo == 0) as progress:
-        task = progress.add_task("grading", total=todo)
-        summary = run_batch(subs, store, pool.map, on_result=on_result,
-                            progress=lambda n: progress.advance(task, n), regrade=regrade)
-    docs = list(store.documents())
+                        disable=not todo) as progress:
+        task = progress.add_task("grading", total=len(todo))
+        summary = run_batch(todo, store, pool.map, on_result=on_result, progress=lambda n: progress.advance(task, n))
+    summary.up_to_date = len(subs) - len(todo)
     current = {s.key for s in subs}
-    docs = [d for d in docs if (d["student"], d["assignment"]) in current]
-    frame = gradebook_frame(docs, masters)
-    csv, parquet = write_tables(frame, out)
+
+    def current_docs() -> Iterator[dict[str, Any]]:
+        """This batch's results, read from disk one at a time."""
+        return (d for d in store.documents() if (d["student"], d["assignment"]) in current)
+
+    failed_parts: list[tuple[str, str, str]] = []
+    sandboxes: set[str] = set()
+
+    def noting(docs: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for d in docs:
+            failed_parts.extend(_failed_parts(d))
+            sandboxes.add(d.get("sandbox", ""))
+            yield d
+
+    csv, parquet = write_tables(gradebook_frame(noting(current_docs()), masters), out)
     db_problems: list[str] = []
     if nbgrader_folder is not None:
-        db_problems = write_nbgrader_db(nbgrader_folder / "gradebook.db", docs)
-    _print_summary(summary, docs, unusable)
+        db_problems = write_nbgrader_db(nbgrader_folder / "gradebook.db", current_docs())
+    _print_summary(summary, failed_parts, sandboxes, unusable)
     for p in db_problems:
         console.print(f"[yellow]! {p}[/]", highlight=False)
     console.print(f"Gradebook: {csv} and {parquet}" + (f"; nbgrader's {nbgrader_folder / 'gradebook.db'}"
                                                       if nbgrader_folder is not None else ""), highlight=False)
-    return 0 if not summary.failed and not unusable and not _failed_parts(docs) else 1
+    return 0 if not summary.failed and not unusable and not failed_parts else 1
 
 
-def _failed_parts(docs: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
-    return [(d["student"], d["assignment"], part) for d in docs if d["status"] == "graded"
-            for part, info in d["parts"].items() if info["status"] == "grading-failed"]
+def _failed_parts(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
+    if doc["status"] != "graded":
+        return []
+    return [(doc["student"], doc["assignment"], part) for part, info in doc["parts"].items()
+            if info["status"] == "grading-failed"]
 
 
-def _print_summary(summary: Any, docs: list[dict[str, Any]], unusable: list[Any]) -> None:
-    graded = len(summary.graded)
-    console.print(f"Graded {graded + len(summary.failed)} submission(s) in {summary.seconds:.1f} s"
+def _print_summary(summary: Any, failed_parts: list[tuple[str, str, str]], sandboxes: set[str],
+                   unusable: list[Any]) -> None:
+    console.print(f"Graded {summary.graded + len(summary.failed)} submission(s) in {summary.seconds:.1f} s"
                   f"{f' ({summary.rate:.1f}/s)' if summary.seconds else ''}; {summary.up_to_date} unchanged since "
                   f"they were graded (not graded again); {len(summary.failed)} could not be graded.", highlight=False)
     for doc in summary.failed:
         console.print(f"    [red]✗ {doc['student']}/{doc['assignment']}: not graded[/] ({doc['error']})", highlight=False)
-    for student, assignment, part in _failed_parts(docs):
+    for student, assignment, part in failed_parts:
         console.print(f"    [yellow]✗ {student}/{assignment}/{part}: grading failed[/] (see its message)", highlight=False)
-    sandboxes = {d.get("sandbox", "") for d in docs}
     for s in sorted(x for x in sandboxes if x.startswith("NO SANDBOX")):
         console.print(f"    [red]{s}[/]", highlight=False)
     if unusable:

@@ -29,7 +29,7 @@ from grader.batch.masters import Master, Masters, master_notebooks, read_noteboo
 from grader.batch.results import ResultStore, failed_document, graded_document
 from grader.batch.submissions import Submission
 from grader.config import Course
-from grader.sandbox.launch import Sandbox
+from grader.sandbox.launch import Sandbox, WorkerDied
 from grader.sandbox.warm import WarmSandbox
 
 
@@ -57,11 +57,22 @@ class Slot:
     """One pool slot: a warm sandbox where one can be had, and the grader that uses it."""
 
     def __init__(self, course: Course, sandbox: Sandbox, figures: bool, warm: WarmSandbox | None = None) -> None:
-        """``warm``: a warm sandbox already started (the single-notebook path starts it early)."""
+        """``warm``: a warm sandbox already started (the single-notebook path starts it early).
+
+        A warm sandbox that cannot start leaves the slot to ``Sandbox.detect``, which says why and
+        starts a sandbox per submission (or none, saying so).
+        """
         self.warm = warm
         if self.warm is None and WarmSandbox.usable(sandbox):
-            self.warm = WarmSandbox(sandbox).start()
+            try:
+                self.warm = WarmSandbox(sandbox).start()
+            except (RuntimeError, WorkerDied, OSError):
+                sandbox = Sandbox.detect()
         self.grader = NotebookGrader(course, sandbox, warm=self.warm, figures=figures)
+        if course.quizzes:
+            from grader.quiz.symbolic import start_checker
+
+            start_checker()  # this slot's thread checks formula answers; SymPy loads while we wait
 
     def close(self) -> None:
         if self.warm is not None:
@@ -89,14 +100,16 @@ def grade_payload(grader: NotebookGrader, masters: Mapping[str, Master], payload
 
 @dataclass
 class BatchSummary:
-    graded: list[dict[str, Any]] = field(default_factory=list)
+    """What a run did; only the failures are kept whole (memory stays flat in the batch size)."""
+
+    graded: int = 0
     failed: list[dict[str, Any]] = field(default_factory=list)
     up_to_date: int = 0
     seconds: float = 0.0
 
     @property
     def rate(self) -> float:
-        done = len(self.graded) + len(self.failed)
+        done = self.graded + len(self.failed)
         return done / self.seconds if self.seconds > 0 else 0.0
 
 
@@ -108,11 +121,15 @@ class LocalPool:
         self.course = course
         self.slots = max(1, slots or os.cpu_count() or 1)
         self.figures = figures
-        self.sandbox = sandbox or Sandbox.detect()
+        # bubblewrap as root is tried as is (each slot's warm sandbox proves it runs, or detects why not).
+        self.sandbox = sandbox or (likely if WarmSandbox.usable(likely := Sandbox.installed()) else Sandbox.detect())
         self.masters = masters if masters is not None else master_notebooks(course)
         self._local = threading.local()
         self._made: list[Slot] = []
         self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(self.slots, thread_name_prefix="grading-slot")
+        # Every slot starts its sandbox now, while the caller finds the submissions.
+        self._warming = [self._executor.submit(self._slot) for _ in range(self.slots)]
 
     def _slot(self) -> Slot:
         slot = getattr(self._local, "slot", None)
@@ -129,24 +146,24 @@ class LocalPool:
     def map(self, subs: Iterable[Submission]) -> Iterator[tuple[Submission, dict[str, Any], Any]]:
         """Grade each submission; a few per slot are in flight at once, so memory stays flat in the batch size."""
         window = self.slots * 2
-        with ThreadPoolExecutor(self.slots, thread_name_prefix="grading-slot") as pool:
-            pending: dict[Future[tuple[dict[str, Any], Any]], Submission] = {}
-            subs = iter(subs)
-            exhausted = False
-            while pending or not exhausted:
-                while not exhausted and len(pending) < window:
-                    sub = next(subs, None)
-                    if sub is None:
-                        exhausted = True
-                        break
-                    pending[pool.submit(self._read_and_grade, sub)] = sub
-                if not pending:
+        pool = self._executor
+        pending: dict[Future[tuple[dict[str, Any], Any]], Submission] = {}
+        subs = iter(subs)
+        exhausted = False
+        while pending or not exhausted:
+            while not exhausted and len(pending) < window:
+                sub = next(subs, None)
+                if sub is None:
+                    exhausted = True
                     break
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    sub = pending.pop(future)
-                    doc, nb = future.result()
-                    yield sub, doc, nb
+                pending[pool.submit(self._read_and_grade, sub)] = sub
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                sub = pending.pop(future)
+                doc, nb = future.result()
+                yield sub, doc, nb
 
     def _read_and_grade(self, sub: Submission) -> tuple[dict[str, Any], Any]:
         try:
@@ -156,6 +173,7 @@ class LocalPool:
         return self.grade(payload)
 
     def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
         for slot in self._made:
             slot.close()
         self._made.clear()
@@ -167,23 +185,30 @@ class LocalPool:
         self.close()
 
 
-def run_batch(subs: list[Submission], store: ResultStore, grade_all: Callable[[list[Submission]], Iterator[tuple[Submission, dict[str, Any], Any]]],
+def run_batch(todo: list[Submission], store: ResultStore,
+              grade_all: Callable[[list[Submission]], Iterator[tuple[Submission, dict[str, Any], Any]]],
               on_result: Callable[[Submission, dict[str, Any], Any], None] | None = None,
-              progress: Callable[[int], Any] | None = None, regrade: bool = False) -> BatchSummary:
-    """Grade what is not graded yet (or changed since), writing each result as it arrives."""
+              progress: Callable[[int], Any] | None = None) -> BatchSummary:
+    """Grade ``todo`` (``pending`` picks it), writing each result as it arrives."""
     summary = BatchSummary()
-    todo = [s for s in subs if regrade or not store.is_current(s)]
-    summary.up_to_date = len(subs) - len(todo)
     started = time.perf_counter()
     for sub, doc, nb in grade_all(todo):
         store.write(doc)
         if on_result is not None:
             on_result(sub, doc, nb)
-        (summary.graded if doc["status"] == "graded" else summary.failed).append(doc)
+        if doc["status"] == "graded":
+            summary.graded += 1
+        else:
+            summary.failed.append({k: doc[k] for k in ("student", "assignment", "error")})
         if progress is not None:
             progress(1)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def pending(subs: list[Submission], store: ResultStore, regrade: bool = False) -> list[Submission]:
+    """What is not graded yet, or changed since it was (everything, with ``regrade``)."""
+    return [s for s in subs if regrade or not store.is_current(s)]
 
 
 def document_text(doc: dict[str, Any]) -> str:

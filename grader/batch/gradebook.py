@@ -38,25 +38,35 @@ def graded_parts(master: Master) -> list[tuple[str, float]]:
 
 def gradebook_frame(docs: Iterable[dict[str, Any]], masters: Mapping[str, Master],
                     roster: Iterable[str] = ()) -> pd.DataFrame:
-    """Every student (graded, or on ``roster``) × every assignment × every part worth points."""
-    by_key = {(d["student"], d["assignment"]): d for d in docs}
-    students = sorted({s for s, _ in by_key} | set(roster))
-    rows = []
+    """Every student (graded, or on ``roster``) × every assignment × every part worth points.
+
+    ``docs`` is read once, as a stream: the documents themselves are never all in memory.
+    """
+    parts = {a: graded_parts(m) for a, m in masters.items()}
+    rows: list[tuple[Any, ...]] = []
+    seen: set[tuple[str, str]] = set()
+    students = set(roster)
+    for doc in docs:
+        student, assignment = doc["student"], doc["assignment"]
+        seen.add((student, assignment))
+        students.add(student)
+        for part, max_points in parts.get(assignment, []):
+            info = doc.get("parts", {}).get(part)
+            if info is None:
+                rows.append((student, assignment, part, 0.0, max_points, "grading-failed", "", doc.get("timestamp", "")))
+            else:
+                rows.append((student, assignment, part, float(info["points"]), float(info["max"]), info["status"],
+                             "; ".join(info.get("diagnoses") or []), doc.get("timestamp", "")))
     for student in students:
-        for assignment, master in masters.items():
-            doc = by_key.get((student, assignment))
-            for part, max_points in graded_parts(master):
-                info = (doc or {}).get("parts", {}).get(part)
-                if doc is None:
-                    rows.append((student, assignment, part, float("nan"), max_points, "missing", "", ""))
-                elif info is None:
-                    rows.append((student, assignment, part, 0.0, max_points, "grading-failed",
-                                 "", doc.get("timestamp", "")))
-                else:
-                    rows.append((student, assignment, part, float(info["points"]), float(info["max"]),
-                                 info["status"], "; ".join(info.get("diagnoses") or []), doc.get("timestamp", "")))
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    return frame.astype({"score": "float64", "max_score": "float64"})
+        for assignment, worth in parts.items():
+            if (student, assignment) not in seen:
+                rows += [(student, assignment, part, float("nan"), max_points, "missing", "", "")
+                         for part, max_points in worth]
+    order = {a: i for i, a in enumerate(parts)}
+    frame = pd.DataFrame(rows, columns=COLUMNS).astype({"score": "float64", "max_score": "float64"})
+    frame["_order"] = frame.assignment.map(order)
+    frame = frame.sort_values(["student", "_order"], kind="stable").drop(columns="_order")
+    return frame.reset_index(drop=True)
 
 
 def write_tables(frame: pd.DataFrame, folder: Path) -> tuple[Path, Path]:

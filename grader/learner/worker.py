@@ -300,12 +300,15 @@ def preload(lazy_pyplot: bool = False) -> None:
     """
     os.environ["MPLBACKEND"] = "module://grader.learner.figures"
     import numpy  # noqa: F401
+    import numpy.random  # noqa: F401 - NumPy loads it on first use: 15 ms of every fork otherwise
 
     if lazy_pyplot:
         with contextlib.suppress(ImportError):
             _defer("matplotlib.pyplot")
     # What the notebooks' set-up cells import; a fork server imports it once for every submission.
-    for module in ("matplotlib.pyplot", "grader.learner.plots", "grader.learner.notebook", "grader.learner.quiz"):
+    # The figures backend only where pyplot is loaded anyway: it imports matplotlib's Agg canvas.
+    for module in ("matplotlib.pyplot", *(() if lazy_pyplot else ("grader.learner.figures",)), "grader.learner.plots",
+                   "grader.learner.notebook", "grader.learner.quiz", "grader.learner.calls", "grader.learner.standins"):
         with contextlib.suppress(ImportError):
             __import__(module)
 

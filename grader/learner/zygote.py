@@ -51,7 +51,7 @@ def _home(uid: int) -> str:
 
 
 def _child(uid: int, limits: dict[str, int], env: dict[str, str], files: dict[str, str], read_fd: int,
-           write_fd: int, control: socket.socket) -> None:
+           write_fd: int, control: socket.socket, forked_at: float) -> None:
     """In the forked child: become the submission's worker (never returns)."""
     from grader.learner import worker
 
@@ -90,7 +90,8 @@ def _child(uid: int, limits: dict[str, int], env: dict[str, str], files: dict[st
         from grader.learner import wire
 
         wire.write_frame(channel_out, {"ready": True, "pid": os.getpid(), "uid": os.getuid(), "sees": SEES,
-                                       "python": sys.version.split()[0], "startup_s": 0.0})
+                                       "python": sys.version.split()[0],
+                                       "startup_s": time.perf_counter() - forked_at})
         worker.Worker(channel_in, channel_out).serve()
     finally:
         os._exit(0)
@@ -110,7 +111,7 @@ def _wait(pid: int, timeout_s: float) -> int | None:
             return code
         if time.monotonic() >= end:
             return None
-        time.sleep(0.005)
+        time.sleep(0.001)
 
 
 def _remove_owned(uid: int) -> None:
@@ -134,6 +135,20 @@ def _remove_owned(uid: int) -> None:
                         os.unlink(entry.path)
 
 
+def _owns_ipc(uid: int) -> bool:
+    """Whether ``uid`` owns a SysV shared memory segment, message queue or semaphore set."""
+    for kind in ("shm", "msg", "sem"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                header = table.readline().split()
+                column = header.index("uid")
+                if any(int(row.split()[column]) == uid for row in table if row.strip()):
+                    return True
+        except (OSError, ValueError, IndexError):
+            return True  # cannot tell: remove whatever it may own
+    return False
+
+
 def _reap(pid: int, uid: int) -> int | None:
     """Kill every process of ``uid``, remove its files and IPC objects, and return the child's status."""
     helper = os.fork()
@@ -147,12 +162,14 @@ def _reap(pid: int, uid: int) -> int | None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(-1, signal.SIGKILL)
             _remove_owned(uid)
-            if os.path.exists("/usr/bin/ipcrm"):
+            if _owns_ipc(uid) and os.path.exists("/usr/bin/ipcrm"):
                 os.execv("/usr/bin/ipcrm", ["ipcrm", "--all"])
         finally:
             os._exit(0)
     os.waitpid(helper, 0)
-    return _wait(pid, 5.0)
+    status = _wait(pid, 5.0)
+    REAPED.pop(pid, None)
+    return status
 
 
 REAPED: dict[int, int] = {}
@@ -173,10 +190,12 @@ def serve(control: socket.socket) -> None:
             if op == "fork":
                 if len(fds) != 2:
                     raise ValueError("fork needs two descriptors")
+                forked_at = time.perf_counter()
                 pid = os.fork()
                 if pid == 0:
                     _child(int(request["uid"]), request["limits"], dict(request.get("env") or {}),
-                           {str(k): str(v) for k, v in (request.get("files") or {}).items()}, fds[0], fds[1], control)
+                           {str(k): str(v) for k, v in (request.get("files") or {}).items()}, fds[0], fds[1], control,
+                           forked_at)
                 reply: dict[str, Any] = {"pid": pid}
             elif op == "wait":
                 reply = {"status": _wait(int(request["pid"]), float(request.get("timeout_s", 0)))}

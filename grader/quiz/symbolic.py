@@ -16,6 +16,7 @@ limit; see ``grader.quiz.equivalence_worker``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import re
@@ -230,12 +231,24 @@ class _Checker:
 _CHECKERS = threading.local()
 
 
-def _check_in_child(request: str, time_limit_s: float) -> Verdict:
+def _thread_checker() -> _Checker:
     checker = getattr(_CHECKERS, "checker", None)
     if checker is None:
         checker = _CHECKERS.checker = _Checker()
         _ALL_CHECKERS.append(checker)
-    return checker.ask(request, time_limit_s)
+    return checker
+
+
+def start_checker() -> None:
+    """Start this thread's checker now (SymPy loads in it meanwhile), not at the first formula answer."""
+    checker = _thread_checker()
+    if checker.proc is None or checker.proc.poll() is not None:
+        with contextlib.suppress(OSError):
+            checker.proc = checker._start()
+
+
+def _check_in_child(request: str, time_limit_s: float) -> Verdict:
+    return _thread_checker().ask(request, time_limit_s)
 
 
 _ALL_CHECKERS: list[_Checker] = []

@@ -100,10 +100,11 @@ class ForkedSession(WorkerSession):
         proc.reap()
 
     def close(self) -> None:
-        if self.warm.single_use and self._proc is not None:
-            # Nothing to wait for: the sandbox itself is closed next, and everything in it dies then.
-            proc, self._proc = self._proc, None
-            for stream in (proc.stdin, proc.stdout):
-                stream.close()
+        """No polite ending: the fork's state is of no use once graded. Reaping (by user id) ends it
+        and anything it started; for a single-use sandbox, closing the sandbox next does."""
+        proc, self._proc = self._proc, None
+        if proc is None:
             return
-        super().close()
+        for stream in (proc.stdin, proc.stdout):
+            stream.close()
+        proc.reap()

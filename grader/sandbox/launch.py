@@ -137,6 +137,12 @@ class Sandbox:
         return f"NO SANDBOX ({self.reason}): learner code ran with process-level limits only"
 
     @classmethod
+    def installed(cls) -> Sandbox:
+        """bubblewrap where it is installed, untried (``detect`` tries it); else ``detect``'s answer."""
+        bwrap = shutil.which("bwrap")
+        return cls("bubblewrap", bwrap=bwrap) if bwrap else cls.detect()
+
+    @classmethod
     def detect(cls) -> Sandbox:
         """bubblewrap if it is installed and can start a process here; else why not."""
         bwrap = shutil.which("bwrap")
