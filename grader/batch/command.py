@@ -35,14 +35,18 @@ class RateColumn(ProgressColumn):
 # -- one notebook ---------------------------------------------------------------------------------
 
 
-def _identity(notebook: Path, masters: dict[str, Any], assignment: str | None, student: str | None,
+def _identity(notebook: Path, masters: Any, assignment: str | None, student: str | None,
               nb: Any) -> tuple[str | None, str]:
+    """The assignment (named, else read from the cells) and the learner (named, else from the path:
+    ``<student>/<assignment>/<name>.ipynb`` in an nbgrader tree, the file's name otherwise)."""
     from grader.batch.masters import detect_assignment
 
-    in_tree = notebook.parent.name in masters and notebook.parent.parent.name not in ("", ".")
     if assignment is None:
-        assignment = notebook.parent.name if in_tree else detect_assignment(nb, masters)
+        # Exercises are told apart without loading the quizzes (which brings in SymPy).
+        in_exercise_tree = notebook.parent.name in masters.exercise_ids
+        assignment = notebook.parent.name if in_exercise_tree else detect_assignment(nb, masters)
     if student is None:
+        in_tree = assignment == notebook.parent.name and notebook.parent.parent.name not in ("", ".")
         student = notebook.parent.parent.name if in_tree else notebook.stem
     return assignment, student
 
@@ -80,6 +84,8 @@ def grade_one(course: Course, notebook: Path, assignment: str | None, student: s
     try:
         nb = json.loads(data)
     except ValueError:
+        nb = {}
+    if not isinstance(nb, dict):
         nb = {}
     assignment, student = _identity(notebook, masters, assignment, student, nb)
     if assignment not in masters:

@@ -69,10 +69,6 @@ class Slot:
             except (RuntimeError, WorkerDied, OSError):
                 sandbox = Sandbox.detect()
         self.grader = NotebookGrader(course, sandbox, warm=self.warm, figures=figures)
-        if course.quizzes:
-            from grader.quiz.symbolic import start_checker
-
-            start_checker()  # this slot's thread checks formula answers; SymPy loads while we wait
 
     def close(self) -> None:
         if self.warm is not None:
@@ -134,6 +130,10 @@ class LocalPool:
     def _slot(self) -> Slot:
         slot = getattr(self._local, "slot", None)
         if slot is None:
+            if self.course.quizzes:
+                from grader.quiz.symbolic import start_checker
+
+                start_checker()  # this thread checks formula answers: SymPy loads while its sandbox starts
             slot = Slot(self.course, self.sandbox, self.figures)
             self._local.slot = slot
             with self._lock:
