@@ -25,7 +25,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,21 +107,6 @@ def _demo_submissions(cdir: CourseDirectory) -> None:
                     else cdir.source_notebook(assignment_id))
         cdir.submit(DEMO_STUDENTS[0], assignment_id, solution)
         cdir.submit(DEMO_STUDENTS[1], assignment_id, cdir.root / "release" / assignment_id / f"{assignment_id}.ipynb")
-
-
-def _import_submissions(cdir: CourseDirectory, submissions: Path) -> None:
-    """Copy <student>/<assignment>/<assignment>.ipynb from an nbgrader-style folder."""
-    import nbformat
-
-    for nb in sorted(submissions.glob("*/*/*.ipynb")):
-        student, assignment = nb.parent.parent.name, nb.parent.name
-        try:
-            nbformat.read(nb, as_version=4)
-        except Exception as exc:  # noqa: BLE001 - a broken file is reported, the batch goes on
-            console.print(f"[yellow]! {nb}: not a readable notebook ({exc}); nbgrader will record it as failed[/]")
-        dest = cdir.root / "submitted" / student / assignment
-        dest.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(nb, dest / nb.name)
 
 
 def cmd_grade(cdir: CourseDirectory) -> bool:
@@ -324,7 +308,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "release":
             return 0
         if args.submissions is not None:
-            _import_submissions(cdir, args.submissions)
+            from grader.batch.command import import_submissions
+
+            import_submissions(cdir.root, args.submissions)
         elif args.command == "run":
             # The demo learners get a course folder of their own, so formgrader's averages and the
             # gradebook of the real course never include them.

@@ -14,7 +14,6 @@ both run it.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -118,14 +117,15 @@ class LocalPool:
         self.slots = max(1, slots or os.cpu_count() or 1)
         self.figures = figures
         # bubblewrap as root is tried as is (each slot's warm sandbox proves it runs, or detects why not).
-        self.sandbox = sandbox or (likely if WarmSandbox.usable(likely := Sandbox.installed()) else Sandbox.detect())
+        self.sandbox = sandbox or WarmSandbox.candidate() or Sandbox.detect()
         self.masters = masters if masters is not None else master_notebooks(course)
         self._local = threading.local()
         self._made: list[Slot] = []
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(self.slots, thread_name_prefix="grading-slot")
         # Every slot starts its sandbox now, while the caller finds the submissions.
-        self._warming = [self._executor.submit(self._slot) for _ in range(self.slots)]
+        for _ in range(self.slots):
+            self._executor.submit(self._slot)
 
     def _slot(self) -> Slot:
         slot = getattr(self._local, "slot", None)
@@ -209,7 +209,3 @@ def run_batch(todo: list[Submission], store: ResultStore,
 def pending(subs: list[Submission], store: ResultStore, regrade: bool = False) -> list[Submission]:
     """What is not graded yet, or changed since it was (everything, with ``regrade``)."""
     return [s for s in subs if regrade or not store.is_current(s)]
-
-
-def document_text(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2)

@@ -37,6 +37,10 @@ SANDBOX_HOME = "/home/learner"
 #: The worker becomes an unprivileged user drawn from this range (RLIMIT_NPROC does not bind root,
 #: and counts per user: a worker of its own keeps one learner's fork bomb from starving another).
 SANDBOX_UIDS = (200_000, 300_000)
+#: The two halves: a sandbox per submission draws from the first, the forks of a warm sandbox from the
+#: second, so the two kinds, which may run side by side on one machine, never share an id.
+SESSION_UIDS = (SANDBOX_UIDS[0], (SANDBOX_UIDS[0] + SANDBOX_UIDS[1]) // 2)
+FORK_UIDS = (SESSION_UIDS[1], SANDBOX_UIDS[1])
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives", "/etc/fonts",
                "/etc/ld.so.cache", "/etc/localtime", "/etc/ssl/certs")
 REQUIRED_ENV = "DLCOURSE_SANDBOX"  # "required": refuse to grade without bubblewrap
@@ -135,12 +139,6 @@ class Sandbox:
         if self.isolated:
             return "sandbox: bubblewrap (no network, no course files, private scratch folder, resource limits)"
         return f"NO SANDBOX ({self.reason}): learner code ran with process-level limits only"
-
-    @classmethod
-    def installed(cls) -> Sandbox:
-        """bubblewrap where it is installed, untried (``detect`` tries it); else ``detect``'s answer."""
-        bwrap = shutil.which("bwrap")
-        return cls("bubblewrap", bwrap=bwrap) if bwrap else cls.detect()
 
     @classmethod
     def detect(cls) -> Sandbox:
@@ -264,7 +262,7 @@ def worker_env(sandbox: Sandbox, home: str, lib: str, limits: Limits, learner: s
         if key in os.environ:
             env[key] = os.environ[key]
     if sandbox.isolated and os.getuid() == 0:
-        env["DLCOURSE_SANDBOX_UID"] = str(random.randrange(*SANDBOX_UIDS))
+        env["DLCOURSE_SANDBOX_UID"] = str(random.randrange(*SESSION_UIDS))
     env["DLCOURSE_RLIMIT_NPROC"] = str(limits.max_processes)
     if learner:
         # Only for display (the personal values a quiz cell prints); grading uses the trusted side's id.

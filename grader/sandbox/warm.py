@@ -29,7 +29,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.launch import (SANDBOX_UIDS, START_TIMEOUT_S, Limits, Sandbox, WorkerDied, sandbox_init_pid,
+from grader.sandbox.launch import (FORK_UIDS, START_TIMEOUT_S, Limits, Sandbox, WorkerDied, sandbox_init_pid,
                                   sandbox_python)
 
 #: A zygote lives as long as its batch; only the forks get the per-submission CPU limit.
@@ -48,7 +48,7 @@ class _UserIds:
     def take(self) -> int:
         with self._lock:
             while True:
-                uid = random.randrange(*SANDBOX_UIDS)
+                uid = random.randrange(*FORK_UIDS)
                 if uid not in self._live:
                     self._live.add(uid)
                     return uid
@@ -79,6 +79,17 @@ class WarmSandbox:
     def usable(sandbox: Sandbox) -> bool:
         """Forks can switch user ids only where the sandbox starts as root."""
         return sandbox.isolated and os.getuid() == 0
+
+    @classmethod
+    def candidate(cls) -> Sandbox | None:
+        """The installed bubblewrap, untried, where a warm sandbox could use it; None elsewhere.
+
+        Starting the warm sandbox is the test that it runs (``Sandbox.detect``'s probe would cost as
+        much again); a caller falls back to ``detect`` when it does not.
+        """
+        bwrap = shutil.which("bwrap")
+        sandbox = Sandbox("bubblewrap", bwrap=bwrap)
+        return sandbox if bwrap is not None and cls.usable(sandbox) else None
 
     # -- life cycle ----------------------------------------------------------------------------
 
@@ -215,9 +226,8 @@ def start_in_background() -> Future[WarmSandbox | None]:
     then overlap, which is most of what makes a cold ``dlcourse grade NOTEBOOK`` quick.
     """
     future: Future[WarmSandbox | None] = Future()
-    bwrap = shutil.which("bwrap")
-    sandbox = Sandbox("bubblewrap", bwrap=bwrap)
-    if bwrap is None or not WarmSandbox.usable(sandbox):
+    sandbox = WarmSandbox.candidate()
+    if sandbox is None:
         future.set_result(None)
         return future
     warm = WarmSandbox(sandbox, single_use=True)
