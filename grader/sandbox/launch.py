@@ -51,6 +51,11 @@ class WorkerDied(Exception):
     """The worker stopped answering; the message says why, in words a learner can read."""
 
 
+class WorkerCouldNotStart(RuntimeError):
+    """No worker could be started for a submission (its message, "the grading worker could not start: ...",
+    is for learners); callers catch the type, never the text."""
+
+
 def sandbox_init_pid(info_fd: int) -> int | None:
     """The sandbox init's pid from bubblewrap's --info-fd JSON (written before the worker starts)."""
     data = b""
@@ -165,8 +170,12 @@ class Sandbox:
         return found
 
     def command(self, argv: list[str], files_dir: Path, limits: Limits, info_fd: int | None = None,
-                learner: str | None = None) -> list[str]:
-        """The full command that runs ``argv`` in the sandbox, with ``files_dir``'s files in its home."""
+                learner: str | None = None, fork_server: bool = False) -> list[str]:
+        """The full command that runs ``argv`` in the sandbox, with ``files_dir``'s files in its home.
+
+        ``fork_server``: ``argv`` is a warm sandbox's zygote, which also needs CAP_SYS_ADMIN (a mount and
+        IPC namespace per fork) and CAP_SETPCAP (to empty each fork's bounding set).
+        """
         if not self.isolated:
             return argv
         cmd = [
@@ -201,8 +210,11 @@ class Sandbox:
             cmd.extend(["--perms", "0777", "--dir", f"{SANDBOX_HOME}/.matplotlib",
                         "--ro-bind", str(fonts), f"{SANDBOX_HOME}/.matplotlib/{fonts.name}"])
         if os.getuid() == 0:
-            # Only to drop to SANDBOX_UID at start-up; every capability is gone after that.
-            cmd.extend(["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"])
+            # bubblewrap run by root passes on all of root's capabilities unless told otherwise: only
+            # what is needed to drop to an unprivileged user at start-up, which then clears them.
+            cmd.extend(["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"])
+            if fork_server:
+                cmd.extend(["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP"])
         if info_fd is not None:
             # bubblewrap writes {"child-pid": N} there: N is the sandbox's init, whose death ends all inside.
             cmd.extend(["--info-fd", str(info_fd)])
