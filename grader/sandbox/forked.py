@@ -12,7 +12,7 @@ import subprocess
 import time
 from typing import Any
 
-from grader.sandbox.launch import START_TIMEOUT_S, Limits, WorkerDied
+from grader.sandbox.launch import START_TIMEOUT_S, Limits, WorkerCouldNotStart, WorkerDied
 from grader.sandbox.session import WorkerSession
 from grader.sandbox.warm import CONTROL_TIMEOUT_S, USER_IDS, WarmSandbox
 
@@ -47,13 +47,18 @@ class ForkedProcess:
         return status
 
     def reap(self) -> None:
-        """Kill the worker and every process of its user id; remove its files. Idempotent."""
+        """Kill the worker and every process of its user id (its files and IPC objects die with its
+        namespaces); a sandbox the zygote cannot show clean afterwards is thrown away. Idempotent."""
         if self._reaped:
             return
         self._reaped = True
         if self.warm.alive and not self.warm.single_use:
-            with contextlib.suppress(WorkerDied):
+            try:
                 reply = self.warm.request({"op": "reap", "pid": self.pid, "uid": self.uid})
+            except WorkerDied as exc:
+                # Fails closed: a slot not shown clean grades no one else.
+                self.warm.discard(f"reaping failed: {exc}")
+            else:
                 if self.returncode is None:
                     self.returncode = reply.get("status")
         USER_IDS.give_back(self.uid)
@@ -73,16 +78,26 @@ class ForkedSession(WorkerSession):
             self.env["DLCOURSE_RENDER_FIGURES"] = "0"
 
     def start(self) -> None:
+        """Fork the worker; if it cannot start, once more in a fresh sandbox (the slot may be what failed)."""
+        try:
+            self._fork()
+        except WorkerCouldNotStart as exc:
+            if time.monotonic() >= self.deadline:
+                raise
+            self.warm.discard(str(exc))
+            self._fork()
+
+    def _fork(self) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         uid = USER_IDS.take()
         try:
             pid = self.warm.fork(uid, self.limits, self.env, self.files, (to_child_r, from_child_w))
-        except (WorkerDied, RuntimeError, KeyError, ValueError) as exc:
+        except (WorkerDied, RuntimeError, OSError, KeyError, ValueError) as exc:
             USER_IDS.give_back(uid)
             os.close(to_child_w)
             os.close(from_child_r)
-            raise RuntimeError(f"the grading worker could not start: {exc}") from None
+            raise WorkerCouldNotStart(f"the grading worker could not start: {exc}") from None
         finally:
             # The child's ends: the zygote passed its copies on to the fork.
             os.close(to_child_r)
@@ -93,7 +108,11 @@ class ForkedSession(WorkerSession):
         try:
             hello = self._read(time.monotonic() + START_TIMEOUT_S)
         except WorkerDied as exc:
-            raise RuntimeError(f"the grading worker could not start: {exc}") from None
+            self.close()
+            raise WorkerCouldNotStart(f"the grading worker could not start: {exc}") from None
+        if hello.get("ready") is False:
+            self.close()
+            raise WorkerCouldNotStart(f"the grading worker could not start: {hello.get('error')}")
         self._accept(hello)
 
     def _terminate(self, proc: Any) -> None:

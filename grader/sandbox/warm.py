@@ -4,11 +4,14 @@ Starting a sandbox and importing NumPy and matplotlib costs most of a second;
 ``WarmSandbox`` pays it once per pool slot (see ``grader.learner.zygote``).
 ``grader.sandbox.forked.ForkedSession`` is a ``WorkerSession`` whose worker is
 such a fork: the same requests, limits, crash handling and replay, only the
-start and the clean-up differ. Each fork runs under a user id of its own, and when its submission
-ends every process of that id is killed and its files are removed, so no
-learner's code or data survives into the next submission.
+start and the clean-up differ. Each fork runs under a user id of its own, in mount and IPC
+namespaces of its own with fresh filesystems wherever it may write, so what it leaves dies with it;
+when its submission ends every process of that id is killed. A zygote that finds a leftover all the
+same (after reaping, or before the next fork) says so, and its sandbox is thrown away and replaced
+(``WarmSandbox.discard``): a slot fails closed.
 
-The zygote must be root inside the sandbox to switch user ids, so a warm
+The zygote must be root inside the sandbox to switch user ids and give each fork its namespaces
+(CAP_SETUID, CAP_SETGID, CAP_SYS_ADMIN and CAP_SETPCAP, no other capability), so a warm
 sandbox is only offered where bubblewrap runs as root (``WarmSandbox.usable``);
 elsewhere the batch starts a sandbox per submission, as ``nbgrader autograde`` does.
 """
@@ -29,8 +32,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.launch import (FORK_UIDS, START_TIMEOUT_S, Limits, Sandbox, WorkerDied, sandbox_init_pid,
-                                  sandbox_python)
+from grader.sandbox.launch import (FORK_UIDS, START_TIMEOUT_S, Limits, Sandbox, WorkerCouldNotStart, WorkerDied,
+                                  sandbox_init_pid, sandbox_python)
 
 #: A zygote lives as long as its batch; only the forks get the per-submission CPU limit.
 ZYGOTE_CPU_S = 7 * 24 * 3600
@@ -74,6 +77,8 @@ class WarmSandbox:
         self._init_pid: int | None = None
         self.info: dict[str, Any] = {}
         self.forks = 0
+        #: Why each sandbox this one replaced was thrown away.
+        self.replaced: list[str] = []
 
     @staticmethod
     def usable(sandbox: Sandbox) -> bool:
@@ -113,7 +118,7 @@ class WarmSandbox:
         argv = [sandbox_python(), "-m", "grader.learner.zygote", str(theirs.fileno())]
         if self.single_use:
             argv.append("--lazy-pyplot")
-        cmd = self.sandbox.command(argv, files_dir, limits, info_write)
+        cmd = self.sandbox.command(argv, files_dir, limits, info_write, fork_server=True)
         try:
             self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.DEVNULL, preexec_fn=limits.apply,
@@ -131,7 +136,7 @@ class WarmSandbox:
             os.close(self._info_read)
         if not hello.get("ready"):
             self.close()
-            raise RuntimeError(f"the warm grading worker could not start: {hello.get('error') or hello!r}")
+            raise WorkerCouldNotStart(f"the warm grading worker could not start: {hello.get('error') or hello!r}")
         seen = [m for m, yes in (hello.get("sees") or {}).items() if yes]
         if seen:
             self.close()
@@ -162,6 +167,13 @@ class WarmSandbox:
             self._scratch.cleanup()
             self._scratch = None
 
+    def discard(self, reason: str) -> None:
+        """Throw this sandbox away (everything in it dies); the next request starts a fresh one."""
+        if self._proc is None:
+            return  # already thrown away, for the first reason
+        self.replaced.append(reason)
+        self.close()
+
     def __enter__(self) -> WarmSandbox:
         return self.start()
 
@@ -180,6 +192,8 @@ class WarmSandbox:
         try:
             data = self._control.recv(1 << 16)
         except (TimeoutError, OSError) as exc:
+            # Its late answer would be read as the next request's: this zygote is not asked again.
+            self.discard(f"the zygote stopped answering ({exc})")
             raise WorkerDied(f"the warm grading worker stopped answering ({exc})") from None
         if not data:
             raise WorkerDied("the warm grading worker exited")
@@ -203,7 +217,8 @@ class WarmSandbox:
         message = {
             "op": "fork", "uid": uid, "env": env, "files": {k: v.decode("utf-8") for k, v in files.items()},
             "limits": {"memory_mb": limits.memory_mb, "cpu_s": int(limits.cpu_s) + 1, "max_file_mb": limits.max_file_mb,
-                       "open_files": limits.open_files, "max_processes": limits.max_processes},
+                       "open_files": limits.open_files, "max_processes": limits.max_processes,
+                       "scratch_mb": limits.scratch_mb},
         }
         self.forks += 1
         return int(self.request(message, fds)["pid"])
