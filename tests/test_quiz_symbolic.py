@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from grader.quiz import checking
 from grader.quiz.load import parse_quiz
-from grader.quiz.symbolic import ExpressionError, check_equivalence, safe_parse
+from grader.learner import answers
+from grader.quiz.symbolic import ExpressionError, ExpressionTooLarge, check_equivalence, safe_parse
 
 
 def equivalent(learner: str, answer: str = "s*(1 - s)", symbols=("s",), **kw) -> str:
@@ -45,9 +46,13 @@ def test_multi_symbol_and_logs() -> None:
     assert check_equivalence("(p-y)/(p-p^2)", "-y/p + (1-y)/(1-p)", **kw).status == "equivalent"
 
 
+# Within the size bounds, yet never decided: evaluating it needs a precision of about e**181 bits.
+RUNAWAY = "exp(exp(exp(exp(exp(exp(s))))))"
+
+
 def test_pathological_expression_times_out_quickly() -> None:
     start = time.monotonic()
-    verdict = check_equivalence("(s+1)^(9^9)", "s*(1-s)", symbols=["s"], time_limit_s=2.0)
+    verdict = check_equivalence(RUNAWAY, "s*(1-s)", symbols=["s"], time_limit_s=2.0)
     elapsed = time.monotonic() - start
     assert verdict.status == "timeout"
     assert elapsed < 4.0
@@ -66,7 +71,7 @@ def test_pathological_answer_scores_zero_with_a_time_message() -> None:
         "inline",
     )
     start = time.monotonic()
-    outcome = checking.grade(quiz, quiz.questions[0], "s*(1-s)*exp(9^9^9)/exp(9^9^9)", "alice")
+    outcome = checking.grade(quiz, quiz.questions[0], f"s*(1-s) + 0*{RUNAWAY}", "alice")
     assert time.monotonic() - start < 4.0
     assert outcome.score == 0
     assert "could not be checked in time" in outcome.message
@@ -115,9 +120,41 @@ def test_dangerous_or_unknown_text_is_rejected_before_parsing(text: str) -> None
 
 def test_parsing_does_not_evaluate_huge_numbers() -> None:
     start = time.monotonic()
-    expr = safe_parse("9^9^9^9 * s", ["s"])
+    expr = safe_parse("9^9 * s^64", ["s"])
     assert time.monotonic() - start < 1.0
     assert sympy.Symbol("s", real=True) in expr.free_symbols
+
+
+@pytest.mark.parametrize("text", ["9^9^9^9 * s", "s*(1-s)*exp(9^9^9)/exp(9^9^9)", "(s+1)^(9^9)"])
+def test_huge_powers_are_refused_before_parsing(text: str) -> None:
+    start = time.monotonic()
+    with pytest.raises(ExpressionTooLarge, match="exponent too large") as refused:
+        safe_parse(text, ["s"])
+    assert time.monotonic() - start < 1.0
+    assert refused.value.bound == "exponent"
+
+
+_ATOMS = st.sampled_from(["s", "w", "2", "0.5", "64", "999999999", "1e300"])
+
+
+def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    operators = st.sampled_from(["+", "-", "*", "/", "**", "^"])
+    functions = st.sampled_from(["exp", "log", "sqrt", "abs", "tanh", "-"])
+    return st.one_of(
+        st.tuples(children, operators, children).map(lambda t: f"({t[0]}{t[1]}{t[2]})"),
+        st.tuples(functions, children).map(lambda t: f"{t[0]}({t[1]})"),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(_ATOMS, _combine, max_leaves=40))
+def test_size_bound_is_quick_and_either_passes_or_names_its_bound(text: str) -> None:
+    start = time.monotonic()
+    try:
+        answers.check_formula_size(text)
+    except answers.FormulaTooLargeError as exc:
+        assert exc.bound in ("depth", "terms", "exponent", "number") and exc.reason in str(exc)
+    assert time.monotonic() - start < 0.25
 
 
 def test_function_whitelist_is_per_question() -> None:

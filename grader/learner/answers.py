@@ -13,6 +13,7 @@ A question's form is plain public data, written into the released notebook:
 
 from __future__ import annotations
 
+import ast
 import io
 import keyword
 import math
@@ -20,7 +21,9 @@ import numbers
 import re
 import tokenize
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
 
 import numpy as np
 
@@ -31,9 +34,43 @@ _ALLOWED_CHARS = re.compile(r"^[A-Za-z0-9_+\-*/^(). ]*$")
 _NUMBER = re.compile(r"^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _OPERATORS = {"+", "-", "*", "/", "**", "^", "(", ")"}
 
+# Bounds on a formula's size. 300 characters are enough for (w + 1)**999999999 or 9**9**9, which
+# SymPy would multiply out or compute, taking gigabytes; so the size is bounded on Python's parse
+# tree of the text, which costs nothing to build, before SymPy sees it. Every formula of the course
+# is far inside them; grading and the notebook's form check use these same numbers.
+#: Levels of nested operations, functions and parentheses (a chain a + b - c, or a*b/c, is one level,
+#: as SymPy flattens it; each power, function call and unary minus is one more).
+MAX_FORMULA_DEPTH = 20
+#: Numbers and symbols written in the formula.
+MAX_FORMULA_OPERANDS = 60
+#: Terms once every product and integer power is multiplied out (an upper estimate): (a+b+c+d)**64
+#: is short but expands to 47905 terms, which is what simplify may do.
+MAX_EXPANDED_TERMS = 10_000
+#: Absolute value of an exponent. A constant exponent counts exactly; one with symbols counts each
+#: symbol as 1 and each number as the larger of it and its inverse (a bound on whatever SymPy can
+#: fold it to, as in w**(w - w + 99)), functions included (log(exp(99)) folds to 99).
+MAX_EXPONENT = 64
+#: Digits of a number, and the largest size (magnitude or inverse) of a number or constant power.
+MAX_NUMBER_DIGITS = 30
+MAX_NUMBER_SIZE = 1e300
+
 
 class AnswerFormError(ValueError):
     """An answer in the wrong form; str() says what is wrong, kindly, without saying what is right."""
+
+
+SizeBound = Literal["depth", "terms", "exponent", "number"]
+
+
+class FormulaTooLargeError(AnswerFormError):
+    """A formula over one of the size bounds: too large to be checked, not wrong in form."""
+
+    def __init__(self, bound: SizeBound, reason: str) -> None:
+        super().__init__(f"the expression is too large ({reason})")
+        #: Which bound it is over.
+        self.bound: SizeBound = bound
+        #: Which bound, in words for the learner ("exponent too large: ...").
+        self.reason = reason
 
 
 def describe(value: Any) -> str:
@@ -158,6 +195,7 @@ def check_formula(text: Any, symbols: Iterable[str], functions: Iterable[str] | 
         raise AnswerFormError(f"the character(s) {' '.join(repr(c) for c in bad)} are not allowed; use letters, "
                               "digits, spaces, + - * / ** ^ and ( )")
     _check_tokens(text, set(symbols), set(FUNCTION_NAMES if functions is None else functions))
+    check_formula_size(text)
     return text
 
 
@@ -191,6 +229,176 @@ def _check_tokens(text: str, symbols: set[str], functions: set[str]) -> None:
                                       "and ( )")
         else:
             raise AnswerFormError(f"{tok.string!r} is not allowed in an expression")
+
+
+def check_formula_size(text: str) -> None:
+    """FormulaTooLargeError when a whitelisted formula is over one of the size bounds above.
+
+    Only Python's parse tree of the text (``^`` read as ``**``) is built, and nothing is computed
+    but rational constants already known to stay within ``MAX_NUMBER_SIZE``. Text that Python
+    cannot parse passes: reading it as a formula fails later, with its own message.
+    """
+    level = 0
+    for char in text:
+        level += (char == "(") - (char == ")")
+        if level > MAX_FORMULA_DEPTH:
+            raise _too_deep()
+    try:
+        tree = ast.parse(text.replace("^", "**"), mode="eval")
+    except SyntaxError:
+        return
+    except (RecursionError, MemoryError):
+        raise _too_deep() from None
+    try:
+        _SizeWalk(text.replace("^", "**")).visit(tree.body)
+    except RecursionError:  # - - - ... w or a 150-term chain, walked from deep inside a caller's stack
+        raise _too_deep() from None
+
+
+def _too_deep() -> FormulaTooLargeError:
+    return FormulaTooLargeError("depth", f"too deep: more than {MAX_FORMULA_DEPTH} levels of nested operations, "
+                                         "functions or parentheses")
+
+
+@dataclass(frozen=True)
+class _Size:
+    level: int
+    #: "add" or "mul" when the node is such a chain, which a parent of the same kind continues.
+    group: str | None
+    #: At least max(|v|, 1/|v|) for any value v that SymPy can fold the node to, symbols read as 1.
+    size: float
+    #: The node's value when it is a rational constant.
+    exact: Fraction | None
+    #: At least its number of terms once multiplied out.
+    terms: int
+
+
+def _height(value: Fraction) -> float:
+    # max(|numerator|, denominator) bounds both |value| and 1/|value|.
+    try:
+        return float(max(abs(value.numerator), value.denominator))
+    except OverflowError:
+        return math.inf
+
+
+class _SizeWalk:
+    """One formula's parse tree, bottom up, raising FormulaTooLargeError at the first bound passed."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.operands = 0
+
+    def visit(self, node: ast.AST) -> _Size:
+        size = self._visit(node)
+        if size.level > MAX_FORMULA_DEPTH:
+            raise _too_deep()
+        if size.terms > MAX_EXPANDED_TERMS:
+            raise FormulaTooLargeError("terms", f"too many terms: more than {MAX_EXPANDED_TERMS} once every "
+                                                "product and power is multiplied out")
+        return size
+
+    def _operand(self) -> None:
+        self.operands += 1
+        if self.operands > MAX_FORMULA_OPERANDS:
+            raise FormulaTooLargeError("terms", f"too many terms: more than {MAX_FORMULA_OPERANDS} numbers and "
+                                                "symbols")
+
+    def _visit(self, node: ast.AST) -> _Size:
+        if isinstance(node, ast.Name):
+            self._operand()
+            return _Size(1, None, 1.0, None, 1)
+        if isinstance(node, ast.Constant):
+            self._operand()
+            return self._number(ast.get_source_segment(self.source, node) or repr(node.value))
+        if isinstance(node, ast.UnaryOp):
+            operand = self.visit(node.operand)
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            exact = -operand.exact if operand.exact is not None else None
+            # A product continues through -x, but - - - ... x nests: SymPy keeps each level unevaluated.
+            return _Size(operand.level + 1, "mul", operand.size, exact, operand.terms)
+        if isinstance(node, ast.BinOp):
+            left, right = self.visit(node.left), self.visit(node.right)
+            if isinstance(node.op, ast.Pow):
+                return self._power(left, right)
+            return self._chain(node.op, left, right)
+        if isinstance(node, ast.Call):
+            args = [self.visit(arg) for arg in node.args]
+            name = node.func.id if isinstance(node.func, ast.Name) else ""
+            inner = max((a.size for a in args), default=1.0)
+            if name == "exp":
+                try:
+                    inner = math.exp(inner)
+                except OverflowError:
+                    inner = math.inf
+            # log(exp(x)), sqrt(x**2) and abs(x) fold back to x; |log(v)| is below max(|v|, 1/|v|).
+            exact = abs(args[0].exact) if name == "abs" and len(args) == 1 and args[0].exact is not None else None
+            return _Size(self._level(None, *args), None, inner, exact, 1)
+        return _Size(1, None, 1.0, None, 1)  # not a formula; the parser refuses it later
+
+    @staticmethod
+    def _level(group: str | None, *children: _Size) -> int:
+        return 1 + max((c.level - (group is not None and c.group == group) for c in children), default=0)
+
+    def _number(self, literal: str) -> _Size:
+        match = _NUMBER.match(literal)
+        if match is None:
+            return _Size(1, None, 1.0, None, 1)
+        if sum(c.isdigit() for c in match.group(1)) > MAX_NUMBER_DIGITS:
+            raise FormulaTooLargeError("number", f"number too large: more than {MAX_NUMBER_DIGITS} digits")
+        exponent = match.group(2)
+        if exponent and (len(exponent) > 6 or abs(int(exponent[1:])) > math.log10(MAX_NUMBER_SIZE)):
+            raise FormulaTooLargeError("number", f"number too large: beyond {MAX_NUMBER_SIZE:g} or its inverse")
+        value = Fraction(literal)
+        return _Size(1, None, _height(value), value, 1)
+
+    def _chain(self, op: ast.operator, left: _Size, right: _Size) -> _Size:
+        additive = isinstance(op, (ast.Add, ast.Sub))
+        group = "add" if additive else "mul"
+        exact: Fraction | None = None
+        if left.exact is not None and right.exact is not None:
+            if isinstance(op, ast.Add):
+                exact = left.exact + right.exact
+            elif isinstance(op, ast.Sub):
+                exact = left.exact - right.exact
+            elif isinstance(op, ast.Mult):
+                exact = left.exact * right.exact
+            elif right.exact != 0:
+                exact = left.exact / right.exact
+        if exact is not None:
+            size = _height(exact)
+        else:
+            size = left.size + right.size if additive else left.size * right.size
+        terms = left.terms + right.terms if additive else left.terms * right.terms
+        return _Size(self._level(group, left, right), group, size, exact, terms)
+
+    def _power(self, base: _Size, exponent: _Size) -> _Size:
+        if exponent.exact is not None:
+            bound = float(abs(exponent.exact)) if abs(exponent.exact) <= MAX_EXPONENT else math.inf
+        else:
+            bound = exponent.size
+        if bound > MAX_EXPONENT:
+            shown = exponent.exact is not None and _height(exponent.exact) < 1e15
+            which = f"{exponent.exact} is" if shown else "it can be"
+            raise FormulaTooLargeError("exponent", f"exponent too large: {which} more than {MAX_EXPONENT} in "
+                                                   "absolute value")
+        try:
+            size = base.size ** bound
+        except OverflowError:
+            size = math.inf
+        if size > MAX_NUMBER_SIZE:
+            raise FormulaTooLargeError("number", f"number too large: a power in it can be beyond "
+                                                 f"{MAX_NUMBER_SIZE:g} or its inverse")
+        exact = None
+        if base.exact is not None and exponent.exact is not None and exponent.exact.denominator == 1:
+            try:
+                exact = base.exact ** int(exponent.exact)
+            except ZeroDivisionError:
+                exact = None
+        # A power with exponent n of k terms has at most comb(k + n - 1, n) once multiplied out.
+        n = math.floor(bound)
+        terms = math.comb(base.terms + n - 1, n) if n >= 1 else 1
+        return _Size(1 + max(base.level, exponent.level), None, size, exact, terms)
 
 
 def check_symbol_name(name: str) -> str | None:

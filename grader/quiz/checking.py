@@ -178,6 +178,8 @@ def _check_symbolic(q: Symbolic, value: Any) -> Verdict:
         return 0.0, str(exc)
     try:
         symbolic.safe_parse(value, q.symbols, q.functions)
+    except symbolic.ExpressionTooLarge as exc:  # the words of the notebook's form check, in a grading sentence
+        return 0.0, f"Your expression could not be checked: {exc}. {_SIMPLER}"
     except symbolic.ExpressionError as exc:
         return 0.0, f"Your expression {value.strip()[:80]!r} could not be accepted: {exc}."
     verdict = symbolic.check_equivalence(
@@ -196,10 +198,16 @@ def _check_symbolic(q: Symbolic, value: Any) -> Verdict:
             f"Your expression could not be checked in time (limit {q.time_limit_s:g} s). "
             "Please write it in a simpler, shorter form."
         )
+    if verdict.status in ("too_large", "exhausted"):
+        # Not "not equivalent": such a formula may well be right; it is only not worth the risk to check.
+        return 0.0, f"Your expression could not be checked: {verdict.detail}. {_SIMPLER}"
     if verdict.status == "error":
         return 0.0, f"Your expression could not be checked: {verdict.detail}."
     hint = f" {q.mistakes[verdict.mistake].feedback.strip()}" if verdict.mistake is not None else ""
     return 0.0, f"Your expression {value.strip()} is not equivalent to the expected one.{hint}"
+
+
+_SIMPLER = "Please write it in a simpler, shorter form."
 
 
 def check(quiz: Quiz, question: Question, value: Any, learner_id: str) -> Verdict:

@@ -6,20 +6,28 @@ line until its input ends (a grading process keeps one warm: SymPy is imported o
 kills it at the time limit, so nothing here needs its own timeout. Lines are flushed one by
 one so that a verdict on the correct answer survives a later timeout while
 the known mistakes are still being compared.
+
+The parent starts it under a memory limit (RLIMIT_AS) and a lifetime CPU limit; serving, it
+sets its own soft CPU limit to what each answer may use, so that it dies (SIGXCPU) on an answer
+that takes longer even where nobody is left to kill it. Out of memory, it says so and exits: the
+parent starts a fresh one for the next answer, rather than trust a heap that ran dry mid-simplify.
 """
 
 from __future__ import annotations
 
 import cmath
 import json
+import math
+import os
 import random
+import resource
 import sys
 import warnings
 from collections.abc import Sequence
 
 import sympy
 
-from grader.quiz.symbolic import ExpressionError, safe_parse
+from grader.quiz.symbolic import ExpressionError, ExpressionTooLarge, safe_parse
 
 SAMPLES = 12
 REL_TOL = 1e-8
@@ -58,6 +66,8 @@ def equivalent(a: sympy.Expr, b: sympy.Expr, symbols: Sequence[sympy.Symbol], lo
     try:
         if sympy.simplify(a - b) == 0:
             return True
+    except MemoryError:
+        raise  # not simplify giving up: the answer could not be checked
     except Exception:  # noqa: BLE001 - simplify giving up is not a verdict
         pass
     return bool(sampled)
@@ -71,6 +81,10 @@ def answer(request: dict) -> None:
     try:
         learner = safe_parse(request["learner"], names, functions)
         candidates = [safe_parse(c, names, functions) for c in request["candidates"]]
+    except ExpressionTooLarge as exc:
+        print(json.dumps({"error": str(exc), "kind": "too_large", "bound": exc.bound, "reason": exc.reason}),
+              flush=True)
+        return
     except ExpressionError as exc:
         print(json.dumps({"error": str(exc)}), flush=True)
         return
@@ -83,16 +97,41 @@ def answer(request: dict) -> None:
             break
 
 
+def _cpu_used() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _limit_cpu(seconds: float) -> None:
+    """From now on, ``seconds`` more CPU time at most (the soft limit, within the parent's hard one)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = math.ceil(_cpu_used() + seconds)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _answer_or_exit(request: dict) -> None:
+    try:
+        answer(request)
+    except MemoryError:
+        print(json.dumps({"error": "out of memory", "kind": "memory"}), flush=True)
+        os._exit(3)  # the parent reads the line, then end of output, and starts a fresh checker
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
     if "--serve" not in sys.argv[1:]:
-        answer(json.load(sys.stdin))
+        _answer_or_exit(json.load(sys.stdin))
         return
-    # Serving: one request per line, each answer ended by {"done": true}; stops at end of input.
+    # Serving: one line {"cpu_s": s, "request": {...}} per answer, ended by {"done": true, "cpu_s": used};
+    # stops at end of input.
     for line in sys.stdin:
         if line.strip():
-            answer(json.loads(line))
-            print(json.dumps({"done": True}), flush=True)
+            message = json.loads(line)
+            _limit_cpu(float(message["cpu_s"]))
+            _answer_or_exit(message["request"])
+            print(json.dumps({"done": True, "cpu_s": round(_cpu_used(), 3)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,12 @@ computed while parsing), a ``local_dict`` of exactly the allowed names, and
 a ``global_dict`` holding only the constructors the parser's own generated
 code calls, with empty ``__builtins__``.
 
-Equivalence can take unbounded time (``simplify`` on a huge power), so it
-runs in a separate Python process that is killed at the question's time
-limit; see ``grader.quiz.equivalence_worker``.
+A formula over the size bounds of ``grader.learner.answers`` (depth, terms, exponents, numbers)
+is refused before SymPy sees it: ``(w + 1)**999999999`` fits in 300 characters but would take
+gigabytes to multiply out. Whatever gets past them still cannot take the machine: equivalence
+runs in a separate Python process with a memory limit and a CPU limit per answer, which the parent
+also kills at the question's time limit and replaces for the next answer; see
+``grader.quiz.equivalence_worker``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ import contextlib
 import json
 import os
 import re
+import resource
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -52,6 +57,16 @@ class ExpressionError(ValueError):
     """A learner's (or author's) text is not an allowed expression; str() says why, kindly."""
 
 
+class ExpressionTooLarge(ExpressionError):
+    """An allowed expression over a size bound (``answers.check_formula_size``): it cannot be checked."""
+
+    def __init__(self, bound: answers.SizeBound, reason: str) -> None:
+        super().__init__(f"the expression is too large ({reason})")
+        self.bound: answers.SizeBound = bound
+        #: Which bound, in words for the learner ("exponent too large: ...").
+        self.reason = reason
+
+
 check_symbol_name = answers.check_symbol_name
 
 
@@ -67,6 +82,8 @@ def safe_parse(
     # The whitelist is the learner side's, so a notebook's form check and grading agree exactly.
     try:
         text = answers.check_formula(text, symbols, functions)
+    except answers.FormulaTooLargeError as exc:
+        raise ExpressionTooLarge(exc.bound, exc.reason) from None
     except answers.AnswerFormError as exc:
         raise ExpressionError(str(exc)) from None
     sym_names, func_names = _allowed_names(symbols, functions)
@@ -113,12 +130,52 @@ def _describe_parse_failure(text: str, exc: Exception) -> str:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of comparing a learner's expression with the answer and the known mistakes."""
+    """The outcome of comparing a learner's expression with the answer and the known mistakes.
 
-    status: Literal["equivalent", "different", "timeout", "error"]
+    ``too_large``: refused by the size bounds before SymPy saw it (``detail`` says which bound);
+    ``exhausted``: the checker ran out of memory or CPU time on it and was replaced (``detail`` says
+    which); ``timeout``: not decided within the time limit; ``error``: not a readable expression,
+    or the checker failed for another reason.
+    """
+
+    status: Literal["equivalent", "different", "timeout", "too_large", "exhausted", "error"]
     #: Index into the question's mistakes when the expression matches one of them.
     mistake: int | None = None
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class CheckerLimits:
+    """Resource limits of a checker process, which runs outside the sandbox, one per grading thread.
+
+    The size bounds keep SymPy's work small; these are what hold when a formula gets past them
+    anyway, so that a batch of hostile answers cannot drive the host into its OOM killer.
+    """
+
+    #: Address space (RLIMIT_AS). A warm checker with SymPy loaded maps about 175 MiB and holds
+    #: about 65 MiB resident; the largest formula the bounds let through needs some 20 MiB more.
+    memory_mb: int = 1024
+    #: CPU seconds for one answer; None: the question's time limit plus CPU_MARGIN_S, so that it
+    #: binds only where the parent's wall-clock kill did not come (the parent itself hung or died).
+    answer_cpu_s: float | None = None
+    #: CPU seconds for the process's whole life (the hard RLIMIT_CPU, which the checker cannot
+    #: raise); a warm checker is replaced once it has used half of it.
+    lifetime_cpu_s: int = 3600
+
+    def apply(self) -> None:
+        """Set in the child between fork and exec, before Python and SymPy load."""
+        mib = 1024 * 1024
+        for limit, value in (
+            (resource.RLIMIT_AS, self.memory_mb * mib),
+            (resource.RLIMIT_CPU, self.lifetime_cpu_s),
+            (resource.RLIMIT_CORE, 0),
+        ):
+            resource.setrlimit(limit, (value, value))
+
+
+#: Read when a checker starts; lower it (before the thread's first check) to test the limits.
+CHECKER_LIMITS = CheckerLimits()
+CPU_MARGIN_S = 2.0
 
 
 def _repo_root() -> Path:
@@ -140,8 +197,15 @@ def check_equivalence(
     Both texts are re-checked by ``safe_parse`` in the child. A subprocess (not
     a thread) is used because a thread stuck in SymPy cannot be stopped; its
     stdout and stderr are captured, so nothing reaches a notebook's stderr,
-    which nbgrader would score as a failure.
+    which nbgrader would score as a failure. A learner's text over the size
+    bounds is answered ``too_large`` here, without a round trip to the child.
     """
+    try:
+        answers.check_formula(learner, symbols, functions)
+    except answers.FormulaTooLargeError as exc:
+        return Verdict("too_large", detail=str(exc))
+    except answers.AnswerFormError:
+        pass  # the child says what is wrong with it, as for the candidates
     request = json.dumps({
         "learner": learner,
         "candidates": [answer, *mistakes],
@@ -155,7 +219,9 @@ def check_equivalence(
     if cached is not None:
         return cached
     verdict = _check_in_child(request, time_limit_s)
-    if verdict.status != "timeout":  # a timeout may be the machine's load, not the formula
+    # A timeout may be the machine's load, not the formula; running out of CPU time is the same kind of
+    # outcome, and a checker short of memory may have been short because of what came before.
+    if verdict.status not in ("timeout", "exhausted"):
         with _VERDICTS_LOCK:
             if len(_VERDICTS) >= MAX_CACHED_VERDICTS:
                 _VERDICTS.pop(next(iter(_VERDICTS)))
@@ -171,20 +237,23 @@ _VERDICTS_LOCK = threading.Lock()
 class _Checker:
     """A warm equivalence worker (``equivalence_worker --serve``): SymPy imported once, not per answer.
 
-    One per thread. At the time limit it is killed, with whatever it was stuck on, and the next
-    request starts a fresh one; the verdict keeps the lines it managed to write.
+    One per thread, under ``CHECKER_LIMITS``. At the time limit it is killed, with whatever it was
+    stuck on; if it dies on an answer (out of memory or CPU time) it is gone as well; either way
+    the next request starts a fresh one, and the verdict keeps the lines it managed to write.
     """
 
     def __init__(self) -> None:
         self.proc: subprocess.Popen[bytes] | None = None
+        self.limits = CHECKER_LIMITS
 
     def _start(self) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_repo_root()), env.get("PYTHONPATH", "")) if p)
         env["PYTHONWARNINGS"] = "ignore"
         command = [sys.executable or "python3", "-m", "grader.quiz.equivalence_worker", "--serve"]
+        self.limits = CHECKER_LIMITS
         return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                env=env, cwd=str(_repo_root()))
+                                env=env, cwd=str(_repo_root()), preexec_fn=self.limits.apply)
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
@@ -204,8 +273,11 @@ class _Checker:
                 return Verdict("error", detail=f"the checker could not be started ({exc.strerror})")
         proc = self.proc
         assert proc.stdin is not None and proc.stdout is not None
+        cpu_s = self.limits.answer_cpu_s if self.limits.answer_cpu_s is not None else time_limit_s + CPU_MARGIN_S
+        # The CPU budget travels beside the request, not in it: the request is the verdict cache's key.
+        line = json.dumps({"cpu_s": cpu_s, "request": json.loads(request)})
         try:
-            proc.stdin.write(request.encode() + b"\n")
+            proc.stdin.write(line.encode() + b"\n")
             proc.stdin.flush()
         except OSError:
             self.stop()
@@ -213,19 +285,41 @@ class _Checker:
         deadline = time.monotonic() + time_limit_s
         buffer = b""
         fd = proc.stdout.fileno()
-        while b'{"done": true}' not in buffer:
+        while b'"done": true' not in buffer:
             left = deadline - time.monotonic()
             ready = select.select([fd], [], [], max(left, 0))[0] if left > 0 else []
             if not ready:
                 self.stop()  # killed with what it was stuck on; lines it wrote before still count
-                return _verdict_from_lines(buffer.decode(errors="replace"), timed_out=True)
+                return _verdict_from_lines(buffer.decode(errors="replace"), Verdict("timeout"))
             chunk = os.read(fd, 65536)
             if not chunk:
+                try:
+                    code = proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    code = None
                 self.stop()
-                verdict = _verdict_from_lines(buffer.decode(errors="replace"), timed_out=False)
-                return verdict if verdict.status != "error" else Verdict("error", detail="the checker stopped unexpectedly")
+                return _verdict_from_lines(buffer.decode(errors="replace"), _death(code))
             buffer += chunk
-        return _verdict_from_lines(buffer.decode(errors="replace"), timed_out=False)
+        if _cpu_used(buffer) > self.limits.lifetime_cpu_s / 2:
+            self.stop()  # before the hard CPU limit could cut a later answer short
+        return _verdict_from_lines(buffer.decode(errors="replace"), Verdict("error"))
+
+
+def _death(returncode: int | None) -> Verdict:
+    """What to tell the learner when the checker died on their answer."""
+    if returncode == -signal.SIGXCPU:
+        return Verdict("exhausted", detail="checking it needed more computing time than the checker may use")
+    if returncode == -signal.SIGKILL:  # the hard CPU limit, or the kernel out of memory
+        return Verdict("exhausted", detail="checking it needed more memory or computing time than the checker "
+                                           "may use")
+    return Verdict("error", detail="the checker stopped unexpectedly")
+
+
+def _cpu_used(buffer: bytes) -> float:
+    for line in reversed(buffer.splitlines()):
+        with contextlib.suppress(ValueError, AttributeError):
+            return float(json.loads(line).get("cpu_s", 0.0))
+    return 0.0
 
 
 _CHECKERS = threading.local()
@@ -260,15 +354,27 @@ def _stop_checkers() -> None:
         checker.stop()
 
 
-def _verdict_from_lines(output: str, *, timed_out: bool) -> Verdict:
-    """Each worker line is {"candidate": i, "equivalent": bool} or {"error": "..."}."""
+def _verdict_from_lines(output: str, failure: Verdict) -> Verdict:
+    """The verdict from the worker's lines, or ``failure`` where they do not decide the correct answer.
+
+    Each line is {"candidate": i, "equivalent": bool}, {"error": "...", "kind": ...} or the closing
+    {"done": true, ...}. A checker that ran out of memory says so in its last line before it exits.
+    """
     results: dict[int, bool] = {}
     for line in output.splitlines():
         try:
             item = json.loads(line)
         except json.JSONDecodeError:
             continue
+        if not isinstance(item, dict):
+            continue
         if "error" in item:
+            kind = item.get("kind")
+            if kind == "too_large":
+                return Verdict("too_large", detail=str(item["error"]))
+            if kind == "memory":
+                failure = Verdict("exhausted", detail="checking it needed more memory than the checker may use")
+                break
             return Verdict("error", detail=str(item["error"]))
         if "candidate" in item:
             results[int(item["candidate"])] = bool(item["equivalent"])
@@ -278,5 +384,5 @@ def _verdict_from_lines(output: str, *, timed_out: bool) -> Verdict:
         if index > 0 and same:
             return Verdict("different", mistake=index - 1)
     if 0 not in results:
-        return Verdict("timeout" if timed_out else "error")
+        return failure
     return Verdict("different")
