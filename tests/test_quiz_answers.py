@@ -291,6 +291,15 @@ def test_an_unparsable_or_forbidden_formula_is_told_at_once(capsys, monkeypatch)
     assert "not balanced" in _form_message(q.id, "s*(1-s", capsys, monkeypatch)
 
 
+def test_a_formula_too_large_to_check_is_told_at_once(capsys, monkeypatch) -> None:
+    q = PERCEPTRON.question("p12_sigmoid_derivative")
+    out = _form_message(q.id, "(s + 1)**999999999", capsys, monkeypatch)
+    assert "not in the right form" in out and "the expression is too large (exponent too large" in out
+    assert "too deep" in _form_message(q.id, "-" * 200 + "s", capsys, monkeypatch)
+    assert "too many terms" in _form_message(q.id, "+".join(["s"] * 100), capsys, monkeypatch)
+    assert "in the right form" in _form_message(q.id, "s*(1 - s)**64", capsys, monkeypatch)
+
+
 def test_a_wrong_type_is_told_at_once(capsys, monkeypatch) -> None:
     q = _question_of("multiple")
     assert "set of option letters" in _form_message(q.id, 3, capsys, monkeypatch)
@@ -313,7 +322,7 @@ def test_the_form_check_and_the_grader_agree_on_every_bad_form() -> None:
     from grader.learner.answers import form_problem
     from grader.quiz.notebook import answer_form
 
-    bad = ["e", "-6", "s(1-s)", 3, {"a", "z"}, float("nan"), [1, 2], "__x"]
+    bad = ["e", "-6", "s(1-s)", 3, {"a", "z"}, float("nan"), [1, 2], "__x", "(s + 1)**999999999"]
     for q in PERCEPTRON.questions:
         for value in bad:
             problem = form_problem(answer_form(q), value)
