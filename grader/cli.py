@@ -235,9 +235,13 @@ def _grade_command(args: argparse.Namespace) -> int:
     work = (args.work or course.root / "course-work").resolve()
     if not (work / "gradebook.db").exists():
         CourseDirectory.prepare(course, work)
+    imported = None
     if args.submissions is not None:
-        command.import_submissions(work, args.submissions)
-    return command.grade_many(course, work, work, nbgrader_folder=work, **options)
+        from grader.batch.masters import master_notebooks
+
+        imported = command.import_submissions(work, args.submissions, master_notebooks(course),
+                                              course.grading.max_notebook_mb)
+    return command.grade_many(course, work, work, nbgrader_folder=work, imported=imported, **options)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -308,9 +312,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "release":
             return 0
         if args.submissions is not None:
-            from grader.batch.command import import_submissions
+            from grader.batch.command import import_submissions, print_import_problems
+            from grader.batch.masters import master_notebooks
 
-            import_submissions(cdir.root, args.submissions)
+            imported = import_submissions(cdir.root, args.submissions, master_notebooks(course),
+                                          course.grading.max_notebook_mb)
+            print_import_problems(imported)
         elif args.command == "run":
             # The demo learners get a course folder of their own, so formgrader's averages and the
             # gradebook of the real course never include them.

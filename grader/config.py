@@ -62,6 +62,8 @@ class Grading(Strict):
     max_output_kb: Annotated[WholeNumber, Field(ge=1)] = 64
     #: Wall-clock and CPU budget for grading one submission, all cells and calls together.
     submission_timeout_s: Annotated[Number, Field(gt=0)] = 600
+    #: Largest submitted notebook that is read at all; a larger one is recorded as not graded.
+    max_notebook_mb: Annotated[Number, Field(gt=0)] = 20
 
 
 class QuarticConfig(Strict):

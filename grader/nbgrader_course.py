@@ -45,7 +45,13 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.SandboxedGrading.course_file = {course_yaml!r}
+# Submissions are read as data, as the batch reads them: a notebook that is a link, a FIFO or a
+# folder is never opened (the hook takes it off nbgrader's list before nbgrader reads anything), and
+# what is graded is the bytes CheckedSubmission read, not a path opened again.
+c.Autograde.pre_convert_hook = "grader.autograde.guard.pre_convert_hook"
+c.CheckedSubmission.course_file = {course_yaml!r}
 c.Autograde.sanitize_preprocessors = [
+    "grader.autograde.guard.CheckedSubmission",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",

@@ -26,7 +26,7 @@ import pytest
 from grader.batch.command import RESULTS_DIR, grade_many
 from grader.batch.masters import master_notebooks, read_notebook, restore
 from grader.batch.results import SCHEMA, ResultStore
-from grader.batch.submissions import discover
+from grader.batch.submissions import discover, read
 from grader.cli import main
 from submission_factory import make_submissions
 
@@ -183,7 +183,7 @@ def test_a_rerun_grades_nothing_twice_and_a_resubmission_again(course, made, uni
     before = {p: p.stat().st_mtime_ns for p in (out / RESULTS_DIR).glob("*/*.json")}
     capsys.readouterr()
     assert grade_many(course, tree, out) == 0
-    assert "0 to grade" in capsys.readouterr().out
+    assert f"Graded 0 submission(s)" in (text := capsys.readouterr().out) and f"{len(made[1])} unchanged" in text
     assert {p: p.stat().st_mtime_ns for p in before} == before
 
     changed, restamped = made[1][0], made[1][1]
@@ -191,7 +191,7 @@ def test_a_rerun_grades_nothing_twice_and_a_resubmission_again(course, made, uni
     nb.write_text(nb.read_text().replace("def ", "def  ", 1))  # a changed file
     (tree / restamped.student / restamped.assignment / "timestamp.txt").write_text("2026-12-01 09:00:00.000000 UTC")
     assert grade_many(course, tree, out) == 0
-    assert "2 to grade" in capsys.readouterr().out
+    assert "Graded 2 submission(s)" in capsys.readouterr().out
     rewritten = {p for p in before if p.stat().st_mtime_ns != before[p]}
     assert {p.stem for p in rewritten} == {changed.student, restamped.student}
     assert _docs(out)[restamped.student, restamped.assignment]["timestamp"].startswith("2026-12-01 09:00")
@@ -280,14 +280,19 @@ def test_dask_local_cluster_gives_the_same_results(course, made, uninterrupted, 
     assert len(_docs(out)) == 12
 
 
+def _read_all(listing, masters) -> list:
+    return [read(listing, found, masters) for found in listing.found]
+
+
 def test_discover_reads_nbgrader_trees_and_course_folders(course, masters, made, tmp_path) -> None:
-    subs, bad = discover(made[0], masters)
-    assert len(subs) == len(made[1]) and not bad
+    listing = discover(made[0], masters)
+    subs = _read_all(listing, masters)
+    assert len(subs) == len(made[1]) and not listing.ignored and all(s.notebook for s in subs)
     folder = tmp_path / "course"
     shutil.copytree(made[0], folder / "submitted")
-    again, _ = discover(folder, masters)
+    again = _read_all(discover(folder, masters), masters)
     assert [(s.student, s.assignment, s.fingerprint) for s in again] == [(s.student, s.assignment, s.fingerprint) for s in subs]
-    only, _ = discover(folder, masters, "quiz_loss")
+    only = discover(folder, masters, "quiz_loss").found
     assert only and {s.assignment for s in only} == {"quiz_loss"}
     with pytest.raises(ValueError, match="not in the course"):
         discover(folder, masters, "nope")

@@ -15,17 +15,17 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from grader.batch.engine import Payload, Slot, grade_payload
+from grader.batch.engine import Slot, grade_payload
 from grader.batch.masters import Master, master_notebooks
+from grader.batch.reading import Submission
 from grader.batch.results import failed_document
-from grader.batch.submissions import Submission
 
 # One per Dask worker process and course file: the warm sandbox and masters outlive a task.
 _WORKER_STATE: dict[str, tuple[Slot, Mapping[str, Master]]] = {}
 _WORKER_LOCK = threading.Lock()
 
 
-def grade_on_worker(course_file: str, payload: Payload) -> dict[str, Any]:
+def grade_on_worker(course_file: str, payload: Submission) -> dict[str, Any]:
     """Runs on a Dask worker: grade one submission there and return its document."""
     with _WORKER_LOCK:  # one sandbox per worker: its tasks take turns (threads_per_worker=1 is advised)
         if course_file not in _WORKER_STATE:
@@ -67,7 +67,6 @@ class DaskPool:
         window = self.workers * 2
         subs = iter(subs)
         pending: dict[Any, Submission] = {}
-        unreadable: list[tuple[Submission, dict[str, Any], Any]] = []
         flow = as_completed()
 
         def feed() -> None:
@@ -75,20 +74,13 @@ class DaskPool:
                 sub = next(subs, None)
                 if sub is None:
                     return
-                try:
-                    payload = Payload.read(sub)
-                except OSError as exc:
-                    unreadable.append((sub, failed_document(sub, self.masters.get(sub.assignment),
-                                                            f"cannot read {sub.path} ({exc.strerror})"), None))
-                    continue
-                future = self.client.submit(grade_on_worker, self.course_file, payload, pure=False)
+                # The submission travels as the bytes read here: workers never open a learner's files.
+                future = self.client.submit(grade_on_worker, self.course_file, sub, pure=False)
                 pending[future] = sub
                 flow.add(future)
 
         feed()
         while True:
-            while unreadable:
-                yield unreadable.pop()
             if not pending:
                 return
             future = next(flow)

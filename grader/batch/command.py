@@ -10,17 +10,21 @@
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from grader.batch.reading import Ignored
 from grader.config import Course
+from grader.learner.text import clean_text
 
 console = Console(width=None if sys.stdout.isatty() else 200)
 RESULTS_DIR = "dlcourse-results"
@@ -70,34 +74,45 @@ def grade_one(course: Course, notebook: Path, assignment: str | None, student: s
 
     ``early``: a future of a warm sandbox started before the course was loaded (``start_in_background``).
     """
-    from grader.batch.engine import Payload, Slot, grade_payload
+    from grader.batch.engine import Slot, grade_payload
     from grader.batch.masters import master_notebooks
-    from grader.batch.submissions import fingerprint
+    from grader.batch.reading import Refused, Submission, fingerprint_of, read_file, read_timestamp
     from grader.sandbox.launch import Sandbox
 
     masters = master_notebooks(course)
+    limit = int(course.grading.max_notebook_mb * 1024 * 1024)
     try:
-        data = notebook.read_bytes()
-    except OSError as exc:
-        console.print(f"[red]{notebook}: cannot read it ({exc.strerror})[/]", highlight=False)
+        # The instructor named this file, so a link to it is followed; it must still be a regular file.
+        data = read_file(str(notebook), None, limit, follow=True, limit_key="grading.max_notebook_mb")
+    except Refused as why:
+        console.print(f"[red]{escape(str(notebook))}: not graded: it is {escape(str(why))}[/]", highlight=False)
         return 2
     try:
         nb = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         nb = {}
     if not isinstance(nb, dict):
         nb = {}
     assignment, student = _identity(notebook, masters, assignment, student, nb)
     if assignment not in masters:
         what = f"--assignment {assignment!r} is not in the course" if assignment else "it has none of the course's test cells"
-        console.print(f"[red]{notebook}: cannot tell which assignment this is ({what}); "
+        console.print(f"[red]{escape(str(notebook))}: cannot tell which assignment this is ({escape(what)}); "
                       f"name it with --assignment (one of: {', '.join(masters)})[/]", highlight=False)
         return 2
+    try:
+        folder = os.open(notebook.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            raw_ts, ts, warning = read_timestamp(folder)
+        finally:
+            os.close(folder)
+    except OSError:
+        raw_ts, ts, warning = b"", "", None
+    sub = Submission(clean_text(student), assignment, str(notebook), fingerprint_of(data, raw_ts), data, ts, raw_ts,
+                     warnings=(warning,) if warning else ())
     warm = early.result() if early is not None else None
     slot = Slot(course, warm.sandbox if warm is not None else Sandbox.detect(), figures=False, warm=warm)
     try:
-        fp, ts = fingerprint(notebook)
-        doc, _nb = grade_payload(slot.grader, masters, Payload(student, assignment, fp, ts, data))
+        doc, _nb = grade_payload(slot.grader, masters, sub)
     finally:
         slot.close()
     print(json.dumps(doc, indent=2) if as_json else readable(doc))
@@ -107,6 +122,15 @@ def grade_one(course: Course, notebook: Path, assignment: str | None, student: s
 # -- a batch --------------------------------------------------------------------------------------
 
 
+def autograded_path(root: Path, student: str, assignment: str) -> Path:
+    """Where nbgrader keeps a learner's autograded notebook; an id that cannot be a folder name gets its
+    storage name (formgrader then cannot find the notebook, but gradebook.db has the grades)."""
+    from grader.batch.reading import storage_name, usable_as_folder
+
+    folder = student if usable_as_folder(student) else storage_name(student)
+    return root / "autograded" / folder / assignment / f"{assignment}.ipynb"
+
+
 def _write_autograded(root: Path, sub: Any, nb: Any) -> None:
     import nbformat
 
@@ -114,19 +138,26 @@ def _write_autograded(root: Path, sub: Any, nb: Any) -> None:
 
     if nb is None:
         return
-    path = root / "autograded" / sub.student / sub.assignment / f"{sub.assignment}.ipynb"
-    write_atomic(path, nbformat.writes(nb).encode())
+    write_atomic(autograded_path(root, sub.student, sub.assignment), nbformat.writes(nb).encode())
+
+
+def _say(text: str, style: str = "") -> None:
+    """One line of the summary: learner-chosen names in ``text`` can never be read as rich markup."""
+    console.print(Text(text, style=style), highlight=False)
 
 
 def grade_many(course: Course, source: Path, out: Path, *, assignment: str | None = None, workers: int | None = None,
                dask: str | None = None, regrade: bool = False, figures: bool = False,
-               nbgrader_folder: Path | None = None) -> int:
-    """Grade every submission under ``source`` not graded yet; results, gradebook and tables go to ``out``."""
+               nbgrader_folder: Path | None = None, imported: Imported | None = None) -> int:
+    """Grade every submission under ``source`` not graded yet; results, gradebook and tables go to ``out``.
+
+    ``imported``: what ``import_submissions`` just copied in (and refused) from an instructor's folder.
+    """
     from grader.batch.engine import LocalPool, pending, run_batch
     from grader.batch.gradebook import gradebook_frame, write_nbgrader_db, write_tables
     from grader.batch.masters import master_notebooks
     from grader.batch.results import ResultStore
-    from grader.batch.submissions import discover
+    from grader.batch.submissions import discover, read
 
     masters = master_notebooks(course)
     # The pool first: its sandboxes start while the submissions are found and the masters built.
@@ -139,24 +170,54 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
         pool = LocalPool(course, workers, figures=figures, masters=masters)
         where = f"{pool.slots} warm sandbox(es) on this machine"
     try:
-        subs, unusable = discover(source, masters, assignment)
-    except ValueError as exc:
+        listing = discover(source, masters, assignment)
+    except (ValueError, OSError) as exc:
         pool.close()
-        console.print(f"[red]{exc}[/]", highlight=False)
+        _say(f"{exc}", "red")
         return 2
-    for u in unusable:
-        console.print(f"[yellow]! {u.path}: not graded: {u.reason}[/]", highlight=False)
+    ignored = list(imported.ignored if imported else ()) + listing.ignored
+    refused = list(imported.refused if imported else [])
+    for u in ignored:
+        _say(f"! {u.where}: ignored: {u.reason}", "yellow")
     store = ResultStore(out / RESULTS_DIR)
     on_result = (lambda sub, doc, nb: _write_autograded(nbgrader_folder, sub, nb)) if nbgrader_folder else None
-    todo = pending(subs, store, regrade)
-    console.print(f"{len(subs)} submission(s) found in {source}; {len(todo)} to grade, on {where}.", highlight=False)
+    current: set[tuple[str, str]] = set()
+    up_to_date = 0
+    unknown: list[Any] = []
+
+    def submissions() -> Iterator[Any]:
+        """Each submission, read once, as the pool asks for it (memory stays flat in the batch size)."""
+        yield from refused
+        refused_keys = {s.key for s in refused}
+        for found in listing.found:
+            sub = read(listing, found, masters, course.grading.max_notebook_mb)
+            if not sub.assignment:  # a flat folder's file whose assignment could not be told
+                unknown.append(sub)
+                progress.advance(task, 1)
+                continue
+            if sub.key in refused_keys:
+                continue  # its newer copy was refused on import: that is the record of this run
+            current.add(sub.key)
+            yield sub
+
+    def skipped(_sub: Any) -> None:
+        nonlocal up_to_date
+        up_to_date += 1
+        progress.advance(task, 1)
+
+    total = len(listing.found) + len(refused)
+    _say(f"{total} submission(s) found in {source}; grading what is new or changed, on {where}.")
     with pool, Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), RateColumn(),
                         TextColumn("time left"), TimeRemainingColumn(), console=console,
-                        disable=not todo) as progress:
-        task = progress.add_task("grading", total=len(todo))
-        summary = run_batch(todo, store, pool.map, on_result=on_result, progress=lambda n: progress.advance(task, n))
-    summary.up_to_date = len(subs) - len(todo)
-    current = {s.key for s in subs}
+                        disable=not total) as progress:
+        task = progress.add_task("grading", total=total)
+        summary = run_batch(pending(submissions(), store, regrade, skipped), store, pool.map, on_result=on_result,
+                            progress=lambda n: progress.advance(task, n))
+    summary.up_to_date = up_to_date
+    current |= {s.key for s in refused}
+    for sub in unknown:
+        ignored.append(Ignored(sub.where, sub.problem or "its assignment could not be told"))
+        _say(f"! {sub.where}: not graded: {sub.problem}", "yellow")
 
     def current_docs() -> Iterator[dict[str, Any]]:
         """This batch's results, read from disk one at a time."""
@@ -175,12 +236,12 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
     db_problems: list[str] = []
     if nbgrader_folder is not None:
         db_problems = write_nbgrader_db(nbgrader_folder / "gradebook.db", current_docs())
-    _print_summary(summary, failed_parts, sandboxes, unusable)
+    _print_summary(summary, failed_parts, sandboxes, ignored)
     for p in db_problems:
-        console.print(f"[yellow]! {p}[/]", highlight=False)
-    console.print(f"Gradebook: {csv} and {parquet}" + (f"; nbgrader's {nbgrader_folder / 'gradebook.db'}"
-                                                      if nbgrader_folder is not None else ""), highlight=False)
-    return 0 if not summary.failed and not unusable and not failed_parts else 1
+        _say(f"! {p}", "yellow")
+    _say(f"Gradebook: {csv} and {parquet}" + (f"; nbgrader's {nbgrader_folder / 'gradebook.db'}"
+                                             if nbgrader_folder is not None else ""))
+    return 0 if not summary.failed and not ignored and not failed_parts and not db_problems else 1
 
 
 def _failed_parts(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -191,29 +252,78 @@ def _failed_parts(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def _print_summary(summary: Any, failed_parts: list[tuple[str, str, str]], sandboxes: set[str],
-                   unusable: list[Any]) -> None:
-    console.print(f"Graded {summary.graded + len(summary.failed)} submission(s) in {summary.seconds:.1f} s"
-                  f"{f' ({summary.rate:.1f}/s)' if summary.seconds else ''}; {summary.up_to_date} unchanged since "
-                  f"they were graded (not graded again); {len(summary.failed)} could not be graded.", highlight=False)
+                   ignored: list[Any]) -> None:
+    from grader.learner.text import display_name as shown
+
+    _say(f"Graded {summary.graded + len(summary.failed)} submission(s) in {summary.seconds:.1f} s"
+         f"{f' ({summary.rate:.1f}/s)' if summary.seconds else ''}; {summary.up_to_date} unchanged since "
+         f"they were graded (not graded again); {len(summary.failed)} could not be graded.")
     for doc in summary.failed:
-        console.print(f"    [red]✗ {doc['student']}/{doc['assignment']}: not graded[/] ({doc['error']})", highlight=False)
+        _say(f"    ✗ {shown(doc['student'])}/{doc['assignment']}: not graded ({doc['error']})", "red")
     for student, assignment, part in failed_parts:
-        console.print(f"    [yellow]✗ {student}/{assignment}/{part}: grading failed[/] (see its message)", highlight=False)
+        _say(f"    ✗ {shown(student)}/{assignment}/{part}: grading failed (see its message)", "yellow")
+    for student, assignment, what in summary.warnings:
+        _say(f"    ! {shown(student)}/{assignment}: {what}", "yellow")
     for s in sorted(x for x in sandboxes if x.startswith("NO SANDBOX")):
-        console.print(f"    [red]{s}[/]", highlight=False)
-    if unusable:
-        console.print(f"{len(unusable)} file(s) were not submissions that could be graded (listed above).")
+        _say(f"    {s}", "red")
+    if ignored:
+        _say(f"{len(ignored)} thing(s) in the submissions were ignored (listed above).")
 
 
-def import_submissions(root: Path, submissions: Path) -> None:
-    """Copy a submitted/-style tree into the course folder's submitted/ (as ``nbgrader collect`` would)."""
-    for nb in sorted(submissions.glob("*/*/*.ipynb")):
-        dest = root / "submitted" / nb.parent.parent.name / nb.parent.name
-        dest.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(nb, dest / nb.name)
-        stamp = nb.parent / "timestamp.txt"
-        if stamp.is_file():
-            shutil.copy2(stamp, dest / "timestamp.txt")
+@dataclass
+class Imported:
+    """What ``import_submissions`` did: how many it copied, what it refused (as records), what it ignored."""
+
+    copied: int = 0
+    refused: list[Any] = field(default_factory=list)
+    ignored: list[Any] = field(default_factory=list)
+
+
+def import_submissions(root: Path, submissions: Path, masters: Any, limit_mb: float) -> Imported:
+    """Copy a submitted/-style tree into the course folder's submitted/ (as ``nbgrader collect`` would).
+
+    Each submission is read as data (``grader.batch.reading``) and only the bytes read are written:
+    a link, a FIFO or a folder where the notebook should be is never copied, and becomes that
+    submission's record instead; files the release does not name are not copied.
+    """
+    from grader.batch.reading import TIMESTAMP
+    from grader.batch.results import write_atomic
+    from grader.batch.submissions import discover, read
+
+    done = Imported()
+    listing = discover(submissions, masters)
+    done.ignored = list(listing.ignored)
+    for found in listing.found:
+        sub = read(listing, found, masters, limit_mb)
+        if not sub.assignment:
+            done.ignored.append(Ignored(sub.where, sub.problem or "its assignment could not be told"))
+            continue
+        if sub.notebook is None:
+            done.refused.append(sub)
+            continue
+        # The learner's folder name as the file system spells it: the same id is read back from the copy.
+        student = found.folders[-2] if len(found.folders) >= 2 else sub.student
+        dest = root / "submitted" / student / sub.assignment
+        try:
+            write_atomic(dest / found.notebook, sub.notebook)
+            if sub.timestamp_bytes:
+                write_atomic(dest / TIMESTAMP, sub.timestamp_bytes)
+            elif (dest / TIMESTAMP).is_file():
+                (dest / TIMESTAMP).unlink()  # an older submission's time is not this one's
+            done.copied += 1
+        except OSError as exc:
+            done.refused.append(replace(sub, notebook=None, problem=f"could not be copied in ({exc.strerror})"))
+    return done
+
+
+def print_import_problems(imported: Imported) -> None:
+    """What an import left out, one line each (``dlcourse run --submissions``, where nbgrader grades next)."""
+    from grader.learner.text import display_name as shown
+
+    for u in imported.ignored:
+        _say(f"! {u.where}: ignored: {u.reason}", "yellow")
+    for sub in imported.refused:
+        _say(f"✗ {shown(sub.student)}/{sub.assignment}: not imported, so not graded: {sub.problem}", "red")
 
 
 # -- export ---------------------------------------------------------------------------------------

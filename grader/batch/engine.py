@@ -7,9 +7,11 @@ from it per submission. The scores are computed here, by the same
 against the instructor's master exactly as nbgrader restores it, so both paths
 give the same scores and messages. Only this process writes results.
 
-``grade_payload`` is the unit of work, a pure function of (course, notebook
-bytes, identity): the local pool and Dask workers (``grader.batch.cluster``)
-both run it.
+``grade_payload`` is the unit of work, a pure function of (course, a read
+``Submission``: notebook bytes and identity, no paths): the local pool and Dask
+workers (``grader.batch.cluster``) both run it. Nothing that one submission
+holds can stop a batch: every failure, wherever it happens, becomes that
+submission's *grading failed* record, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -25,31 +27,12 @@ from typing import Any
 
 from grader.autograde.notebook import NotebookGrader
 from grader.batch.masters import Master, Masters, master_notebooks, read_notebook, restore
+from grader.batch.reading import Submission
 from grader.batch.results import ResultStore, failed_document, graded_document
-from grader.batch.submissions import Submission
 from grader.config import Course
+from grader.learner.text import clean_text
 from grader.sandbox.launch import Sandbox, WorkerDied
 from grader.sandbox.warm import WarmSandbox
-
-
-@dataclass(frozen=True)
-class Payload:
-    """What a pool slot or a Dask worker needs to grade one submission (no paths: it may run elsewhere)."""
-
-    student: str
-    assignment: str
-    fingerprint: str
-    timestamp: str
-    notebook: bytes
-
-    @classmethod
-    def read(cls, sub: Submission) -> Payload:
-        return cls(sub.student, sub.assignment, sub.fingerprint, sub.timestamp, sub.path.read_bytes())
-
-    @property
-    def submission(self) -> Submission:
-        return Submission(self.student, self.assignment, Path(f"{self.student}/{self.assignment}.ipynb"),
-                          self.fingerprint, self.timestamp)
 
 
 class Slot:
@@ -74,23 +57,30 @@ class Slot:
             self.warm.close()
 
 
-def grade_payload(grader: NotebookGrader, masters: Mapping[str, Master], payload: Payload) -> tuple[dict[str, Any], Any]:
+def _why(exc: BaseException, limit: int = 300) -> str:
+    return f"{type(exc).__name__}: {clean_text(str(exc))[:limit]}"
+
+
+def grade_payload(grader: NotebookGrader, masters: Mapping[str, Master], sub: Submission) -> tuple[dict[str, Any], Any]:
     """(result document, graded notebook or None); never raises for anything the submission contains."""
-    sub = payload.submission
-    master = masters.get(payload.assignment)
-    if master is None:
-        return failed_document(sub, None, f"assignment {payload.assignment!r} is not in the course"), None
     try:
-        nb = read_notebook(payload.notebook)
+        master = masters.get(sub.assignment)
+    except Exception as exc:  # noqa: BLE001 - a quiz file that cannot be loaded, say
+        return failed_document(sub, None, f"its assignment could not be loaded ({_why(exc)})"), None
+    if master is None:
+        return failed_document(sub, None, f"assignment {sub.assignment!r} is not in the course"), None
+    if sub.notebook is None:
+        return failed_document(sub, master, sub.problem or "nothing was read", grader.sandbox.describe()), None
+    try:
+        nb = read_notebook(sub.notebook)
     except Exception as exc:  # noqa: BLE001 - whatever is wrong with the file, the batch goes on
-        return failed_document(sub, master, f"not a readable notebook ({type(exc).__name__}: {str(exc)[:300]})",
-                               grader.sandbox.describe()), None
+        return failed_document(sub, master, f"not a readable notebook ({_why(exc)})", grader.sandbox.describe()), None
     try:
         restore(nb, master)
-        grade = grader.grade(nb, payload.assignment, payload.student)
+        grade = grader.grade(nb, sub.assignment, sub.student)
+        return graded_document(sub, grade), nb
     except Exception as exc:  # noqa: BLE001 - a worker that cannot start, say: recorded, the batch goes on
-        return failed_document(sub, master, f"{type(exc).__name__}: {str(exc)[:500]}", grader.sandbox.describe()), None
-    return graded_document(sub, grade), nb
+        return failed_document(sub, master, _why(exc, 500), grader.sandbox.describe()), None
 
 
 @dataclass
@@ -99,6 +89,8 @@ class BatchSummary:
 
     graded: int = 0
     failed: list[dict[str, Any]] = field(default_factory=list)
+    #: (student, assignment, what): odd but graded (an unreadable timestamp.txt, say).
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)
     up_to_date: int = 0
     seconds: float = 0.0
 
@@ -140,8 +132,12 @@ class LocalPool:
                 self._made.append(slot)
         return slot
 
-    def grade(self, payload: Payload) -> tuple[dict[str, Any], Any]:
-        return grade_payload(self._slot().grader, self.masters, payload)
+    def grade(self, sub: Submission) -> tuple[dict[str, Any], Any]:
+        try:
+            grader = self._slot().grader
+        except Exception as exc:  # noqa: BLE001 - no grader for this slot: this submission fails, the batch goes on
+            return failed_document(sub, None, f"no grading worker could be started ({_why(exc)})"), None
+        return grade_payload(grader, self.masters, sub)
 
     def map(self, subs: Iterable[Submission]) -> Iterator[tuple[Submission, dict[str, Any], Any]]:
         """Grade each submission; a few per slot are in flight at once, so memory stays flat in the batch size."""
@@ -156,21 +152,17 @@ class LocalPool:
                 if sub is None:
                     exhausted = True
                     break
-                pending[pool.submit(self._read_and_grade, sub)] = sub
+                pending[pool.submit(self.grade, sub)] = sub
             if not pending:
                 break
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 sub = pending.pop(future)
-                doc, nb = future.result()
+                try:
+                    doc, nb = future.result()
+                except Exception as exc:  # noqa: BLE001 - grade() never raises, but nothing here may stop the batch
+                    doc, nb = failed_document(sub, None, f"grading stopped ({_why(exc)})"), None
                 yield sub, doc, nb
-
-    def _read_and_grade(self, sub: Submission) -> tuple[dict[str, Any], Any]:
-        try:
-            payload = Payload.read(sub)
-        except OSError as exc:
-            return failed_document(sub, self.masters.get(sub.assignment), f"cannot read {sub.path} ({exc.strerror})"), None
-        return self.grade(payload)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -185,27 +177,47 @@ class LocalPool:
         self.close()
 
 
-def run_batch(todo: list[Submission], store: ResultStore,
-              grade_all: Callable[[list[Submission]], Iterator[tuple[Submission, dict[str, Any], Any]]],
+def run_batch(todo: Iterable[Submission], store: ResultStore,
+              grade_all: Callable[[Iterable[Submission]], Iterator[tuple[Submission, dict[str, Any], Any]]],
               on_result: Callable[[Submission, dict[str, Any], Any], None] | None = None,
               progress: Callable[[int], Any] | None = None) -> BatchSummary:
-    """Grade ``todo`` (``pending`` picks it), writing each result as it arrives."""
+    """Grade ``todo`` (``pending`` picks it), writing each result as it arrives.
+
+    Recording one result can fail too (a full disk, an autograded copy nbgrader's tree cannot
+    hold): that submission is named in the summary, and the batch goes on.
+    """
     summary = BatchSummary()
     started = time.perf_counter()
     for sub, doc, nb in grade_all(todo):
-        store.write(doc)
-        if on_result is not None:
-            on_result(sub, doc, nb)
+        try:
+            store.write(doc)
+        except Exception as exc:  # noqa: BLE001
+            doc = {**doc, "status": "grading-failed", "error": f"its result could not be written ({_why(exc)})"}
+        if on_result is not None and doc["status"] == "graded":
+            try:
+                on_result(sub, doc, nb)
+            except Exception as exc:  # noqa: BLE001
+                summary.warnings.append((sub.student, sub.assignment,
+                                         f"its autograded notebook could not be written ({_why(exc)})"))
         if doc["status"] == "graded":
             summary.graded += 1
         else:
             summary.failed.append({k: doc[k] for k in ("student", "assignment", "error")})
+        summary.warnings.extend((sub.student, sub.assignment, w) for w in sub.warnings)
         if progress is not None:
             progress(1)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def pending(subs: list[Submission], store: ResultStore, regrade: bool = False) -> list[Submission]:
-    """What is not graded yet, or changed since it was (everything, with ``regrade``)."""
-    return [s for s in subs if regrade or not store.is_current(s)]
+def pending(subs: Iterable[Submission], store: ResultStore, regrade: bool = False,
+            skipped: Callable[[Submission], Any] | None = None) -> Iterator[Submission]:
+    """What is not graded yet, or changed since it was (everything, with ``regrade``), lazily.
+
+    ``skipped`` is told of each submission that is already graded from these very bytes.
+    """
+    for s in subs:
+        if regrade or not store.is_current(s):
+            yield s
+        elif skipped is not None:
+            skipped(s)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from grader.batch.masters import Master
 from grader.batch.results import write_atomic
+from grader.learner.text import display_name
 
 COLUMNS = ["student", "assignment", "part", "score", "max_score", "status", "diagnoses", "timestamp"]
 EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
@@ -82,11 +83,13 @@ def write_tables(frame: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
 def write_nbgrader_db(db: Path, docs: Iterable[dict[str, Any]]) -> list[str]:
     """Record each result in nbgrader's gradebook.db as ``nbgrader autograde`` would (auto scores per cell).
 
+    Each submission is recorded on its own (its scores in one commit, after nbgrader's API has made
+    its student and submission rows): one that nbgrader refuses costs that submission alone, and is
+    named, and the learners sorted after it are still recorded.
     Returns problems, one line each: an assignment that was never released into that database
     cannot take grades (nbgrader creates its cells at release).
     """
-    from nbgrader.api import Gradebook, MissingEntry
-    from nbgrader.utils import parse_utc
+    from nbgrader.api import Gradebook
 
     problems: list[str] = []
     if not db.exists():
@@ -102,24 +105,38 @@ def write_nbgrader_db(db: Path, docs: Iterable[dict[str, Any]]) -> list[str]:
                 if line not in problems:
                     problems.append(line)
                 continue
-            notebook = next(iter(released[assignment]))
-            gb.update_or_create_student(student)
-            stamp = {"timestamp": parse_utc(doc["timestamp"])} if doc.get("timestamp") else {}
             try:
-                gb.find_submission(assignment, student)
-                if stamp:
-                    gb.update_or_create_submission(assignment, student, **stamp)
-            except MissingEntry:
-                gb.add_submission(assignment, student, **stamp)
-            for part, info in doc.get("parts", {}).items():
-                try:
-                    grade = gb.find_grade(part, notebook, assignment, student)
-                except MissingEntry:
-                    continue
-                grade.auto_score = float(info["points"])
-                grade.needs_manual_grade = False
-            gb.db.commit()
+                _record(gb, doc, next(iter(released[assignment])))
+                gb.db.commit()
+            except Exception as exc:  # noqa: BLE001 - this submission is not recorded; the others still are
+                gb.db.rollback()
+                problems.append(f"{display_name(student)}/{assignment}: not recorded in {db.name} "
+                                f"({type(exc).__name__}: {str(exc)[:200]})")
     return problems
+
+
+def _record(gb: Any, doc: dict[str, Any], notebook: str) -> None:
+    from nbgrader.api import MissingEntry
+
+    from grader.batch.reading import parse_timestamp
+
+    assignment, student = doc["assignment"], doc["student"]
+    gb.update_or_create_student(student)
+    when = parse_timestamp(doc["timestamp"]) if doc.get("timestamp") else None
+    stamp = {"timestamp": when} if when is not None else {}
+    try:
+        gb.find_submission(assignment, student)
+        if stamp:
+            gb.update_or_create_submission(assignment, student, **stamp)
+    except MissingEntry:
+        gb.add_submission(assignment, student, **stamp)
+    for part, info in doc.get("parts", {}).items():
+        try:
+            grade = gb.find_grade(part, notebook, assignment, student)
+        except MissingEntry:
+            continue
+        grade.auto_score = float(info["points"])
+        grade.needs_manual_grade = False
 
 
 def export_frame(frame: pd.DataFrame, duedates: dict[str, str] | None = None) -> pd.DataFrame:

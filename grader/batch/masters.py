@@ -38,17 +38,62 @@ class Master:
         return {gid for gid, cell in self.cells.items() if _meta(cell).get("grade")}
 
 
-def read_notebook(text: str | bytes) -> Any:
-    """A notebook from its JSON, upgraded to version 4, without schema validation.
+#: More cells than any notebook of the course needs; running each of 100,000 would take the whole
+#: submission's time limit to prove nothing.
+MAX_CELLS = 2000
 
-    nbformat's validation costs seconds the first time in a process (its URI format checker
-    builds dozens of parsers) and decides nothing here: restoring and grading read the few
-    fields they need and survive any others.
+
+class NotANotebook(ValueError):
+    """JSON that is not a notebook grading can read; ``str()`` names the cell and the field."""
+
+
+def read_notebook(text: str | bytes) -> Any:
+    """A notebook from its JSON, upgraded to version 4, its learner text cleaned (``grader.learner.text``).
+
+    Without nbformat's schema validation: it costs seconds the first time in a process (its URI
+    format checker builds dozens of parsers) and decides nothing here. Instead the few fields that
+    restoring and grading read are checked to have their types, so a notebook with odd metadata is
+    named, not a crash somewhere later.
     """
     from nbformat import convert, reader
 
-    nb = reader.reads(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return convert(nb, 4) if nb.get("nbformat", 4) != 4 else nb
+    from grader.learner.text import clean
+
+    if isinstance(text, bytes):
+        # Bytes that are not UTF-8 survive as lone surrogates, which ``clean`` then shows as \xNN.
+        text = text.decode("utf-8", errors="surrogateescape")
+    nb = reader.reads(text)
+    nb = convert(nb, 4) if nb.get("nbformat", 4) != 4 else nb
+    clean(nb)
+    _check_shape(nb)
+    return nb
+
+
+def _check_shape(nb: Any) -> None:
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        raise NotANotebook(f"its cells are {type(cells).__name__}, not a list")
+    if len(cells) > MAX_CELLS:
+        raise NotANotebook(f"it has {len(cells):,} cells; a notebook of more than {MAX_CELLS:,} is not graded")
+    if not isinstance(nb.get("metadata", {}), dict):
+        raise NotANotebook("its metadata is not a mapping")
+    for i, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict):
+            raise NotANotebook(f"cell {i} is {type(cell).__name__}, not a mapping")
+        if cell.get("cell_type") not in ("code", "markdown", "raw"):
+            raise NotANotebook(f"cell {i} has cell_type {str(cell.get('cell_type'))[:40]!r}")
+        if not isinstance(cell.get("source", ""), str):
+            raise NotANotebook(f"cell {i}: its source is {type(cell.get('source')).__name__}, not text")
+        meta = cell.get("metadata", {})
+        if not isinstance(meta, dict):
+            raise NotANotebook(f"cell {i}: its metadata is {type(meta).__name__}, not a mapping")
+        grading = meta.get("nbgrader")
+        if grading is not None and not isinstance(grading, dict):
+            raise NotANotebook(f"cell {i}: metadata.nbgrader is {type(grading).__name__}, not a mapping")
+        if isinstance(grading, dict) and not isinstance(grading.get("grade_id", ""), str):
+            raise NotANotebook(f"cell {i}: metadata.nbgrader.grade_id is not text")
+        if cell.get("cell_type") == "code" and not isinstance(cell.get("outputs", []), list):
+            raise NotANotebook(f"cell {i}: its outputs are not a list")
 
 
 def _master(assignment: str, nb: Any) -> Master:

@@ -4,6 +4,7 @@ The document (``--json`` prints it; ``SCHEMA`` names its version)::
 
     {"schema": "dlcourse.grade/1", "student": ..., "assignment": ..., "fingerprint": ..., "timestamp": ...,
      "status": "graded" | "grading-failed", "error": null | "why nothing could be graded",
+     "warnings": ["what was odd but did not stop grading (an unreadable timestamp.txt, say)"],
      "total": 7.5, "max": 10.0, "sandbox": "...",
      "parts": {"<part>": {"points": 2.0, "max": 2.0, "status": "passed" | "failed" | "grading-failed" | "missing",
                           "message": "...", "diagnoses": ["..."]}}}
@@ -11,13 +12,15 @@ The document (``--json`` prints it; ``SCHEMA`` names its version)::
 ``ResultStore`` keeps one such file per submission, written atomically (a
 temporary file, fsync, rename), so a batch killed at any moment leaves every
 result either whole or absent, and a rerun grades exactly what is absent or
-out of date.
+out of date. Its file names are ``storage_name``s: a learner id or assignment of
+any length or character set gets a short, unique name; the real id is inside.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -26,22 +29,30 @@ from typing import Any
 
 from grader.autograde.notebook import NotebookGrade
 from grader.batch.masters import Master
-from grader.batch.submissions import Submission
+from grader.batch.reading import Submission, storage_name
 
 SCHEMA = "dlcourse.grade/1"
 PART_STATUSES = ("passed", "failed", "grading-failed", "missing")
 
 
+def _finite(x: float) -> float:
+    return float(x) if math.isfinite(x) else 0.0
+
+
+def _header(sub: Submission) -> dict[str, Any]:
+    return {"schema": SCHEMA, "student": sub.student, "assignment": sub.assignment, "fingerprint": sub.fingerprint,
+            "timestamp": sub.timestamp, "warnings": list(sub.warnings)}
+
+
 def graded_document(sub: Submission, grade: NotebookGrade) -> dict[str, Any]:
     parts = {
-        pid: {"points": p.points, "max": p.max_points,
+        pid: {"points": _finite(p.points), "max": _finite(p.max_points),
               "status": "missing" if p.unanswered and p.status == "failed" else p.status,
               "message": p.message, "diagnoses": list(p.diagnoses)}
         for pid, p in grade.parts.items()
     }
-    return {"schema": SCHEMA, "student": sub.student, "assignment": sub.assignment, "fingerprint": sub.fingerprint,
-            "timestamp": sub.timestamp, "status": "graded", "error": None, "total": grade.total,
-            "max": grade.max_total, "sandbox": grade.sandbox, "parts": parts}
+    return {**_header(sub), "status": "graded", "error": None, "total": sum(p["points"] for p in parts.values()),
+            "max": sum(p["max"] for p in parts.values()), "sandbox": grade.sandbox, "parts": parts}
 
 
 def failed_document(sub: Submission, master: Master | None, error: str, sandbox: str = "") -> dict[str, Any]:
@@ -52,15 +63,15 @@ def failed_document(sub: Submission, master: Master | None, error: str, sandbox:
         if meta.get("grade"):
             parts[gid] = {"points": 0.0, "max": float(meta.get("points") or 0), "status": "grading-failed",
                           "message": f"This submission could not be graded: {error}", "diagnoses": []}
-    return {"schema": SCHEMA, "student": sub.student, "assignment": sub.assignment, "fingerprint": sub.fingerprint,
-            "timestamp": sub.timestamp, "status": "grading-failed", "error": error, "total": 0.0,
+    return {**_header(sub), "status": "grading-failed", "error": error, "total": 0.0,
             "max": sum(p["max"] for p in parts.values()), "sandbox": sandbox, "parts": parts}
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """``path`` holds either its old contents or all of ``data``, whenever the process dies."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    # A short temporary name: the final one may already be as long as a file name can be.
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -78,10 +89,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
-def _safe(name: str) -> str:
-    return name.replace(os.sep, "_").replace("\0", "_") or "_"
-
-
 class ResultStore:
     """``<root>/<assignment>/<student>.json``, one per submission."""
 
@@ -89,7 +96,7 @@ class ResultStore:
         self.root = root
 
     def path(self, student: str, assignment: str) -> Path:
-        return self.root / _safe(assignment) / f"{_safe(student)}.json"
+        return self.root / storage_name(assignment) / f"{storage_name(student)}.json"
 
     def load(self, student: str, assignment: str) -> dict[str, Any] | None:
         try:
@@ -101,7 +108,8 @@ class ResultStore:
     def is_current(self, sub: Submission) -> bool:
         """Graded already, from this very file (a failed grading is tried again)."""
         doc = self.load(sub.student, sub.assignment)
-        return doc is not None and doc.get("fingerprint") == sub.fingerprint and doc.get("status") == "graded"
+        return (doc is not None and doc.get("fingerprint") == sub.fingerprint and doc.get("status") == "graded"
+                and doc.get("student") == sub.student and doc.get("assignment") == sub.assignment)
 
     def write(self, doc: dict[str, Any]) -> None:
         data = json.dumps(doc, indent=1, sort_keys=False, allow_nan=False).encode()

@@ -23,6 +23,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from grader.learner.text import clean
+
 #: Largest frame either side accepts; a reply above it is the worker's fault, not a crash of ours.
 MAX_FRAME_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
@@ -245,7 +247,9 @@ def parse_frame(body: bytes) -> dict[str, Any]:
         raise WireError(f"frame is not readable JSON ({type(exc).__name__})") from None
     if not isinstance(message, dict):
         raise WireError("frame is not an object")
-    return message
+    # What the learner's code printed or returned may hold lone surrogates (print("caf\udce9") is legal):
+    # cleaned here, once, so nothing that writes the frame's text later can fail on it.
+    return clean(message)
 
 
 def read_frame(stream: BinaryIO) -> dict[str, Any]:
