@@ -49,6 +49,9 @@ c.SandboxedGrading.course_file = {course_yaml!r}
 # folder is never opened (the hook takes it off nbgrader's list before nbgrader reads anything), and
 # what is graded is the bytes CheckedSubmission read, not a path opened again.
 c.Autograde.pre_convert_hook = "grader.autograde.guard.pre_convert_hook"
+# The hook renames links and special files in a submission to <name>.refused: nbgrader copies every
+# other file of a submission following links, so these it must leave alone.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.refused"]
 c.CheckedSubmission.course_file = {course_yaml!r}
 c.Autograde.sanitize_preprocessors = [
     "grader.autograde.guard.CheckedSubmission",

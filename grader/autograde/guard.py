@@ -9,9 +9,11 @@ both configured in the course folder's ``nbgrader_config.py``, close that:
   reads anything of a submission and is handed the list of notebooks it is about to convert):
   every notebook of the release that ``grader.batch.reading`` refuses is taken off that list and
   named in nbgrader's log, so nbgrader never opens it (it then reports the submission as not
-  graded, as the batch records it); a ``timestamp.txt`` that is not a regular file or not a time
-  nbgrader can read is renamed ``timestamp.txt.unreadable`` (kept, not lost), so the submission is
-  graded as having no time, as the batch grades it.
+  graded, as the batch records it). nbgrader also copies every other file of the submission,
+  following links, so links and special files are renamed ``<name>.refused`` (a pattern the
+  course folder's ``CourseDirectory.ignore`` holds), and a ``timestamp.txt`` that is not a time
+  nbgrader can read is renamed ``timestamp.txt.unreadable``: nothing is deleted, and the
+  submission is graded as having no time, as the batch grades it.
 * ``CheckedSubmission``, the first step of the sanitize pipeline: the notebook nbgrader read is
   replaced by the one read here, through the same reader, so what is graded is exactly the bytes
   that were checked (and its learner text is cleaned the same way).
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +31,14 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from grader.batch.masters import read_notebook
-from grader.batch.reading import (DEFAULT_NOTEBOOK_MB, TIMESTAMP, Refused, folder_path, read_file, read_timestamp,
-                                  release_notebooks)
+from grader.batch.reading import (DEFAULT_NOTEBOOK_MB, TIMESTAMP, Refused, entries, folder_path, kind_of, open_folder,
+                                  read_file, read_timestamp, release_notebooks)
 from grader.learner.text import display_name
 
 UNREADABLE_SUFFIX = ".unreadable"
+#: Links and special files in a submission get this suffix; the course folder's nbgrader_config.py
+#: adds ``*.refused`` to ``CourseDirectory.ignore``.
+REFUSED_SUFFIX = ".refused"
 
 
 class SubmissionRefused(ValueError):
@@ -74,27 +80,71 @@ def _split(notebook: str) -> tuple[Path, tuple[str, str, str], str]:
 
 
 def pre_convert_hook(assignment: str, student: str, notebooks: list[str]) -> None:
-    """Called by nbgrader before it converts one learner's notebooks; edits ``notebooks`` in place."""
+    """Called by nbgrader before it converts one learner's notebooks; edits ``notebooks`` in place.
+
+    (nbgrader passes its own ``assignment`` and ``student`` patterns, often ``*``: the learner is
+    read from the notebooks' paths.)
+    """
     app = _app()
     log = app.log if app is not None else None
     limit = _limit_bytes(_course_file())
-    for notebook in list(notebooks):
-        root, names, name = _split(notebook)
-        where = "/".join(display_name(n, 60) for n in (*names[1:], name))
-        if name not in release_notebooks(names[2]):
-            continue  # nbgrader skips notebooks its gradebook does not know, without opening them
+    for folder in sorted({str(Path(n).parent) for n in notebooks}):
+        mine = [n for n in notebooks if str(Path(n).parent) == folder]
+        root, names, _ = _split(mine[0])
+        where = "/".join(display_name(n, 60) for n in names[1:])
         try:
-            with folder_path(str(root), names) as folder:
-                _set_aside_bad_timestamp(folder, where, log)
-                read_file(name, folder, limit, limit_key="grading.max_notebook_mb")
-        except Refused as why:
-            notebooks.remove(notebook)
-            if log is not None:
-                log.error("%s: not graded: %s is %s", where, display_name(name), why)
-        except OSError as exc:
-            notebooks.remove(notebook)
-            if log is not None:
-                log.error("%s: not graded: it cannot be read (%s)", where, exc.strerror)
+            with folder_path(str(root), names) as fd:
+                for notebook in mine:
+                    name = Path(notebook).name
+                    if name not in release_notebooks(names[2]):
+                        continue  # nbgrader skips notebooks its gradebook does not know, without opening them
+                    try:
+                        read_file(name, fd, limit, limit_key="grading.max_notebook_mb")
+                    except Refused as why:
+                        notebooks.remove(notebook)
+                        _say(log, "error", f"{where}: not graded: {display_name(name)} is {why}")
+                _set_aside_special_files(fd, where, log)
+                _set_aside_bad_timestamp(fd, where, log)
+        except (Refused, OSError) as why:
+            for notebook in mine:
+                notebooks.remove(notebook)
+            _say(log, "error", f"{where}: not graded: its folder is {why}")
+
+
+def _say(log: Any, level: str, message: str) -> None:
+    if log is not None:
+        getattr(log, level)("%s", message)
+
+
+def _set_aside_special_files(folder: int, where: str, log: Any, depth: int = 0) -> None:
+    """Rename every link, FIFO, socket and device below ``folder`` to ``<name>.refused``.
+
+    nbgrader copies every other file of a submission into autograded/ with ``shutil.copy``, which
+    follows links (a link to ``/dev/zero`` would fill the disk) and raises on a FIFO; ``*.refused``
+    is in the course folder's ``CourseDirectory.ignore``, so nbgrader leaves these alone. Nothing
+    is deleted: the learner's entry stays, under the new name, for the instructor to look at.
+    """
+    if depth > 16:
+        return
+    for name, mode in entries(folder, hidden=True):
+        if name.endswith(REFUSED_SUFFIX):
+            continue
+        if stat.S_ISDIR(mode):
+            try:
+                sub = open_folder(name, folder)
+            except Refused:
+                continue
+            try:
+                _set_aside_special_files(sub, f"{where}/{display_name(name, 60)}", log, depth + 1)
+            finally:
+                os.close(sub)
+        elif not stat.S_ISREG(mode):
+            try:
+                os.rename(name, name + REFUSED_SUFFIX, src_dir_fd=folder, dst_dir_fd=folder)
+            except OSError:
+                continue
+            _say(log, "warning", f"{where}/{display_name(name, 60)} is {kind_of(mode)}: not copied by nbgrader; "
+                                 f"kept as {display_name(name, 60)}{REFUSED_SUFFIX}")
 
 
 def _set_aside_bad_timestamp(folder: int, where: str, log: Any) -> None:
@@ -105,8 +155,7 @@ def _set_aside_bad_timestamp(folder: int, where: str, log: Any) -> None:
         os.rename(TIMESTAMP, TIMESTAMP + UNREADABLE_SUFFIX, src_dir_fd=folder, dst_dir_fd=folder)
     except OSError:
         return
-    if log is not None:
-        log.warning("%s: %s; kept as %s%s", where, warning, TIMESTAMP, UNREADABLE_SUFFIX)
+    _say(log, "warning", f"{where}: {warning}; kept as {TIMESTAMP}{UNREADABLE_SUFFIX}")
 
 
 class CheckedSubmission(NbGraderPreprocessor):

@@ -127,12 +127,12 @@ def folder_path(root: str, names: tuple[str, ...]) -> Iterator[int]:
             os.close(fd)
 
 
-def entries(folder: int) -> list[tuple[str, int]]:
-    """(name, lstat mode) of everything in an open folder, sorted, hidden names left out."""
+def entries(folder: int, hidden: bool = False) -> list[tuple[str, int]]:
+    """(name, lstat mode) of everything in an open folder, sorted; hidden names left out unless ``hidden``."""
     out = []
     with os.scandir(folder) as it:
         for entry in it:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") and not hidden:
                 continue  # checkpoints, editor files, nbgrader's own hidden files
             try:
                 out.append((entry.name, entry.stat(follow_symlinks=False).st_mode))
