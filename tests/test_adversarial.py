@@ -72,6 +72,7 @@ import yaml
 
 from grader.config import Course, load_course
 from grader.nbgrader_course import CourseDirectory, NbgraderRun
+from sandbox_support import sandbox_processes, settled
 
 pytestmark = pytest.mark.slow
 
@@ -82,7 +83,6 @@ CLASSES = (
     "forged-output", "reading-answers", "patching", "lying-objects", "tampering",
     "planting", "processes", "crash", "limits", "test-cells",
 )
-SANDBOX_UIDS = range(200_000, 300_000)
 #: The grading cell time limit of the batch (course.yaml says 30 s; hangs cost about this much each).
 CELL_TIMEOUT_S = 3
 PLANTED = re.compile(r"^(sitecustomize\.py|usercustomize\.py|.*\.pth)$")
@@ -290,53 +290,6 @@ def planted_files(course_root: Path) -> set[str]:
     return found
 
 
-def _status(pid: str) -> dict[str, str]:
-    text = Path(f"/proc/{pid}/status").read_text()
-    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in text.splitlines() if ":" in line)}
-
-
-def _sandbox_of(pid: str) -> str | None:
-    """The command line of the bubblewrap process a process runs under, or None when it runs under none."""
-    seen = set()
-    while pid not in ("0", "1") and pid not in seen:
-        seen.add(pid)
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            parent = _status(pid).get("PPid", "0")
-        except OSError:
-            return None
-        if Path(cmdline.split(" ", 1)[0]).name == "bwrap":
-            return cmdline
-        pid = parent
-    return None
-
-
-def sandbox_processes(marker: str) -> list[str]:
-    """Processes owned by a sandbox uid, except live workers of other runs (under a bubblewrap that is not ours).
-
-    Workers of this batch run under a bubblewrap whose command line names ``marker`` (the batch's
-    TMPDIR, where each worker's scratch folder lives). A sandbox-uid process under no bubblewrap at
-    all has escaped its sandbox's supervision, whoever started it, and is listed too.
-    """
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            fields = _status(proc.name)
-        except OSError:
-            continue
-        uids = [int(u) for u in fields.get("Uid", "").split()]
-        if not any(u in SANDBOX_UIDS for u in uids):
-            continue
-        owner = _sandbox_of(proc.name)
-        if owner is not None and marker not in owner:
-            continue
-        found.append(f"pid {proc.name} uid {uids[0]} {fields.get('Name', '')} state {fields.get('State', '')} "
-                     f"({'under ' + owner[:120] if owner else 'under no sandbox'})")
-    return found
-
-
 @dataclass
 class Batch:
     cdir: CourseDirectory
@@ -391,12 +344,7 @@ def batch(tmp_path_factory) -> Batch:
             start = time.monotonic()
             runs[a] = cdir.autograde(a)  # the one batch: every submission of the assignment
             seconds[a] = time.monotonic() - start
-        processes_after = sandbox_processes(str(scratch))
-        for _ in range(20):  # a process killed a moment ago may still be on its way out
-            if not processes_after:
-                break
-            time.sleep(0.25)
-            processes_after = sandbox_processes(str(scratch))
+        processes_after = settled(str(scratch))  # a process killed a moment ago may still be on its way out
         # Feedback only where an attack aims at it (the whole batch's would double the run time).
         for att in ATTACKS:
             if any(marker in att.path.read_text(encoding="utf-8") for marker in INJECTED_HTML):
@@ -561,12 +509,7 @@ def warm(batch, tmp_path_factory) -> WarmBatch:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tempfile, "tempdir", str(scratch))  # the warm sandboxes' folders, on bwrap's command line
         code = grade_many(batch.cdir.course, batch.cdir.root / "submitted", out, workers=2)
-    processes_after = sandbox_processes(str(scratch))
-    for _ in range(20):
-        if not processes_after:
-            break
-        time.sleep(0.25)
-        processes_after = sandbox_processes(str(scratch))
+    processes_after = settled(str(scratch))
     docs = {(d["student"], d["assignment"]): d for d in ResultStore(out / RESULTS_DIR).documents()}
     return WarmBatch(code, docs, processes_after, planted_files(batch.cdir.root))
 

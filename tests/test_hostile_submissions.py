@@ -32,6 +32,7 @@ SOLUTION = ROOT / "exercises" / "perceptron" / "perceptron.ipynb"
 FULL = 10.0
 LONG_ID = "e" + "x" * 239
 LEFTOVER_KEY = 0x0D1C0DE
+QUIZ, FORMULA_QUESTION = "quiz_gradient_descent", "g4_quartic_derivative"
 
 PLANT = f"""
 import ctypes, os
@@ -83,6 +84,7 @@ def released(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("released") / "course-work"
     cdir = CourseDirectory.prepare(load_course(COURSE_FILE), work)
     cdir.release("perceptron")
+    cdir.release(QUIZ)
     return work
 
 
@@ -298,6 +300,36 @@ def test_a_learner_who_fills_tmp_behind_chmod_0000_breaks_no_later_submission(re
     graded = grade(released, tmp_path, fill, workers=1)
     for student in ("l-fills-tmp", "m-classmate", "n-classmate", "o-classmate"):
         assert graded.total(student) == FULL, (student, graded.docs.get(student, {}).get("error"), graded.out[-2000:])
+
+
+
+# ---- the SymPy checker outside every limit ----------------------------------------------------
+
+
+def test_a_formula_answer_that_would_take_gigabytes_is_refused_and_the_batch_goes_on(released, tmp_path) -> None:
+    from grader.learner.quiz import answer_name
+    from grader.quiz.load import load_course_quizzes
+    from grader.quiz.notebook import solved_notebook
+
+    quiz = next(q for q in load_course_quizzes(load_course(COURSE_FILE)) if q.id == QUIZ)
+
+    def fill(subs: Path) -> None:
+        for student in ("p-bomb", "q-classmate"):
+            nb = solved_notebook(quiz, student)
+            if student == "p-bomb":
+                cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+                            == f"{FORMULA_QUESTION}_answer")
+                cell.source = f"{answer_name(FORMULA_QUESTION)} = '(w + 1)**999999999'"
+            folder = subs / student / QUIZ
+            folder.mkdir(parents=True)
+            nbformat.write(nb, folder / f"{QUIZ}.ipynb")
+
+    graded = grade(released, tmp_path, fill, workers=1)
+    docs = {d["student"]: d for d in ResultStore(graded.work / "dlcourse-results").documents()}
+    bomb, classmate = docs["p-bomb"], docs["q-classmate"]
+    question = bomb["parts"][FORMULA_QUESTION]
+    assert question["points"] == 0 and "too large" in question["message"], question
+    assert bomb["total"] == bomb["max"] - question["max"] and classmate["total"] == classmate["max"]
 
 
 # ---- the same folders through real nbgrader autograde --------------------------------------------

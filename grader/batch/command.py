@@ -143,7 +143,7 @@ def _write_autograded(root: Path, sub: Any, nb: Any) -> None:
 
 def _say(text: str, style: str = "") -> None:
     """One line of the summary: learner-chosen names in ``text`` can never be read as rich markup."""
-    console.print(Text(text, style=style), highlight=False)
+    console.print(Text(text, style=style), highlight=False, soft_wrap=True)
 
 
 def grade_many(course: Course, source: Path, out: Path, *, assignment: str | None = None, workers: int | None = None,

@@ -56,7 +56,7 @@ def kind_of(mode: int) -> str:
 
 
 def _megabytes(n: int) -> str:
-    return f"{n / 1e6:.1f} MB"
+    return f"{n / (1 << 20):.1f} MB"
 
 
 def open_folder(name: str, parent: int | None = None) -> int:

@@ -52,8 +52,13 @@ def _tree(root: Path, names: tuple[str, ...], masters: Masters, only: str | None
     found: list[Found] = []
     ignored: list[Ignored] = []
     with folder_path(str(root), names) as top:
-        students = entries(top)
+        students = entries(top, hidden=True)
         for student, mode in students:
+            if student.startswith("."):
+                if stat.S_ISDIR(mode) and student not in (".ipynb_checkpoints",):
+                    ignored.append(Ignored(_where(*names, student), "a hidden name (it starts with '.'), which "
+                                                                   "nbgrader never grades either"))
+                continue
             if not stat.S_ISDIR(mode):
                 if stat.S_ISLNK(mode):
                     ignored.append(Ignored(_where(*names, student), "a symbolic link (not followed)"))
