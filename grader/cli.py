@@ -56,17 +56,19 @@ def cmd_validate(course: Course) -> bool:
         console.print(f"[red]✗ {course.file.name} vs {p}[/]", highlight=False)
     rows = validate_course(course)
     table = Table(title=f"{course.course.title}: the reference against its checks")
-    for col in ("assignment", "part", "reference score", "known mistakes caught", "status"):
+    for col in ("assignment", "part", "reference score", "known mistakes caught", "input-ignoring answers earning",
+                "status"):
         table.add_column(col)
     for r in rows:
         caught = f"{len(r.mistakes_caught)}/{len(r.mistakes_caught) + len(r.mistakes_missed)}"
         table.add_row(
             r.assignment, r.part, f"{r.reference_points:g}/{r.points:g}", caught,
-            "[green]ok[/]" if r.ok else "[red]FAIL[/]",
+            f"{len(r.trivial_earned)}/{r.trivial_tried}", "[green]ok[/]" if r.ok else "[red]FAIL[/]",
         )
     console.print(table)
     for r in rows:
-        for p in r.problems + [f"mistake not caught: {m}" for m in r.mistakes_missed]:
+        for p in (r.problems + [f"mistake not caught: {m}" for m in r.mistakes_missed]
+                  + [f"no credit below the trivial floor: {t}" for t in r.trivial_earned]):
             console.print(f"[red]✗ {r.assignment}/{r.part}[/]: {p}")
     ok = all(r.ok for r in rows) and not mismatches
     total = sum(len(r.mistakes_caught) for r in rows)

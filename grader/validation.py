@@ -1,9 +1,11 @@
 """`dlcourse validate`: the reference against its own checks, and the checks against known mistakes.
 
-For every part, the reference must score full points, and every known
+For every part, the reference must score full points, every known
 mistake that can be simulated (those with a ``wrong`` function) must lose
-points and be named in the diagnosis. This proves both sides of the grader
-on every run, before anything is released.
+points and be named in the diagnosis, and every answer that ignores its input
+(``grader.learner.floor``: constants, None, the right shape filled with a
+constant, zeros_like of an argument) must earn nothing. This proves both sides
+of the grader on every run, before anything is released.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from grader.checks import check_for
 from grader.checks.runner import run_check
 from grader.config import Course
 from grader.checks.context import context_for
-from grader.learner.model import with_context
+from grader.learner.floor import trivial_functions
+from grader.learner.model import Check, Context, with_context
 
 
 @dataclass
@@ -28,10 +31,15 @@ class PartValidation:
     mistakes_caught: list[str] = field(default_factory=list)
     mistakes_missed: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: Input-ignoring answers that earned something, and where (must stay empty).
+    trivial_earned: list[str] = field(default_factory=list)
+    #: How many input-ignoring answers were tried on this part.
+    trivial_tried: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.mistakes_missed and self.reference_points == self.points
+        return (not self.problems and not self.mistakes_missed and not self.trivial_earned
+                and self.reference_points == self.points)
 
 
 def reference_namespace(course: Course, assignment: str) -> dict[str, Any]:
@@ -74,7 +82,38 @@ def validate_part(course: Course, assignment: str, part_id: str, points: float, 
                 f"{mistake.name} (scored {wrong_result.points:g}/{points:g}, diagnosed as "
                 f"{[m.name for m in wrong_result.diagnoses] or 'nothing'})"
             )
+    row.trivial_tried, row.trivial_earned = trivial_earnings(check, namespace, ctx, points)
     return row
+
+
+def trivial_earnings(check: Check, namespace: dict[str, Any], ctx: Context, points: float) -> tuple[int, list[str]]:
+    """Every input-ignoring answer graded as the learner's function: (how many, what any of them earned)."""
+    if check.shape_of is not None:
+        shape_of = check.shape_of
+    elif check.expected is not None:
+        shape_of = with_context(check.expected, ctx)
+    else:
+        return 0, [f"{check.function} has neither an expected value nor a shape_of: the trivial floor is unknown"]
+    members = trivial_functions(shape_of, 4 + 6 + 3 * len(check.arg_names))
+    earned = []
+    for _name, fn in members:
+        result = run_check(check, {**namespace, check.function: fn}, ctx, points, trusted=True)
+        if result.points > 0:
+            what = _describe_trivial(fn, check, ctx)
+            passed = [o.label for o in result.outcomes if o.passed]
+            earned.append(f"{what} earns {result.points:g}/{points:g} (it passes {'; '.join(passed)})")
+    return len(members), earned
+
+
+def _describe_trivial(fn: Any, check: Check, ctx: Context) -> str:
+    cases = check.cases_for(ctx)
+    if not cases:
+        return f"an input-ignoring answer ({fn.__name__})"
+    try:
+        value = fn(*cases[0].args, **dict(cases[0].kwargs))
+    except Exception:  # noqa: BLE001
+        return f"an input-ignoring answer ({fn.__name__})"
+    return f"an input-ignoring answer ({fn.__name__}: {repr(value)[:80]} on {cases[0].label!r})"
 
 
 def validate_course(course: Course, learners: tuple[str, ...] = ("validation-a", "validation-b")) -> list[PartValidation]:
@@ -90,6 +129,7 @@ def validate_course(course: Course, learners: tuple[str, ...] = ("validation-a",
             for other in found[1:]:
                 row.problems += [p for p in other.problems if p not in row.problems]
                 row.mistakes_missed += [m for m in other.mistakes_missed if m not in row.mistakes_missed]
+                row.trivial_earned += [t for t in other.trivial_earned if t not in row.trivial_earned]
                 row.reference_points = min(row.reference_points, other.reference_points)
             rows.append(row)
     return rows

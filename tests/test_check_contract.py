@@ -10,7 +10,9 @@ For every check:
    frozen into the release's public data (``grader.release_data``);
 3. every simulated mistake (a ``Mistake`` with ``wrong``) loses points and is named, for two learners;
 4. the same learner always gets the same cases, and two learners get different drawn ones; the
-   hidden grading draws something for every learner.
+   hidden grading draws something for every learner;
+5. no answer that ignores its input (``grader.learner.floor``: None, constants, the right shape
+   filled with a constant, zeros_like of an argument) earns anything, for two learners.
 
 Grading goes through ``grader.validation.validate_part`` (what ``dlcourse validate`` runs) and
 ``grader.checks.runner.run_check``; cases are built in one place, ``cases_of``. Facts about one
@@ -219,3 +221,14 @@ def test_hidden_grading_draws_for_every_learner(check: Check, course: Course, ju
     graded = cases_of(check, course, A)
     extra_probes = set(probe_labels(judged(check, A), graded)) - set(probe_labels(judged(check, A, False), fixed))
     assert len(graded) > len(fixed) or extra_probes
+
+
+# ---- 5. answers that ignore their input earn nothing ----------------------------------------------
+
+
+@parametrize_with_checks
+@pytest.mark.parametrize("learner", LEARNERS)
+def test_no_answer_that_ignores_its_input_earns_anything(check: Check, learner: str, validated) -> None:
+    row = validated(check, learner)
+    assert row.trivial_tried >= 13, "the family of input-ignoring answers was not tried"
+    assert row.trivial_earned == []

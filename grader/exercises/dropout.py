@@ -21,21 +21,21 @@ import numpy as np
 from grader.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.autograde.figures import BAND, RIGHT, YOURS, call, figure, numbers
 from grader.learner.model import Case, Cases, Context, Mistake, check_declarer
-from grader.learner.probes.dropout import SIGMAS, A as ASSIGNMENT, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES
+from grader.learner.probes.dropout import SIGMAS, A as ASSIGNMENT, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES, shape_of
 from reference import dropout as ref
 
 check = check_declarer(ASSIGNMENT)
 
 DROPOUT_FORWARD = check(
     "dropout_forward", ARG_NAMES, Cases(), None,
-    probes=FORWARD_PROBES,
+    probes=FORWARD_PROBES, shape_of=shape_of,
     # dropout_forward calls check_p_drop (the inference part's); training is judged with valid p_drop only.
     stand_ins=(("check_p_drop", "p_drop_as_float"),),
 )
 
 DROPOUT_INFERENCE = check(
     "dropout_inference", ARG_NAMES, Cases(), None, function="dropout_forward",
-    probes=INFERENCE_PROBES,
+    probes=INFERENCE_PROBES, shape_of=shape_of,
 )
 
 # ---- dropout_backward ------------------------------------------------------------------------------

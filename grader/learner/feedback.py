@@ -22,6 +22,10 @@ def render_part(result: PartResult) -> str:
     failures = result.failures()
     passed = len(result.outcomes) - len(failures)
     lines = [head, f"  {passed} of {len(result.outcomes)} checks passed."]
+    if passed and not result.above_floor:
+        # Said plainly, so that "3 of 7 passed, 0 points" does not read as a grading error.
+        lines[-1] += (" The ones that passed would pass for an answer that ignores its input too (a constant, "
+                      "zeros of the right shape), so they count once one of the others passes.")
     # The same problem in many cases (an exception, say) is told once, with every case it hit.
     grouped: dict[str, list[str]] = {}
     for outcome in failures:

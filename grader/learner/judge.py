@@ -16,6 +16,7 @@ import numpy as np
 
 from grader.learner.calls import CallResult, safe_call
 from grader.learner.compare import compare_entries, compare_value, describe
+from grader.learner.floor import probe_floor, trivial_answers
 from grader.learner.model import Case, Check, Context, LostDefinition, Mistake, Outcome, PartResult
 from grader.learner.wire import Unsupported
 
@@ -159,6 +160,29 @@ def diagnose(check: Check, failed: list[tuple[Case, CallResult]], ctx: Context, 
 Extra = Callable[[Callable[..., Any], Mapping[str, Any], Context], list[Any]]
 
 
+def _case_floor(check: Check, cases: list[Case], ctx: Context, answers: Answers) -> set[str]:
+    """Labels of the case outcomes that some answer ignoring its input passes (``grader.learner.floor``)."""
+    floor: set[str] = set()
+    for case in cases:
+        try:
+            expected = answers.expected(case)
+        except Exception:  # noqa: BLE001 - no right answer here, nothing for a constant to match
+            continue
+        right = keyed_answer(check, expected)
+        for _name, value in trivial_answers(expected, case.args):
+            keyed, wrong_shape = keyed_result(check, value)
+            if wrong_shape is None:
+                floor |= {o.label for o in _judge_value(check, case, keyed, right, ctx) if o.passed}
+    return floor
+
+
+def _probes_floor(check: Check, probes: tuple[tuple[str, Extra], ...], probed: list[Outcome], ctx: Context) -> set[str]:
+    if not probed or check.shape_of is None:
+        return set()
+    passed_by_trivial = probe_floor(check, probes, ctx)
+    return {o.label for o in probed if o.identity in passed_by_trivial}
+
+
 def judge(
     check: Check,
     namespace: Mapping[str, Any],
@@ -216,11 +240,14 @@ def judge(
         result.outcomes += outcomes
         if any(not o.passed for o in outcomes):
             failed.append((case, call))
+    probed: list[Outcome] = []
     for label, probe in probes:
         try:
-            result.outcomes += probe(fn, namespace, ctx)
+            probed += probe(fn, namespace, ctx)
         except Exception as exc:  # noqa: BLE001 - a probe must not crash grading
-            result.outcomes.append(Outcome(label, f"could not be checked: {type(exc).__name__}: {exc}"))
+            probed.append(Outcome(label, f"could not be checked: {type(exc).__name__}: {exc}"))
+    result.outcomes += probed
+    result.floor = frozenset(_case_floor(check, cases, ctx, answers) | _probes_floor(check, probes, probed, ctx))
     # Probe-only parts (random layers) learn of an unwritten function through their outcomes.
     if result.outcomes and not any(o.passed for o in result.outcomes) and any(
         "NotImplementedError" in (o.problem or "") for o in result.outcomes

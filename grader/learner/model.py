@@ -119,10 +119,17 @@ class Outcome:
     label: str
     problem: str | None = None
     weight: float = 1.0
+    #: The same judgement in every learner's run, where the label carries a drawn value (a probe at
+    #: a p_drop drawn for the learner): what the trivial floor is computed by. Empty: the label.
+    stable: str = ""
 
     @property
     def passed(self) -> bool:
         return self.problem is None
+
+    @property
+    def identity(self) -> str:
+        return self.stable or self.label
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,9 @@ class Check:
     result_keys: tuple[str, ...] | None = None
     #: A later part's helpers replaced by stand-ins while this part is graded, as (name, stand-in key) pairs.
     stand_ins: tuple[tuple[str, str], ...] = ()
+    #: For a part judged by probes alone: any value of the shape the function returns for these
+    #: arguments (the trivial floor fills it with constants; ``grader.learner.floor``).
+    shape_of: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.cases, Cases):
@@ -213,10 +223,18 @@ class PartResult:
     grading_failed: str | None = None
     #: The learner has not written it: no such function, or it still raises NotImplementedError.
     unanswered: bool = False
+    #: Labels of the outcomes an answer that ignores its input passes too (``grader.learner.floor``):
+    #: they carry credit only when an outcome outside this set passes as well.
+    floor: frozenset[str] = frozenset()
+
+    @property
+    def above_floor(self) -> bool:
+        """Whether something passed that no input-ignoring answer passes: the part shows work."""
+        return any(o.passed and o.label not in self.floor for o in self.outcomes)
 
     @property
     def fraction(self) -> float:
-        if self.fatal is not None:
+        if self.fatal is not None or not self.above_floor:
             return 0.0
         total = sum(o.weight for o in self.outcomes)
         return sum(o.weight for o in self.outcomes if o.passed) / total if total else 0.0

@@ -20,7 +20,7 @@ from grader.learner import wire
 from grader.learner.compare import Tolerance
 from grader.learner.judge import NotComputable, judge
 from grader.learner.model import Case, Check, Context, Mistake, PartResult
-from grader.learner.probes import PROBES
+from grader.learner.probes import PROBES, SHAPES
 
 #: The learner id the public cases are drawn for: the same for everyone, unlike the hidden ones.
 PUBLIC_LEARNER = "public"
@@ -96,6 +96,7 @@ def _frozen_check(assignment: str, part: str, data: dict[str, Any]) -> tuple[Che
         mistakes=mistakes, forbid_warnings=bool(data.get("forbid_warnings", True)),
         result_keys=tuple(data["result_keys"]) if data.get("result_keys") else None,
         stand_ins=tuple((str(a), str(b)) for a, b in data.get("stand_ins") or ()),
+        shape_of=SHAPES.get((assignment, part)),
     )
     return check, cases
 

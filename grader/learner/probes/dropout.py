@@ -257,27 +257,34 @@ def _probe_statistics(fn: Callable[..., Any], namespace: Any, ctx: Context) -> l
     seeds = _seeds(ctx, "statistics", len(ps) + 1)
     a = _nonzero_array(np.random.default_rng(seeds[-1]), STAT_SHAPE)
     outcomes = []
-    for p, seed in zip(ps, seeds):
+    for index, (p, seed) in enumerate(zip(ps, seeds)):
+        at = f"p_drop = {p:g}"
+        # The p_drop drawn for the learner is the same judgement for everyone (the trivial floor's identity).
+        stable_at = at if index < len(FIXED_P) else "the p_drop drawn for you"
         labels = (
-            f"kept fraction at p_drop = {p:g} ({a.size:,} units)",
-            f"kept units scaled by 1 / (1 - p_drop) at p_drop = {p:g}",
-            f"dropped units are 0 at p_drop = {p:g}",
+            f"kept fraction at {{}} ({a.size:,} units)",
+            "kept units scaled by 1 / (1 - p_drop) at {}",
+            "dropped units are 0 at {}",
         )
         weights = (3.0 / len(ps), 3.0 / len(ps), 1.0 / len(ps))
+
+        def outcome(template: str, problem: str | None, weight: float) -> Outcome:
+            return Outcome(template.format(at), problem, weight, stable=template.format(stable_at))
+
         got = caller.forward(a, p, np.random.default_rng(seed))
         if got.out is None:
-            outcomes += [Outcome(label, got.problem, w) for label, w in zip(labels, weights)]
+            outcomes += [outcome(label, got.problem, w) for label, w in zip(labels, weights)]
             continue
         m, mask_problem = _mask_bools(got.mask, a.shape)
         if m is None:
-            outcomes += [Outcome(label, _join(mask_problem, got.problem), w) for label, w in zip(labels, weights)]
+            outcomes += [outcome(label, _join(mask_problem, got.problem), w) for label, w in zip(labels, weights)]
             continue
         problems = (
             _kept_fraction_problem(m, p),
             _scaling_problem(got.out, a, m, p, ctx.tolerance),
             _dropped_problem(got.out, a, m, p, ctx.tolerance),
         )
-        outcomes += [Outcome(label, _join(pr, got.problem), w) for label, pr, w in zip(labels, problems, weights)]
+        outcomes += [outcome(label, _join(pr, got.problem), w) for label, pr, w in zip(labels, problems, weights)]
     return outcomes
 
 
@@ -347,6 +354,9 @@ def _probe_rng(fn: Callable[..., Any], namespace: Any, ctx: Context) -> list[Out
 # ---- dropout_inference ---------------------------------------------------------------------
 
 
+FIXED_INFERENCE_INPUTS = 3
+
+
 def _inference_inputs(ctx: Context) -> list[tuple[np.ndarray, float]]:
     rng = np.random.default_rng(_seeds(ctx, "inference", 1)[0])
     inputs = [
@@ -369,9 +379,14 @@ def _probe_identity(fn: Callable[..., Any], namespace: Any, ctx: Context) -> lis
     outcomes = []
     for i, (a, p) in enumerate(inputs):
         at = f"training=False, p_drop = {p:g}, a of shape {a.shape}"
+        stable_at = at if i < FIXED_INFERENCE_INPUTS else "training=False, the p_drop and shape drawn for you"
+
+        def outcome(what: str, problem: str | None) -> Outcome:
+            return Outcome(f"{at}: {what}", problem, w, stable=f"{stable_at}: {what}")
+
         got = caller.forward(a, p, np.random.default_rng(i), training=False)
         if got.out is None:
-            outcomes += [Outcome(f"{at}: out equals a", got.problem, w), Outcome(f"{at}: mask is None", got.problem, w)]
+            outcomes += [outcome("out equals a", got.problem), outcome("mask is None", got.problem)]
             continue
         out = got.out
         problem = compare_numbers(out, a, ctx.tolerance, "out")
@@ -394,10 +409,7 @@ def _probe_identity(fn: Callable[..., Any], namespace: Any, ctx: Context) -> lis
             mask_problem = f"{DROPPING_AT_INFERENCE} (mask is {describe(got.mask)})"
         else:
             mask_problem = f"with training=False return None as the mask; yours is {describe(got.mask)}"
-        outcomes += [
-            Outcome(f"{at}: out equals a", _join(problem, got.problem), w),
-            Outcome(f"{at}: mask is None", mask_problem, w),
-        ]
+        outcomes += [outcome("out equals a", _join(problem, got.problem)), outcome("mask is None", mask_problem)]
     return outcomes
 
 
@@ -443,3 +455,13 @@ INFERENCE_PROBES = (
 )
 #: The probes of each probe-judged part, found by (assignment, part) by the self-check too.
 PROBES = {(A, "dropout_forward"): FORWARD_PROBES, (A, "dropout_inference"): INFERENCE_PROBES}
+
+
+def shape_of(a: Any, p_drop: Any = 0.5, rng: Any = None, training: bool = True) -> tuple[Any, Any]:
+    """What dropout_forward returns, in shape only: (out like a, a boolean mask) in training, (out, None) after."""
+    shape = np.shape(a)
+    return np.zeros(shape), (np.zeros(shape, dtype=bool) if training else None)
+
+
+#: The shape of the result of each probe-judged part, for the trivial floor (``grader.learner.floor``).
+SHAPES = {(A, "dropout_forward"): shape_of, (A, "dropout_inference"): shape_of}
