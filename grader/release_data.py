@@ -62,6 +62,9 @@ def _part(check: Any, ctx: Any) -> dict[str, Any]:
             for m in check.mistakes
         ],
         "cases": cases,
+        "stand_in": check.stand_in,
+        # The part graded on the function its contract names while the helper is the stand-in.
+        "via": _part(check.via, ctx) if check.via is not None else None,
     }
 
 

@@ -59,47 +59,78 @@ def reference_namespace(course: Course, assignment: str) -> dict[str, Any]:
 
 
 def validate_part(course: Course, assignment: str, part_id: str, points: float, learner: str) -> PartValidation:
+    """The reference, every simulated mistake and the trivial floor of one part, for one learner.
+
+    A part built on a scaffold helper (``Check.via``) is validated twice: with the learner's helper
+    (the reference's), and with the helper left as the notebook's stand-in and the work done in the
+    function the contract names (``backward`` computing w1 and b1 itself): full marks, and the same
+    mistakes named, either way.
+    """
     check = check_for(assignment, part_id)
     ctx = context_for(course, learner=learner, randomized=True)
     namespace = reference_namespace(course, assignment)
-    result = run_check(check, namespace, ctx, points, trusted=True)
-    row = PartValidation(assignment, part_id, points, result.points)
-    if not result.passed:
-        row.problems += [f"reference fails {o.label}: {o.problem}" for o in result.failures()]
-        if result.fatal:
-            row.problems.append(result.fatal)
-    for mistake in check.mistakes:
-        if mistake.wrong is None:
-            continue
-        wrong = with_context(mistake.wrong, ctx)
-        wrong_ns = {**namespace, check.function: lambda *a, _w=wrong, **k: _w(*a, **k)}
-        wrong_result = run_check(check, wrong_ns, ctx, points, trusted=True)
-        named = any(m.name == mistake.name for m in wrong_result.diagnoses)
-        if wrong_result.points < points and named:
-            row.mistakes_caught.append(mistake.name)
-        else:
-            row.mistakes_missed.append(
-                f"{mistake.name} (scored {wrong_result.points:g}/{points:g}, diagnosed as "
-                f"{[m.name for m in wrong_result.diagnoses] or 'nothing'})"
-            )
-    row.trivial_tried, row.trivial_earned = trivial_earnings(check, namespace, ctx, points)
+    row = PartValidation(assignment, part_id, points, points)
+    _validate_into(row, check, check, namespace, ctx, "")
+    if check.via is not None:
+        from grader.learner.standins import STAND_INS
+
+        scaffold = {**namespace, check.function: STAND_INS[check.stand_in]} if check.stand_in else dict(namespace)
+        _validate_into(row, check, check.via, scaffold, ctx, left_as_stand_in(check))
     return row
 
 
-def trivial_earnings(check: Check, namespace: dict[str, Any], ctx: Context, points: float) -> tuple[int, list[str]]:
-    """Every input-ignoring answer graded as the learner's function: (how many, what any of them earned)."""
-    if check.shape_of is not None:
-        shape_of = check.shape_of
-    elif check.expected is not None:
-        shape_of = with_context(check.expected, ctx)
+def left_as_stand_in(check: Check) -> str:
+    """How validation names what it found with the part's helper left as the notebook's stand-in."""
+    return f" (with `{check.function}` left as the stand-in)"
+
+
+def _validate_into(row: PartValidation, check: Check, judged: Check, namespace: dict[str, Any], ctx: Context,
+                   where: str) -> None:
+    """Grade the reference, each of ``judged``'s mistakes and the trivial family as ``judged.function``,
+    always through ``run_check(check)``, the path a submission takes."""
+    points = row.points
+    result = run_check(check, namespace, ctx, points, trusted=True)
+    row.reference_points = min(row.reference_points, result.points)
+    if not result.passed:
+        row.problems += [f"reference fails {o.label}{where}: {o.problem}" for o in result.failures()]
+        if result.fatal:
+            row.problems.append(result.fatal + where)
+    for mistake in judged.mistakes:
+        if mistake.wrong is None:
+            continue
+        wrong = with_context(mistake.wrong, ctx)
+        wrong_ns = {**namespace, judged.function: lambda *a, _w=wrong, **k: _w(*a, **k)}
+        wrong_result = run_check(check, wrong_ns, ctx, points, trusted=True)
+        named = any(m.name == mistake.name for m in wrong_result.diagnoses)
+        if wrong_result.points < points and named:
+            row.mistakes_caught.append(mistake.name + where)
+        else:
+            row.mistakes_missed.append(
+                f"{mistake.name}{where} (scored {wrong_result.points:g}/{points:g}, diagnosed as "
+                f"{[m.name for m in wrong_result.diagnoses] or 'nothing'})"
+            )
+    tried, earned = trivial_earnings(check, namespace, ctx, points, judged)
+    row.trivial_tried += tried
+    row.trivial_earned += [e + where for e in earned]
+
+
+def trivial_earnings(check: Check, namespace: dict[str, Any], ctx: Context, points: float,
+                     judged: Check | None = None) -> tuple[int, list[str]]:
+    """Every input-ignoring answer graded as ``judged``'s function (the part's own by default), through
+    ``run_check(check)``: (how many were tried, what any of them earned)."""
+    judged = judged or check
+    if judged.shape_of is not None:
+        shape_of = judged.shape_of
+    elif judged.expected is not None:
+        shape_of = with_context(judged.expected, ctx)
     else:
-        return 0, [f"{check.function} has neither an expected value nor a shape_of: the trivial floor is unknown"]
-    members = trivial_functions(shape_of, 4 + 6 + 3 * len(check.arg_names))
+        return 0, [f"{judged.function} has neither an expected value nor a shape_of: the trivial floor is unknown"]
+    members = trivial_functions(shape_of, 4 + 6 + 3 * len(judged.arg_names))
     earned = []
     for _name, fn in members:
-        result = run_check(check, {**namespace, check.function: fn}, ctx, points, trusted=True)
+        result = run_check(check, {**namespace, judged.function: fn}, ctx, points, trusted=True)
         if result.points > 0:
-            what = _describe_trivial(fn, check, ctx)
+            what = _describe_trivial(fn, judged, ctx)
             passed = [o.label for o in result.outcomes if o.passed]
             earned.append(f"{what} earns {result.points:g}/{points:g} (it passes {'; '.join(passed)})")
     return len(members), earned

@@ -37,7 +37,7 @@ from grader.config import Course
 from grader.learner import wire
 from grader.learner.model import Case, Check, PartResult
 from grader.release_data import public_data
-from grader.validation import PartValidation, reference_namespace, validate_part
+from grader.validation import PartValidation, left_as_stand_in, reference_namespace, validate_part
 
 #: Two learners; their ids seed the drawn cases (sha256), so what they draw is the same on every run.
 LEARNERS = ("ada", "grace")
@@ -189,7 +189,10 @@ def test_public_self_check_uses_only_fixed_cases(check: Check, course: Course, j
 def test_every_simulated_mistake_loses_points_and_is_named(check: Check, learner: str, validated) -> None:
     row = validated(check, learner)
     assert row.mistakes_missed == []
-    assert row.mistakes_caught == [m.name for m in check.mistakes if m.wrong is not None]
+    expected = [m.name for m in check.mistakes if m.wrong is not None]
+    if check.via is not None:  # the same mistakes again, made where the contract's function does the work
+        expected += [m.name + left_as_stand_in(check) for m in check.via.mistakes if m.wrong is not None]
+    assert row.mistakes_caught == expected
 
 
 # ---- 4. the same learner, the same cases; another learner, other drawn ones ----------------------
@@ -232,3 +235,48 @@ def test_no_answer_that_ignores_its_input_earns_anything(check: Check, learner: 
     row = validated(check, learner)
     assert row.trivial_tried >= 13, "the family of input-ignoring answers was not tried"
     assert row.trivial_earned == []
+
+
+# ---- 6. work split differently into helpers earns the same ---------------------------------------
+
+#: Every scaffold helper of the course: (assignment, helper) -> the notebook's stand-in for it.
+SCAFFOLDS = sorted({(c.assignment, name, key) for c in _ALL for name, key in c.stand_ins})
+
+
+@pytest.mark.parametrize("assignment,helper,stand_in", SCAFFOLDS, ids=[f"{a}/{h}" for a, h, _ in SCAFFOLDS])
+@pytest.mark.parametrize("learner", LEARNERS)
+def test_a_solution_that_inlines_a_scaffold_helper_scores_full_marks(assignment, helper, stand_in, learner,
+                                                                      course: Course) -> None:
+    """The helper left as the notebook's stand-in, its work done inline (the reference's functions
+    compute everything themselves): every part of the assignment still scores full marks."""
+    from grader.learner.standins import STAND_INS
+
+    namespace = {**reference_namespace(course, assignment), helper: STAND_INS[stand_in]}
+    ctx = context_for(course, learner, True)
+    for check in (c for c in _ALL if c.assignment == assignment):
+        result = run_check(check, namespace, ctx, _points(course, check), trusted=True)
+        assert result.points == _points(course, check), (check.part, [o.label for o in result.failures()])
+
+
+VIA = [c for c in _ALL if c.via is not None]
+
+
+@pytest.mark.parametrize("check", VIA, ids=[f"{c.assignment}/{c.part}" for c in VIA])
+def test_a_wrong_inlined_helper_gets_the_diagnosis_of_the_wrong_helper(check: Check, course: Course) -> None:
+    from grader.learner.model import with_context
+    from grader.learner.standins import STAND_INS
+
+    ctx = context_for(course, A, True)
+    base = reference_namespace(course, check.assignment)
+    inlined = {m.name: m for m in check.via.mistakes}
+    compared = 0
+    for mistake in (m for m in check.mistakes if m.wrong is not None):
+        assert mistake.name in inlined, f"{mistake.name!r} has no version made inside {check.via.function}"
+        in_helper = {**base, check.function: with_context(mistake.wrong, ctx)}
+        inline = {**base, check.function: STAND_INS[check.stand_in],
+                  check.via.function: with_context(inlined[mistake.name].wrong, ctx)}
+        for namespace in (in_helper, inline):
+            result = run_check(check, namespace, ctx, _points(course, check), trusted=True)
+            assert result.points < _points(course, check) and [m.name for m in result.diagnoses] == [mistake.name]
+        compared += 1
+    assert compared == len([m for m in check.mistakes if m.wrong is not None])

@@ -455,6 +455,48 @@ def test_the_self_check_judges_the_hidden_layer_from_the_frozen_data_alike() -> 
     assert summed.passed, render_part(summed)
 
 
+def backward_all_four(x, y, params, cache):
+    """Every gradient inside backward, as its docstring promises; part 3's helper never called."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    a1 = cache["a1"]
+    dz2 = (cache["yhat"] - y) / x.size
+    dz1 = dz2 * params["w2"] * a1 * (1 - a1)
+    return {"w1": np.sum(dz1 * x), "b1": np.sum(dz1), "w2": np.sum(dz2 * a1), "b2": np.sum(dz2)}
+
+
+def backward_all_four_no_sigmoid_prime(x, y, params, cache):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    dz2 = (cache["yhat"] - y) / x.size
+    dz1 = dz2 * params["w2"]
+    return {"w1": np.sum(dz1 * x), "b1": np.sum(dz1), "w2": np.sum(dz2 * cache["a1"]), "b2": np.sum(dz2)}
+
+
+def nan_stand_in(x, dz2, params, cache):
+    return np.nan, np.nan
+
+
+def hidden_not_written(x, dz2, params, cache):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("helper", [nan_stand_in, hidden_not_written], ids=["the NaN stand-in", "not written"])
+def test_the_hidden_layer_done_inside_backward_earns_its_points_in_the_grader_and_the_self_check(helper) -> None:
+    from grader.learner.selfcheck import check_part
+    from grader.release_data import public_file
+
+    public = json.loads(public_file(course(), "backprop")[1])
+    right = learner(backward=backward_all_four, hidden_layer_gradients=helper)
+    wrong = learner(backward=backward_all_four_no_sigmoid_prime, hidden_layer_gradients=helper)
+    for judged_right, judged_wrong in ((grade(right)["backward_hidden"], grade(wrong)["backward_hidden"]),
+                                       (check_part(public, "backward_hidden", right),
+                                        check_part(public, "backward_hidden", wrong))):
+        assert judged_right.points == POINTS["backward_hidden"], render_part(judged_right)
+        assert "graded on the w1 and b1 that `backward` returns" in render_part(judged_right)
+        assert judged_wrong.points < POINTS["backward_hidden"]
+        assert [m.name for m in judged_wrong.diagnoses] == ["missing sigmoid'(z1)"], render_part(judged_wrong)
+        assert "agree with finite differences" not in render_part(judged_wrong)  # no contradiction
+
+
 # ---- 4: the finite-difference explanation -----------------------------------------------------------
 
 

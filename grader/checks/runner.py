@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.learner.judge import NotComputable, judge
+from grader.learner.judge import NotComputable, graded_via, judge, via_note
 from grader.learner.model import Case, Check, Context, Mistake, PartResult, with_context
 
 
@@ -29,7 +29,7 @@ class FixedCases:
     checks whose cases hold one: those are built afresh for each learner, as before.
     """
 
-    _cache: dict[tuple[str, str, str], FixedCases | None] = {}
+    _cache: dict[tuple[str, str, str, str], FixedCases | None] = {}
     _lock = threading.Lock()
 
     def __init__(self, cases: list[Case]) -> None:
@@ -38,7 +38,8 @@ class FixedCases:
 
     @classmethod
     def of(cls, check: Check, ctx: Context) -> FixedCases | None:
-        key = (check.assignment, check.part, repr(sorted(ctx.settings.items())))
+        # The function too: a part graded ``via`` another function has two sets of cases.
+        key = (check.assignment, check.part, check.function, repr(sorted(ctx.settings.items())))
         with cls._lock:
             if key not in cls._cache:
                 cases = check.cases.fixed_for(ctx)
@@ -89,6 +90,16 @@ def run_check(
     ``trusted`` is for the course's own code (validating the reference), which
     a learner's namespace may not borrow.
     """
+    result = _judged(check, namespace, ctx, max_points, trusted)
+    if graded_via(check, result):
+        via = _judged(check.via, namespace, ctx, max_points, trusted)
+        if not via.unanswered:  # neither written: the helper's own message says what to write first
+            via.notes.insert(0, via_note(check))
+            result = via
+    return result
+
+
+def _judged(check: Check, namespace: Mapping[str, Any], ctx: Context, max_points: float, trusted: bool) -> PartResult:
     fixed = FixedCases.of(check, ctx)
     cases = (list(fixed.cases) + check.drawn_for(ctx)) if fixed is not None else check.cases_for(ctx)
     return judge(

@@ -18,6 +18,7 @@ backward, or both.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -87,6 +88,12 @@ def _forward_z2_from_z1(x, params):
     return {**out, "z2": z2, "yhat": sigmoid(z2)}
 
 
+def _forward_no_hidden_sigmoid(x, params):
+    out = ref.forward(x, params)
+    z2 = params["w2"] * out["z1"] + params["b2"]
+    return {**out, "a1": out["z1"], "z2": z2, "yhat": sigmoid(z2)}
+
+
 def _forward_tanh_hidden(x, params):
     out = ref.forward(x, params)
     a1 = np.tanh(out["z1"])
@@ -109,6 +116,13 @@ FORWARD = check(
             "the output layer takes the hidden unit's activation: z2 = w2 * a1 + b2 with a1 = sigmoid(z1).",
             wrong=_forward_z2_from_z1,
             keys=("z2", "yhat"),
+        ),
+        Mistake(
+            "no sigmoid in the hidden unit",
+            "the hidden unit's activation is a1 = sigmoid(z1); yours is a1 = z1, so the network is linear up to "
+            "its output. Apply the sigmoid before the output layer: z2 = w2 * sigmoid(z1) + b2.",
+            wrong=_forward_no_hidden_sigmoid,
+            keys=("a1", "z2", "yhat"),
         ),
         Mistake(
             "tanh instead of sigmoid in the hidden unit",
@@ -204,6 +218,14 @@ def _sum_not_mean(x, y, params, cache):
     return {k: n * g[k] for k in PARAMS}
 
 
+def _extra_output_sigmoid_prime(x, y, params, cache):
+    """The squared error's delta, (yhat - y) * yhat * (1 - yhat), used with the log loss."""
+    yhat = _floats(cache["yhat"])
+    dz2 = (yhat - _floats(y)) * yhat * (1.0 - yhat) / _floats(x).shape[0]
+    dw1, db1 = ref.hidden_layer_gradients(x, dz2, params, cache)
+    return {"w1": dw1, "b1": db1, "w2": np.sum(dz2 * _floats(cache["a1"])), "b2": np.sum(dz2)}
+
+
 def _sign_flipped(x, y, params, cache):
     return {k: -v for k, v in ref.backward(x, y, params, cache).items()}
 
@@ -254,6 +276,10 @@ def _hidden_no_sigmoid_prime(x, dz2, params, cache):
 def _hidden_no_w2(x, dz2, params, cache):
     # The reference's own chain rule with w2 = 1 in the backward step only (the cache stays the true forward).
     return ref.hidden_layer_gradients(x, dz2, {**params, "w2": 1.0}, cache)
+
+
+def _hidden_w1_for_w2(x, dz2, params, cache):
+    return ref.hidden_layer_gradients(x, dz2, {**params, "w2": params["w1"]}, cache)
 
 
 def _hidden_sigmoid_prime_of_a1(x, dz2, params, cache):
@@ -313,10 +339,18 @@ NOT_SUMMED_HINT = (
 )
 
 
+EXTRA_OUTPUT_SIGMOID_PRIME = Mistake(
+    "an extra sigmoid'(z2) at the output",
+    "with the log loss the sigmoid's derivative cancels: dJ/dz2 = (yhat - y) / n. The factor "
+    "yhat * (1 - yhat) belongs to the squared error's delta, which many XOR tutorials use; drop it here.",
+    wrong=_extra_output_sigmoid_prime,
+)
+
 #: The output layer's mistakes: backward's own, dz2 included (wrong(x, y, params, cache) returns backward's dict).
 OUTPUT_MISTAKES = (
     SUM_NOT_MEAN,
     SIGN_FLIPPED,
+    EXTRA_OUTPUT_SIGMOID_PRIME,
     X_A1_SWAPPED,
     Mistake("missing bias gradients", BIAS_HINT, wrong=_zero_bias("b2"), keys=("b2",)),
     Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(True)),
@@ -336,6 +370,12 @@ HIDDEN_MISTAKES = (
         "w2 missing from the chain",
         "the signal reaches the hidden unit through the weight w2: dz1 = dz2 * w2 * a1 * (1 - a1).",
         wrong=_hidden_no_w2,
+    ),
+    Mistake(
+        "w1 instead of w2 in the chain",
+        "on the way back from the output the signal passes through the weight that multiplies a1, w2: "
+        "dz1 = dz2 * w2 * a1 * (1 - a1). w1 comes in nowhere here; it multiplies x on the way forward.",
+        wrong=_hidden_w1_for_w2,
     ),
     Mistake(
         "sigmoid' evaluated at a1 instead of z1",
@@ -511,6 +551,13 @@ def _explain_backward(keys: tuple[str, ...], culprit: str):
                 f"and your {what} {_verb(present, 'do', 'does')} not match finite differences of your own forward either "
                 f"({_fmt_err(err_own)}); {vs_ref}."
             )
+        elif present == keys and culprit != "backward":
+            # backward is right, so it does not get these values from the helper this part judges.
+            notes.append(
+                f"your backward's {what} {_verb(present, 'agree', 'agrees')} with finite differences of your forward "
+                f"({_fmt_err(err_own)}), so backward does not take {_verb(present, 'them', 'it')} from your "
+                f"`{culprit}`; this part judges `{culprit}` itself, which is off on the cases listed above."
+            )
         elif present == keys:
             notes.append(
                 f"on a further example your {what} {_verb(present, 'agree', 'agrees')} with finite "
@@ -541,6 +588,32 @@ BACKWARD_OUTPUT = check(
 
 HIDDEN_FIXED = tuple(_as_hidden(BACKWARD_FIXED))
 
+
+def _through_backward(mistake: Mistake) -> Mistake:
+    """A hidden-layer mistake as ``backward`` returns it when the learner computed dw1 and db1 there."""
+    hidden = mistake.wrong
+
+    def wrong(x, y, params, cache):
+        n, dz2, _, g = _signals(x, y, params, cache)
+        dw1, db1 = hidden(x, dz2 / n, params, cache)
+        return {**g, "w1": dw1, "b1": db1}
+
+    return Mistake(mistake.name, mistake.hint, wrong=wrong, keys=mistake.keys)
+
+
+#: The hidden layer judged where the learner did its work when ``hidden_layer_gradients`` is still the
+#: notebook's stand-in: ``backward``'s w1 and b1 (the contract: "Returns a dict with the numbers w1, b1,
+#: w2, b2"), with the same mistakes named as in the helper, and those of a wrong dz2, which now reaches them.
+BACKWARD_HIDDEN_VIA_BACKWARD = check(
+    "backward_hidden", ("x", "y", "params", "cache"), Cases(BACKWARD_FIXED, _backward_drawn),
+    ref.backward, function="backward",
+    keys=("w1", "b1"),
+    # A wrong dz2 reaches w1 and b1 too; it is named only when w2 and b2 show it as well.
+    mistakes=tuple(_through_backward(m) for m in HIDDEN_MISTAKES)
+    + tuple(dataclasses.replace(m, keys=PARAMS) for m in OUTPUT_MISTAKES if m.keys is None),
+    explain=_explain_backward(("w1", "b1"), "backward"),
+)
+
 #: The hidden layer on its own: the learner's helper gets the reference's dz2, so a wrong dz2 in backward
 #: (part 2) costs nothing here. It returns the pair (dw1, db1), judged as the keys w1 and b1.
 BACKWARD_HIDDEN = check(
@@ -550,6 +623,7 @@ BACKWARD_HIDDEN = check(
     result_keys=("w1", "b1"),
     mistakes=HIDDEN_MISTAKES,
     explain=_explain_backward(("w1", "b1"), "hidden_layer_gradients"),
+    stand_in="nan_pair", via=BACKWARD_HIDDEN_VIA_BACKWARD,
 )
 
 CHECKS = (FORWARD, BACKWARD_OUTPUT, BACKWARD_HIDDEN)

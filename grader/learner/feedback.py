@@ -18,7 +18,7 @@ def render_part(result: PartResult) -> str:
     if result.fatal:
         return f"{head}\n  ✗ {result.fatal}"
     if result.passed:
-        return f"{head}\n  ✓ all {len(result.outcomes)} checks passed"
+        return "\n".join([f"{head}\n  ✓ all {len(result.outcomes)} checks passed"] + [f"  (note: {n})" for n in result.notes])
     failures = result.failures()
     passed = len(result.outcomes) - len(failures)
     lines = [head, f"  {passed} of {len(result.outcomes)} checks passed."]

@@ -154,10 +154,57 @@ def diagnose(check: Check, failed: list[tuple[Case, CallResult]], ctx: Context, 
         candidates = [(c, r) for c, r in failed if r.kind == "ok"]
         if candidates and all(_matches(check, mistake, c, r, ctx, answers) for c, r in candidates):
             found.append(mistake)
-    return found
+    return _most_specific(check, found)
+
+
+def _most_specific(check: Check, found: list[Mistake]) -> list[Mistake]:
+    """Of mistakes that all match, drop one whose keys another's strictly include: ``a1 = z1`` matches
+    "z2 computed from z1" on z2 and yhat, but "no sigmoid in the hidden unit" explains a1 as well."""
+    every = set(_keys(check) or ())
+
+    def covers(m: Mistake) -> set[str]:
+        return set(m.keys) if m.keys else every
+
+    return [m for m in found if not any(covers(m) < covers(other) for other in found if other is not m)]
 
 
 Extra = Callable[[Callable[..., Any], Mapping[str, Any], Context], list[Any]]
+
+
+def _answers_as_stand_in(check: Check, case: Case, call: CallResult) -> bool:
+    """Whether this call returned what the notebook's stand-in returns on the same arguments."""
+    from grader.learner.standins import STAND_INS
+
+    if call.kind != "ok" or check.stand_in is None:
+        return False
+    try:
+        stand_in = STAND_INS[check.stand_in](*case.args, **dict(case.kwargs))
+    except Exception:  # noqa: BLE001
+        return False
+    return _same_numbers(call.value, stand_in)
+
+
+def _same_numbers(u: Any, v: Any) -> bool:
+    """Equal as numbers, NaN equal to NaN (the stand-ins answer NaN)."""
+    if isinstance(v, (tuple, list)):
+        return isinstance(u, (tuple, list)) and len(u) == len(v) and all(_same_numbers(a, b) for a, b in zip(u, v))
+    try:
+        a, b = np.asarray(u, dtype=np.float64), np.asarray(v, dtype=np.float64)
+    except Exception:  # noqa: BLE001 - not numbers: not the stand-in's answer
+        return False
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+
+
+def graded_via(check: Check, result: PartResult) -> bool:
+    """Whether a part must be graded by its ``via`` check: the helper is the stand-in or not written."""
+    return check.via is not None and (result.is_stand_in or (result.unanswered and result.grading_failed is None))
+
+
+def via_note(check: Check) -> str:
+    via = check.via
+    what = f"the {' and '.join(via.keys)} that `{via.function}` returns" if via.keys else f"what `{via.function}` returns"
+    return (f"graded on {what}: your `{check.function}` is still the notebook's stand-in (or not written), "
+            "so the work counts where you did it")
 
 
 def _case_floor(check: Check, cases: list[Case], ctx: Context, answers: Answers) -> set[str]:
@@ -207,8 +254,10 @@ def judge(
         result.unanswered = lost is None
         return result
     failed: list[tuple[Case, CallResult]] = []
+    like_stand_in = check.stand_in is not None and bool(cases)
     for case in cases:
         call = safe_call(fn, case.args, dict(case.kwargs), check.arg_names, ctx.timeout_s, stand_ins=ctx.stand_ins)
+        like_stand_in = like_stand_in and _answers_as_stand_in(check, case, call)
         if call.kind == "not_implemented":
             result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
             result.unanswered = True
@@ -240,6 +289,7 @@ def judge(
         result.outcomes += outcomes
         if any(not o.passed for o in outcomes):
             failed.append((case, call))
+    result.is_stand_in = like_stand_in
     probed: list[Outcome] = []
     for label, probe in probes:
         try:

@@ -167,6 +167,12 @@ class Check:
     #: For a part judged by probes alone: any value of the shape the function returns for these
     #: arguments (the trivial floor fills it with constants; ``grader.learner.floor``).
     shape_of: Callable[..., Any] | None = None
+    #: For a part built on a scaffold helper: the notebook's stand-in for ``function`` (a key of
+    #: ``grader.learner.standins.STAND_INS``), and the check of the function the contract names
+    #: (backward's w1 and b1). While the learner's helper is still the stand-in, or not written, the
+    #: part is graded by ``via`` instead, on the work wherever the learner did it.
+    stand_in: str | None = None
+    via: Check | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.cases, Cases):
@@ -226,6 +232,9 @@ class PartResult:
     #: Labels of the outcomes an answer that ignores its input passes too (``grader.learner.floor``):
     #: they carry credit only when an outcome outside this set passes as well.
     floor: frozenset[str] = frozenset()
+    #: The learner's function answered every case exactly as the notebook's stand-in does
+    #: (``Check.stand_in``): it is the scaffold, not their work.
+    is_stand_in: bool = False
 
     @property
     def above_floor(self) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 from grader.learner import wire
 from grader.learner.compare import Tolerance
-from grader.learner.judge import NotComputable, judge
+from grader.learner.judge import NotComputable, graded_via, judge, via_note
 from grader.learner.model import Case, Check, Context, Mistake, PartResult
 from grader.learner.probes import PROBES, SHAPES
 
@@ -97,6 +97,8 @@ def _frozen_check(assignment: str, part: str, data: dict[str, Any]) -> tuple[Che
         result_keys=tuple(data["result_keys"]) if data.get("result_keys") else None,
         stand_ins=tuple((str(a), str(b)) for a, b in data.get("stand_ins") or ()),
         shape_of=SHAPES.get((assignment, part)),
+        stand_in=data.get("stand_in"),
+        via=_frozen_check(assignment, part, data["via"])[0] if data.get("via") else None,
     )
     return check, cases
 
@@ -114,13 +116,20 @@ def check_part(public: dict[str, Any], part: str, namespace: Mapping[str, Any]) 
     if part not in public.get("parts", {}):
         known = ", ".join(public.get("parts", {})) or "none"
         raise KeyError(f"no part {part!r} in {assignment!r} (known parts: {known})")
-    check, cases = _frozen_check(assignment, part, public["parts"][part])
+    data = public["parts"][part]
+    check, cases = _frozen_check(assignment, part, data)
     ctx = Context(Tolerance(public["rtol"], public["atol"]), learner_id=PUBLIC_LEARNER, randomized=False,
                   timeout_s=float(public.get("timeout_s", 5.0)))
     probes = tuple((p.label, p.run) for p in PROBES.get((assignment, part), ()))
-    points = float(public["parts"][part].get("points", 1.0))
-    return _strip_index(judge(check, namespace, ctx, points, FrozenAnswers(public["parts"][part]["cases"]), cases,
-                              probes=probes))
+    points = float(data.get("points", 1.0))
+    result = judge(check, namespace, ctx, points, FrozenAnswers(data["cases"]), cases, probes=probes)
+    if graded_via(check, result):
+        via, via_cases = _frozen_check(assignment, part, data["via"])
+        via_result = judge(via, namespace, ctx, points, FrozenAnswers(data["via"]["cases"]), via_cases)
+        if not via_result.unanswered:  # neither written: the helper's own message says what to write first
+            via_result.notes.insert(0, via_note(check))
+            result = via_result
+    return _strip_index(result)
 
 
 def in_validate_mode() -> bool:
