@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,8 @@ class FixedCases:
     def __init__(self, cases: list[Case]) -> None:
         self.cases = cases
         self.expected: dict[int, Any] = {}
+        #: The labels each case's input-ignoring answers pass (``grader.learner.floor``), by case index.
+        self.floor: dict[int, frozenset[str]] = {}
 
     @classmethod
     def of(cls, check: Check, ctx: Context) -> FixedCases | None:
@@ -71,6 +73,15 @@ class ReferenceAnswers:
         if index is not None:
             self.fixed.expected[index] = copy.deepcopy(value)
         return value
+
+    def memo_floor(self, case: Case, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
+        """A fixed case's trivial floor, computed once per process (it is the same for every learner)."""
+        index = self._fixed_ids.get(id(case))
+        if index is None:
+            return compute()
+        if index not in self.fixed.floor:
+            self.fixed.floor[index] = compute()
+        return self.fixed.floor[index]
 
     def wrong(self, mistake: Mistake, case: Case) -> Any:
         if mistake.wrong is None:

@@ -208,19 +208,32 @@ def via_note(check: Check) -> str:
 
 
 def _case_floor(check: Check, cases: list[Case], ctx: Context, answers: Answers) -> set[str]:
-    """Labels of the case outcomes that some answer ignoring its input passes (``grader.learner.floor``)."""
+    """Labels of the case outcomes that some answer ignoring its input passes (``grader.learner.floor``).
+
+    ``answers`` may keep what it found for cases every learner shares (``memo_floor``): the trusted
+    side computes a fixed case's floor once per process.
+    """
+    memo = getattr(answers, "memo_floor", None)
     floor: set[str] = set()
     for case in cases:
-        try:
-            expected = answers.expected(case)
-        except Exception:  # noqa: BLE001 - no right answer here, nothing for a constant to match
-            continue
-        right = keyed_answer(check, expected)
-        for _name, value in trivial_answers(expected, case.args):
-            keyed, wrong_shape = keyed_result(check, value)
-            if wrong_shape is None:
-                floor |= {o.label for o in _judge_value(check, case, keyed, right, ctx) if o.passed}
+        def compute(case: Case = case) -> frozenset[str]:
+            return _floor_of_case(check, case, ctx, answers)
+        floor |= memo(case, compute) if memo is not None else compute()
     return floor
+
+
+def _floor_of_case(check: Check, case: Case, ctx: Context, answers: Answers) -> frozenset[str]:
+    try:
+        expected = answers.expected(case)
+    except Exception:  # noqa: BLE001 - no right answer here, nothing for a constant to match
+        return frozenset()
+    right = keyed_answer(check, expected)
+    passed: set[str] = set()
+    for _name, value in trivial_answers(expected, case.args):
+        keyed, wrong_shape = keyed_result(check, value)
+        if wrong_shape is None:
+            passed |= {o.label for o in _judge_value(check, case, keyed, right, ctx) if o.passed}
+    return frozenset(passed)
 
 
 def _probes_floor(check: Check, probes: tuple[tuple[str, Extra], ...], probed: list[Outcome], ctx: Context) -> set[str]:
