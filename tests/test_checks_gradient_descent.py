@@ -248,6 +248,10 @@ def powers_kept_dg_dw(w):
     return (4 * w**4 - 6 * w**2 + 5 * w) / 16
 
 
+def quadratic_exponent_dropped_dg_dw(w):
+    return (4 * w**3 - 3 * w + 5) / 16
+
+
 def one_too_many(grad, w_init, learning_rate, num_steps):
     w = np.array(w_init, dtype=float)
     path = [w]
@@ -312,6 +316,7 @@ MISTAKES = [
     ("dg_dw", precedence_dg_dw, "only the last term divided by the scale"),
     ("dg_dw", scaled_twice_dg_dw, "divided by the scale twice"),
     ("dg_dw", powers_kept_dg_dw, "powers not lowered"),
+    ("dg_dw", quadratic_exponent_dropped_dg_dw, "the w**2 term's exponent not brought down"),
     ("gradient_descent", ascent, "ascent instead of descent"),
     ("gradient_descent", without_w_init, "w_init missing from the iterates"),
     ("gradient_descent", final_only, "only the final value returned"),

@@ -97,6 +97,11 @@ def _dg_powers_not_lowered(q: Quartic, w):
     return np.asarray(w, dtype=float) * q.dg_dw(w)
 
 
+def _dg_quadratic_exponent_not_brought_down(q: Quartic, w):
+    """c w**2 -> c w: the power lowered, but for this one term the exponent 2 not multiplied in."""
+    return q.dg_dw(w) - q.coefficients[2] * np.asarray(w, dtype=float) / q.scale
+
+
 def _dg_powers_only_lowered(q: Quartic, w):
     """c w**k -> c w**(k-1): each power lowered, but not brought down as a factor."""
     return Quartic((0.0, *q.coefficients[:4]), q.scale).g(w)
@@ -156,6 +161,13 @@ DG_DW = check(
             "you multiplied each term by its exponent but kept the power (w**4 -> 4 w**4): the power rule also "
             "lowers it by one, d/dw (c w**k) = k c w**(k-1), so w**4 -> 4 w**3 and 5 w -> 5.",
             wrong=on_course_quartic(_dg_powers_not_lowered),
+        ),
+        Mistake(
+            "the w**2 term's exponent not brought down",
+            "the w**4 term is right, but the w**2 term lost its factor 2: d/dw (c w**2) = 2 c w, so the -3 w**2 of "
+            "the lecture's g gives -6 w, not -3 w. Multiply that term by its exponent too: "
+            "(4 w**3 - 6 w + 5) / 16.",
+            wrong=on_course_quartic(_dg_quadratic_exponent_not_brought_down),
         ),
     ),
 )
