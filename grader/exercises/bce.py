@@ -133,14 +133,24 @@ def _grad_of_clipped(y, p):
     return (p - np.asarray(y, dtype=float)) / (p * (1.0 - p)) / _n(p)
 
 
+class ClipChangesNothing(Exception):
+    """No p of the case lies where the two clips differ."""
+
+
 def _clipped_at(eps: float, of_clipped):
     """The loss or gradient with p clipped to [eps, 1 - eps] instead of [EPS, 1 - EPS].
 
     Not the reference on a pre-clipped p: the reference clips again at EPS, which would undo any eps below it.
+    Where both clips leave p alike the value would be the right one, and a right value "explains" any case that
+    failed for another reason (a warning, p changed in place): so there the mistake has no value (not computable).
     """
 
     def wrong(y, p):
-        return of_clipped(y, np.clip(np.asarray(p, dtype=float), eps, 1.0 - eps))
+        p = np.asarray(p, dtype=float)
+        clipped = np.clip(p, eps, 1.0 - eps)
+        if np.array_equal(clipped, np.clip(p, ref.EPS, 1.0 - ref.EPS)):
+            raise ClipChangesNothing
+        return of_clipped(y, clipped)
 
     return wrong
 
@@ -353,8 +363,7 @@ def _logits_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
 
 def _through_probabilities_clipped_at(eps: float):
     """bce_loss(y, sigmoid(z)) with p clipped at ``eps``: a learner's own bce_loss may clip at another library's constant."""
-    loss = _clipped_at(eps, _loss_of_clipped)
-    return lambda y, z: loss(y, _sigmoid(np.asarray(z, dtype=float)))
+    return lambda y, z: _loss_of_clipped(y, np.clip(_sigmoid(np.asarray(z, dtype=float)), eps, 1.0 - eps))
 
 
 THROUGH_PROBABILITIES_HINT = (
