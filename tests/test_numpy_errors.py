@@ -271,3 +271,17 @@ def test_a_known_message_under_another_exception_type_is_not_explained() -> None
 def test_nothing_to_go_on_gives_none() -> None:
     assert explain(None, None, "f", ()) is None
     assert explain("ValueError", "", "f", ()) is None
+
+
+# ---- what the grader will pass: a part graded as usual ---------------------------------------------------
+
+
+def test_the_failed_cases_of_a_graded_part_carry_what_explain_needs() -> None:
+    from check_support import ctx_for, grade_part
+
+    result = grade_part("perceptron", "predict", {"predict": looping_predict}, ctx_for("ada"))
+    raised_cases = [o for o in result.failures() if (o.problem or "").startswith("it raised ")]
+    assert [o.label for o in raised_cases] == ["the lecture's example (z = -6)"]  # the one single sample
+    error = raised_cases[0].problem.removeprefix("it raised ")
+    text = explain(error.split(":", 1)[0], error, "predict", XWW0)
+    assert text is not None and "np.where(z >= 0, 1, 0)" in text

@@ -321,7 +321,7 @@ BCE_GRAD = check(
                 _clip_name(c),
                 f"{c.source}, a convention of that library; this course's choice is EPS = {ref.EPS:g} (the notebook's "
                 "EPS), in bce_grad exactly as in bce_loss: clip with np.clip(p, EPS, 1 - EPS). The constant only "
-                "matters where p is 0 or 1: a confidently wrong sample's gradient is about "
+                "matters where p is 0 or 1: a confidently wrong sample's gradient has size about "
                 f"1 / ({c.written} n) with yours instead of 1 / ({ref.EPS:g} n).",
                 wrong=_clipped_at(c.eps, _grad_of_clipped),
             )
