@@ -331,7 +331,8 @@ def _stopped_early(small: Callable[[np.ndarray, np.ndarray], bool], step_kept: b
 
 
 def _step_below(tol: float) -> Callable[[np.ndarray, np.ndarray], bool]:
-    # The norm is abs() for a number; for a vector it is what scipy.optimize's tolerances measure.
+    # The norm is abs() for a number; only the settling run (a number) stops early, so how a vector's step
+    # would be measured (norm, largest entry) never decides a case.
     return lambda w, w_new: bool(np.linalg.norm(np.asarray(w_new) - np.asarray(w)) < tol)
 
 
