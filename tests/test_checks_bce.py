@@ -206,6 +206,17 @@ def keras_eps_loss(y, p):
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 
 
+def sklearn_eps_loss(y, p):
+    p = np.clip(p, 1e-15, 1 - 1e-15)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def machine_eps_loss(y, p):
+    eps = np.finfo(p.dtype).eps
+    p = np.clip(p, eps, 1 - eps)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
 def per_sample_loss(y, p):
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return -(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -254,6 +265,17 @@ def keras_eps_grad(y, p):
     return (p - y) / (p * (1 - p)) / p.size
 
 
+def sklearn_eps_grad(y, p):
+    p = np.clip(p, 1e-15, 1 - 1e-15)
+    return (-y / p + (1 - y) / (1 - p)) / p.size
+
+
+def machine_eps_grad(y, p):
+    eps = np.finfo(float).eps
+    p = np.clip(p, eps, 1 - eps)
+    return (p - y) / (p * (1 - p)) / p.size
+
+
 def naive_logits(y, z):
     p = 1 / (1 + np.exp(-z))
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -273,6 +295,24 @@ def clipped_probability_logits(y, z):
     e = np.exp(-np.abs(z))
     p = np.clip(np.where(z >= 0, 1 / (1 + e), e / (1 + e)), 1e-12, 1 - 1e-12)
     return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def where_sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def keras_clipped_probability_logits(y, z):
+    # the learner's own sigmoid and bce_loss, the latter with Keras' epsilon
+    return keras_eps_loss(y, where_sigmoid(z))
+
+
+def sklearn_clipped_probability_logits(y, z):
+    return sklearn_eps_loss(y, where_sigmoid(z))
+
+
+def machine_eps_clipped_probability_logits(y, z):
+    return machine_eps_loss(y, where_sigmoid(z))
 
 
 def flipped_logits(y, z):
@@ -343,7 +383,9 @@ MISTAKES = [
     ("bce_loss", positive_term_loss, "the (1 - y) log(1 - p) term is missing"),
     ("bce_loss", unsigned_loss, "minus sign missing"),
     ("bce_loss", minus_on_first_term_loss, "minus sign only on the first term"),
-    ("bce_loss", keras_eps_loss, "p clipped at 1e-7 instead of 1e-12"),
+    ("bce_loss", keras_eps_loss, "p clipped at 1e-7 (Keras' epsilon), not the course's 1e-12"),
+    ("bce_loss", sklearn_eps_loss, "p clipped at 1e-15 (scikit-learn's log_loss), not the course's 1e-12"),
+    ("bce_loss", machine_eps_loss, "p clipped at 2.2e-16 (scikit-learn's log_loss), not the course's 1e-12"),
     ("bce_loss", per_sample_loss, "per-sample losses returned (no mean)"),
     ("bce_loss", axis_0_loss, "mean over axis 0 only"),
     ("bce_grad", unclipped_grad, "p not clipped"),
@@ -353,11 +395,19 @@ MISTAKES = [
     ("bce_grad", positive_term_grad, "the (1 - y) log(1 - p) term is missing"),
     ("bce_grad", p_minus_y_grad, "(p - y) alone"),
     ("bce_grad", second_term_sign_grad, "sign of the (1 - y) / (1 - p) term"),
-    ("bce_grad", keras_eps_grad, "p clipped at 1e-7 instead of 1e-12"),
+    ("bce_grad", keras_eps_grad, "p clipped at 1e-7 (Keras' epsilon), not the course's 1e-12"),
+    ("bce_grad", sklearn_eps_grad, "p clipped at 1e-15 (scikit-learn's log_loss), not the course's 1e-12"),
+    ("bce_grad", machine_eps_grad, "p clipped at 2.2e-16 (scikit-learn's log_loss), not the course's 1e-12"),
     ("bce_with_logits", naive_logits, "naive sigmoid then log"),
     ("bce_with_logits", stable_sigmoid_unclipped_logits, "naive sigmoid then log"),
     ("bce_with_logits", softplus_overflow_logits, "naive sigmoid then log"),
     ("bce_with_logits", clipped_probability_logits, "computed through clipped probabilities"),
+    ("bce_with_logits", keras_clipped_probability_logits,
+     "computed through probabilities clipped at 1e-7 (Keras' epsilon)"),
+    ("bce_with_logits", sklearn_clipped_probability_logits,
+     "computed through probabilities clipped at 1e-15 (scikit-learn's log_loss)"),
+    ("bce_with_logits", machine_eps_clipped_probability_logits,
+     "computed through probabilities clipped at 2.2e-16 (scikit-learn's log_loss)"),
     ("bce_with_logits", flipped_logits, "sign of z flipped"),
     ("bce_with_logits", no_max_logits, "the max(z, 0) term is missing"),
     ("bce_with_logits", summed_logits, "sum instead of mean"),
@@ -389,6 +439,36 @@ def test_missing_clipping_fails_by_its_warning_and_non_finite_value(part: str, b
     assert {o.label for o in result.failures()} == {
         c.label for c in check(part).cases_for(ctx_for(randomized=False)) if np.any((c.args[1] == 0) | (c.args[1] == 1))
     }
+
+
+CONVENTIONS = [
+    ("bce_loss", keras_eps_loss, "1e-7 is Keras' epsilon"),
+    ("bce_loss", sklearn_eps_loss, "1e-15 is the eps of scikit-learn's log_loss"),
+    ("bce_loss", machine_eps_loss, "is the eps of scikit-learn's log_loss since version 1.2"),
+    ("bce_grad", keras_eps_grad, "1e-7 is Keras' epsilon"),
+    ("bce_grad", sklearn_eps_grad, "1e-15 is the eps of scikit-learn's log_loss"),
+    ("bce_grad", machine_eps_grad, "is the eps of scikit-learn's log_loss since version 1.2"),
+]
+
+
+@pytest.mark.parametrize("learner", LEARNERS)
+@pytest.mark.parametrize("part, broken, convention", CONVENTIONS, ids=[f.__name__ for _, f, _ in CONVENTIONS])
+def test_another_librarys_clip_constant_costs_only_the_cases_at_the_clip(part, broken, convention, learner) -> None:
+    ctx = ctx_for(learner)
+    result = grade(part, {part: broken}, ctx)
+    cases = check(part).cases_for(ctx)
+    at_0_or_1 = {c.label for c in cases if np.any((c.args[1] == 0) | (c.args[1] == 1))}
+    # Perfect predictions reach the clip too, but cost about eps whatever eps is (within the loosened
+    # tolerance), and their gradient is -1/n for any eps: only confidently wrong p = 1 - y tells eps.
+    confidently_wrong = {label for label in at_0_or_1 if label.startswith("confidently wrong")}
+    assert len(confidently_wrong) == 1
+    assert {o.label for o in result.failures()} == confidently_wrong
+    assert len(result.outcomes) == len(cases)
+    assert result.points == pytest.approx(POINTS[part] * (len(cases) - 1) / len(cases), abs=1e-3)
+    text = render_part(result)
+    assert convention in text and "a convention of that library" in text
+    assert "this course's choice is EPS = 1e-12 (the notebook's EPS)" in text
+    assert "not the course's 1e-12" in result.diagnoses[0].name
 
 
 def test_overflowing_logits_fail_only_the_large_z_cases_and_say_overflow() -> None:

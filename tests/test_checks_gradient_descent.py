@@ -248,6 +248,10 @@ def powers_kept_dg_dw(w):
     return (4 * w**4 - 6 * w**2 + 5 * w) / 16
 
 
+def quadratic_exponent_dropped_dg_dw(w):
+    return (4 * w**3 - 3 * w + 5) / 16
+
+
 def one_too_many(grad, w_init, learning_rate, num_steps):
     w = np.array(w_init, dtype=float)
     path = [w]
@@ -302,6 +306,40 @@ def quartic_not_grad(grad, w_init, learning_rate, num_steps):
     return np.array(path)
 
 
+def stopping_early(tol: float | None, step_kept: bool):
+    """A learner's loop that stops once a step is below ``tol`` (np.allclose(w_new, w) for None), as
+    scipy.optimize would; the small step's iterate kept before the break, or the break coming first."""
+
+    def gradient_descent(grad, w_init, learning_rate, num_steps):
+        w = np.array(w_init, dtype=float)
+        path = [w]
+        for _ in range(num_steps):
+            w_new = w - learning_rate * np.asarray(grad(w))
+            small = np.allclose(w_new, w) if tol is None else np.linalg.norm(w_new - w) < tol
+            if small and not step_kept:
+                break
+            path.append(w_new)
+            w = w_new
+            if small:
+                break
+        return np.array(path)
+
+    gradient_descent.__name__ = f"stopping_{'after' if step_kept else 'before'}_{tol or 'allclose'}"
+    return gradient_descent
+
+
+def stopping_rule(tol: float | None) -> str:
+    return "a step np.allclose calls zero" if tol is None else f"a step below 1e-{round(-np.log10(tol))}"
+
+
+STOPPING_EARLY = [
+    ("gradient_descent", stopping_early(tol, kept), f"stopped early on a tolerance ({'after' if kept else 'before'} "
+     f"{stopping_rule(tol)})")
+    for tol in (*(10.0 ** -k for k in range(3, 13)), None)
+    for kept in (False, True)
+]
+
+
 MISTAKES = [
     ("dg_dw", unscaled_dg_dw, "the scale factor is missing"),
     ("dg_dw", flipped_dg_dw, "sign flipped"),
@@ -312,6 +350,7 @@ MISTAKES = [
     ("dg_dw", precedence_dg_dw, "only the last term divided by the scale"),
     ("dg_dw", scaled_twice_dg_dw, "divided by the scale twice"),
     ("dg_dw", powers_kept_dg_dw, "powers not lowered"),
+    ("dg_dw", quadratic_exponent_dropped_dg_dw, "the w**2 term's exponent not brought down"),
     ("gradient_descent", ascent, "ascent instead of descent"),
     ("gradient_descent", without_w_init, "w_init missing from the iterates"),
     ("gradient_descent", final_only, "only the final value returned"),
@@ -324,6 +363,7 @@ MISTAKES = [
     ("gradient_descent", no_learning_rate, "learning rate not used"),
     ("gradient_descent", learning_rate_on_w, "learning rate multiplies w instead of the gradient"),
     ("gradient_descent", quartic_not_grad, "dg_dw called instead of grad"),
+    *STOPPING_EARLY,
 ]
 
 
@@ -340,6 +380,16 @@ def test_mutating_w_init_fails_exactly_the_vector_runs_that_take_steps() -> None
     assert len(expected_failures) >= 2
     assert [o.label for o in result.failures()] == expected_failures
     assert all(o.problem.startswith("it changed `w_init` in place") for o in result.failures())
+
+
+@pytest.mark.parametrize("learner", LEARNERS)
+@pytest.mark.parametrize("part, stopping, name", STOPPING_EARLY, ids=[f.__name__ for _, f, _ in STOPPING_EARLY])
+def test_stopping_on_a_tolerance_costs_only_the_run_that_settles(part, stopping, name, learner: str) -> None:
+    result = grade("gradient_descent", {"gradient_descent": stopping}, ctx_for(learner))
+    assert [o.label for o in result.failures()] == [gd_checks.SETTLING_RUN.label]
+    assert [m.name for m in result.diagnoses] == [name]
+    text = render_part(result)
+    assert "scipy.optimize.minimize" in text and "runs exactly num_steps steps" in text
 
 
 def test_ascent_stays_finite_on_the_fixed_cases() -> None:
@@ -491,7 +541,10 @@ def test_the_minimum_case_follows_the_quartic() -> None:
 @pytest.mark.parametrize("quartic", [OTHER, STEEP], ids=["other", "steep"])
 def test_descent_on_another_quartic_uses_its_gradient_and_stays_finite(quartic: Quartic) -> None:
     ctx = ctx_for(quartic=quartic)
-    cases = [c for c in check("gradient_descent").cases_for(ctx) if np.ndim(c.args[1]) == 0]
+    cases = [
+        c for c in check("gradient_descent").cases_for(ctx)
+        if np.ndim(c.args[1]) == 0 and c.label != gd_checks.SETTLING_RUN.label  # the one run on a parabola
+    ]
     for c in cases:
         assert np.isclose(c.args[0](1.25), quartic.dg_dw(1.25), rtol=1e-14)
         with np.errstate(all="raise"):

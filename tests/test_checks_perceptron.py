@@ -185,6 +185,10 @@ def no_bias_forward(X, W, w0):
     return stable_sigmoid(np.asarray(X) @ W)
 
 
+def bias_as_factor_forward(X, W, w0):
+    return stable_sigmoid(w0 * np.asarray(X) @ W)
+
+
 def linear_forward(X, W, w0):
     return w0 + np.asarray(X) @ W
 
@@ -269,6 +273,7 @@ MISTAKES = [
     ("relu", unhalved_relu, "z + |z| not halved"),
     ("relu", in_place_relu, "z changed in place"),
     ("perceptron_forward", no_bias_forward, "bias missing"),
+    ("perceptron_forward", bias_as_factor_forward, "bias multiplied instead of added"),
     ("perceptron_forward", linear_forward, "no non-linearity"),
     ("perceptron_forward", bias_subtracted_forward, "bias subtracted"),
     ("perceptron_forward", bias_after_sigmoid_forward, "bias added after the sigmoid"),

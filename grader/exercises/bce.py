@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -91,15 +92,65 @@ def _loss_positive_term_only(y, p):
     return np.mean(-np.asarray(y, dtype=float) * np.log(_clipped(p)))
 
 
-#: The epsilon of Keras (and of many snippets copied from it): far larger than the exercise's 1e-12.
-KERAS_EPS = 1e-7
+@dataclass(frozen=True)
+class ClipConvention:
+    """A clip constant that is another library's convention, not the lesson's EPS."""
+
+    eps: float
+    #: How the constant is written in the mistake's name (machine epsilon is no round number).
+    written: str
+    #: Whose convention it is, as the name says it.
+    whose: str
+    #: Where exactly it comes from, as the hint says it.
+    source: str
 
 
-def _clipped_at(eps: float, fn):
-    """``fn`` (a reference function of (y, p)) as if p were clipped to [eps, 1 - eps] instead of [EPS, 1 - EPS]."""
+#: Learners bring these from code they have seen. Each only changes results where p is within eps of
+#: 0 or 1, which among the cases means p exactly 0 or 1: a learner using one loses those cases alone.
+CLIP_CONVENTIONS = (
+    ClipConvention(1e-7, "1e-7", "Keras' epsilon", "1e-7 is Keras' epsilon (keras.backend.epsilon())"),
+    ClipConvention(
+        1e-15, "1e-15", "scikit-learn's log_loss", "1e-15 is the eps of scikit-learn's log_loss before version 1.2",
+    ),
+    ClipConvention(
+        float(np.finfo(float).eps), "2.2e-16", "scikit-learn's log_loss",
+        "2.2e-16 (np.finfo(float).eps) is the eps of scikit-learn's log_loss since version 1.2 (eps='auto')",
+    ),
+)
+
+
+def _clip_name(convention: ClipConvention) -> str:
+    return f"p clipped at {convention.written} ({convention.whose}), not the course's {ref.EPS:g}"
+
+
+def _loss_of_clipped(y, p):
+    """The reference's loss on a p the caller has clipped already."""
+    return np.mean(-(np.asarray(y, dtype=float) * np.log(p) + (1.0 - np.asarray(y, dtype=float)) * np.log(1.0 - p)))
+
+
+def _grad_of_clipped(y, p):
+    """The reference's gradient on a p the caller has clipped already."""
+    return (p - np.asarray(y, dtype=float)) / (p * (1.0 - p)) / _n(p)
+
+
+class ClipChangesNothing(Exception):
+    """No p of the case lies where the two clips differ."""
+
+
+def _clipped_at(eps: float, of_clipped):
+    """The loss or gradient with p clipped to [eps, 1 - eps] instead of [EPS, 1 - EPS].
+
+    Not the reference on a pre-clipped p: the reference clips again at EPS, which would undo any eps below it.
+    Where both clips leave p alike the value would be the right one, and a right value "explains" any case that
+    failed for another reason (a warning, p changed in place): so there the mistake has no value (not computable).
+    """
 
     def wrong(y, p):
-        return fn(y, np.clip(np.asarray(p, dtype=float), eps, 1.0 - eps))
+        p = np.asarray(p, dtype=float)
+        clipped = np.clip(p, eps, 1.0 - eps)
+        if np.array_equal(clipped, np.clip(p, ref.EPS, 1.0 - ref.EPS)):
+            raise ClipChangesNothing
+        return of_clipped(y, clipped)
 
     return wrong
 
@@ -183,11 +234,16 @@ BCE_LOSS = check(
             "The minus applies to the whole bracket: -(y * log(p) + (1 - y) * log(1 - p)).",
             wrong=_loss_minus_on_first_term_only,
         ),
-        Mistake(
-            "p clipped at 1e-7 instead of 1e-12",
-            "clipping to [1e-7, 1 - 1e-7] (Keras' epsilon) caps a confidently wrong sample's loss at 16.1 instead "
-            "of 27.6. Clip with the exercise's EPS = 1e-12: np.clip(p, EPS, 1 - EPS).",
-            wrong=_clipped_at(KERAS_EPS, ref.bce_loss),
+        *(
+            Mistake(
+                _clip_name(c),
+                f"{c.source}, a convention of that library; this course's choice is EPS = {ref.EPS:g} (the notebook's "
+                "EPS): clip with np.clip(p, EPS, 1 - EPS). The constant only matters where p is 0 or 1: a confidently "
+                f"wrong sample costs -ln({c.written}) = {-math.log(c.eps):.1f} with yours instead of "
+                f"-ln({ref.EPS:g}) = {-math.log(ref.EPS):.1f}.",
+                wrong=_clipped_at(c.eps, _loss_of_clipped),
+            )
+            for c in CLIP_CONVENTIONS
         ),
         Mistake(
             "per-sample losses returned (no mean)",
@@ -260,11 +316,16 @@ BCE_GRAD = check(
             "cancel and the term is + (1 - y) / (1 - p): the gradient is (-y / p + (1 - y) / (1 - p)) / n.",
             wrong=_grad_second_term_sign_flipped,
         ),
-        Mistake(
-            "p clipped at 1e-7 instead of 1e-12",
-            "clipping to [1e-7, 1 - 1e-7] (Keras' epsilon) changes the gradient wherever p is 0 or 1. "
-            "Clip exactly as in bce_loss, with EPS = 1e-12: np.clip(p, EPS, 1 - EPS).",
-            wrong=_clipped_at(KERAS_EPS, ref.bce_grad),
+        *(
+            Mistake(
+                _clip_name(c),
+                f"{c.source}, a convention of that library; this course's choice is EPS = {ref.EPS:g} (the notebook's "
+                "EPS), in bce_grad exactly as in bce_loss: clip with np.clip(p, EPS, 1 - EPS). The constant only "
+                "matters where p is 0 or 1: a confidently wrong sample's gradient has size about "
+                f"1 / ({c.written} n) with yours instead of 1 / ({ref.EPS:g} n).",
+                wrong=_clipped_at(c.eps, _grad_of_clipped),
+            )
+            for c in CLIP_CONVENTIONS
         ),
     ),
 )
@@ -300,8 +361,16 @@ def _logits_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
     return cases
 
 
-def _through_clipped_probabilities(y, z):
-    return ref.bce_loss(y, _sigmoid(np.asarray(z, dtype=float)))
+def _through_probabilities_clipped_at(eps: float):
+    """bce_loss(y, sigmoid(z)) with p clipped at ``eps``: a learner's own bce_loss may clip at another library's constant."""
+    return lambda y, z: _loss_of_clipped(y, np.clip(_sigmoid(np.asarray(z, dtype=float)), eps, 1.0 - eps))
+
+
+THROUGH_PROBABILITIES_HINT = (
+    "going through p = sigmoid(z) and a clipped log caps every sample's loss at -ln(eps) of the clip "
+    "(27.6 with the course's EPS = 1e-12, 16.1 with Keras' 1e-7), so a confidently wrong z = 1000 costs "
+    "that cap instead of its true loss, 1000. Work with z itself: mean(max(z, 0) - y * z + log1p(exp(-|z|)))."
+)
 
 
 def _np_max_for_positive_part(y, z):
@@ -327,10 +396,17 @@ BCE_WITH_LOGITS = check(
         ),
         Mistake(
             "computed through clipped probabilities",
-            "going through p = sigmoid(z) and a clipped log loses everything beyond |z| ≈ 28 (the loss of a "
-            "confidently wrong z = 1000 is 1000, not 27.6). Work with z itself: "
-            "mean(max(z, 0) - y * z + log1p(exp(-|z|))).",
-            wrong=_through_clipped_probabilities,
+            THROUGH_PROBABILITIES_HINT,
+            wrong=_through_probabilities_clipped_at(ref.EPS),
+        ),
+        # A bce_with_logits built on the learner's own bce_loss inherits its clip constant.
+        *(
+            Mistake(
+                f"computed through probabilities clipped at {c.written} ({c.whose})",
+                THROUGH_PROBABILITIES_HINT,
+                wrong=_through_probabilities_clipped_at(c.eps),
+            )
+            for c in CLIP_CONVENTIONS
         ),
         Mistake(
             "sign of z flipped",

@@ -97,6 +97,11 @@ def _dg_powers_not_lowered(q: Quartic, w):
     return np.asarray(w, dtype=float) * q.dg_dw(w)
 
 
+def _dg_quadratic_exponent_not_brought_down(q: Quartic, w):
+    """c w**2 -> c w: the power lowered, but for this one term the exponent 2 not multiplied in."""
+    return q.dg_dw(w) - q.coefficients[2] * np.asarray(w, dtype=float) / q.scale
+
+
 def _dg_powers_only_lowered(q: Quartic, w):
     """c w**k -> c w**(k-1): each power lowered, but not brought down as a factor."""
     return Quartic((0.0, *q.coefficients[:4]), q.scale).g(w)
@@ -157,6 +162,13 @@ DG_DW = check(
             "lowers it by one, d/dw (c w**k) = k c w**(k-1), so w**4 -> 4 w**3 and 5 w -> 5.",
             wrong=on_course_quartic(_dg_powers_not_lowered),
         ),
+        Mistake(
+            "the w**2 term's exponent not brought down",
+            "the w**4 term is right, but the w**2 term lost its factor 2: d/dw (c w**2) = 2 c w, so the -3 w**2 of "
+            "the lecture's g gives -6 w, not -3 w. Multiply that term by its exponent too: "
+            "(4 w**3 - 6 w + 5) / 16.",
+            wrong=on_course_quartic(_dg_quadratic_exponent_not_brought_down),
+        ),
     ),
 )
 
@@ -197,6 +209,17 @@ def _on_g(q: Quartic, label: str, w_init, learning_rate: float, num_steps: int) 
     return Case(text, (_gradient_of(q), w_init, lr, num_steps))
 
 
+#: A run whose steps shrink by 0.7 each: below 1e-12 long before its last step, so a learner who stops on a
+#: tolerance (as library optimisers do) returns fewer iterates here, and only here. It is a parabola, not g:
+#: ascent on g overflows within these many steps. With learning rate 1 every step equals the gradient, so
+#: stopping on a small gradient and on a small step cut the run at the same iterate.
+SETTLING_RUN = Case(
+    "a long run that settles: grad(w) = 0.3 (w - 3), w_init = -1, learning rate 1, 90 steps "
+    "(the last steps are tiny, yet every one is taken)",
+    (Polynomial((0.3, -0.9)), -1.0, 1.0, 90),
+)
+
+
 def _gd_fixed(ctx: Context) -> list[Case]:
     q = course_quartic(ctx)
     bowl2 = np.array([[3.0, 1.0], [1.0, 2.0]])
@@ -214,6 +237,7 @@ def _gd_fixed(ctx: Context) -> list[Case]:
             "a vector w_init of length 3 with num_steps = 0",
             (_quadratic_grad(bowl3), np.array([0.5, -1.0, 2.0]), 0.2, 0),
         ),
+        SETTLING_RUN,
     ]
 
 
@@ -280,6 +304,61 @@ def _learning_rate_on_w(grad, w_init, learning_rate, num_steps):
 
 def _quartic_instead_of_grad(q: Quartic, grad, w_init, learning_rate, num_steps):
     return ref.gradient_descent(q.dg_dw, w_init, learning_rate, num_steps)
+
+
+class NoEarlyStop(Exception):
+    """The run never gets to a step small enough to stop on: the early stop changes nothing here."""
+
+
+def _stopped_early(small: Callable[[np.ndarray, np.ndarray], bool], step_kept: bool):
+    """The reference's iterates, cut at the first step from w to w_new that ``small(w, w_new)`` calls converged.
+
+    ``step_kept``: that step's iterate is appended before the loop breaks; else the loop breaks before taking it.
+    Where nothing is cut the value would be the right one, and a right value "explains" any case that failed for
+    another reason (w_init changed in place, a warning): so there the mistake has no value (not computable) and
+    names only learners whose failures are all runs it cuts.
+    """
+
+    def wrong(grad, w_init, learning_rate, num_steps):
+        path = ref.gradient_descent(grad, w_init, learning_rate, num_steps)
+        for k in range(len(path) - 1):
+            end = k + 2 if step_kept else k + 1
+            if small(path[k], path[k + 1]) and end < len(path):
+                return path[:end]
+        raise NoEarlyStop
+
+    return wrong
+
+
+def _step_below(tol: float) -> Callable[[np.ndarray, np.ndarray], bool]:
+    # The norm is abs() for a number; only the settling run (a number) stops early, so how a vector's step
+    # would be measured (norm, largest entry) never decides a case.
+    return lambda w, w_new: bool(np.linalg.norm(np.asarray(w_new) - np.asarray(w)) < tol)
+
+
+#: What learners stop on, as the mistake's name says it: each power of ten from 1e-3 down to
+#: 1e-12 (each cuts the settling run at another iterate), and np.allclose(w_new, w).
+_STOPPING_RULES = (
+    *((f"a step below 1e-{k}", _step_below(10.0 ** -k)) for k in range(3, 13)),
+    ("a step np.allclose calls zero", lambda w, w_new: bool(np.allclose(w_new, w))),
+)
+
+STOPPED_EARLY_HINT = (
+    "stopping once the step (or the gradient) is smaller than a tolerance is how library optimisers such as "
+    "scipy.optimize.minimize (its tol) decide they are done; this exercise's gradient_descent runs exactly "
+    "num_steps steps, however small they become, and returns all num_steps + 1 iterates. Remove the early exit "
+    "(the break, or the extra condition of the while loop)."
+)
+
+STOPPED_EARLY = tuple(
+    Mistake(
+        f"stopped early on a tolerance ({'after' if kept else 'before'} {rule})",
+        STOPPED_EARLY_HINT,
+        wrong=_stopped_early(small, step_kept=kept),
+    )
+    for rule, small in _STOPPING_RULES
+    for kept in (False, True)
+)
 
 
 GRADIENT_DESCENT = check(
@@ -358,6 +437,7 @@ GRADIENT_DESCENT = check(
             "Use the function passed in as the argument grad: w = w - learning_rate * grad(w).",
             wrong=on_course_quartic(_quartic_instead_of_grad),
         ),
+        *STOPPED_EARLY,
     ),
 )
 

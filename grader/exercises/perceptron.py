@@ -132,6 +132,12 @@ FORWARD_FIXED = (
         (np.array([[-1.0, 2.0], [0.0, 0.0], [1.0, 1.0]]), LECTURE_W, LECTURE_W0),
     ),
     Case("a non-zero bias with zero inputs", (np.zeros((2, 3)), np.array([1.0, 2.0, 3.0]), -0.7)),
+    # With w0 = 1, or with zero inputs, w0 * (X @ W) equals X @ W: only a bias other than 1 on non-zero
+    # inputs tells a bias used as a factor from a missing one, in the public self-check too.
+    Case(
+        "a bias w0 = 2 with non-zero inputs",
+        (np.array([[0.5, -1.0], [2.0, 1.0]]), np.array([1.5, 0.5]), 2.0),
+    ),
 )
 
 
@@ -147,6 +153,12 @@ PERCEPTRON_FORWARD = check(
             "bias missing",
             "the bias w0 is not added: the output should be sigmoid(w0 + X @ W).",
             wrong=lambda X, W, w0: ref.sigmoid(np.asarray(X) @ np.asarray(W)),
+        ),
+        Mistake(
+            "bias multiplied instead of added",
+            "w0 * X @ W multiplies the weighted sum by the bias, so w0 scales z instead of shifting it. "
+            "The bias is added: z = X @ W + w0 (the same as w0 + X @ W), then sigmoid(z).",
+            wrong=lambda X, W, w0: ref.sigmoid(w0 * (np.asarray(X, dtype=float) @ np.asarray(W, dtype=float))),
         ),
         Mistake(
             "no non-linearity",

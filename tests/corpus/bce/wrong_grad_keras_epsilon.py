@@ -1,6 +1,6 @@
 """Clips with its own epsilon of 1e-7 instead of the notebook's EPS.
 
-mistake: p clipped at 1e-7 instead of 1e-12
+mistake: p clipped at 1e-7 (Keras' epsilon), not the course's 1e-12
 parts: bce_grad
 """
 

@@ -1,6 +1,6 @@
 """Copied the clipping from a Keras-style snippet: epsilon = 1e-7.
 
-mistake: p clipped at 1e-7 instead of 1e-12
+mistake: p clipped at 1e-7 (Keras' epsilon), not the course's 1e-12
 parts: bce_loss
 """
 

@@ -1,0 +1,15 @@
+"""Preallocates one number per iterate: np.zeros(num_steps + 1) cannot hold a vector w.
+
+mistake: setting an array element with a sequence
+parts: gradient_descent
+"""
+
+# %% gradient_descent_code
+def gradient_descent(grad, w_init, learning_rate, num_steps):
+    w = np.array(w_init, dtype=float)
+    iterates = np.zeros(num_steps + 1)
+    iterates[0] = w
+    for k in range(num_steps):
+        w = w - learning_rate * grad(w)
+        iterates[k + 1] = w
+    return iterates
