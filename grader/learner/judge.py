@@ -17,6 +17,7 @@ import numpy as np
 from grader.learner.calls import CallResult, safe_call
 from grader.learner.compare import compare_entries, compare_value, describe
 from grader.learner.floor import probe_floor, trivial_answers
+from grader.learner.numpy_errors import explain as explain_numpy_error
 from grader.learner.model import Case, Check, Context, LostDefinition, Mistake, Outcome, PartResult
 from grader.learner.wire import Unsupported
 
@@ -110,6 +111,12 @@ def _judge_value(check: Check, case: Case, value: Any, expected: Any, ctx: Conte
         problems = compare_entries(value, expected, check.keys, tol, what)
         return [Outcome(f"{case.label} [{k}]", p) for k, p in problems.items()]
     return [Outcome(case.label, compare_value(value, expected, tol, what))]
+
+
+def raised(check: Check, call: CallResult) -> str:
+    """What a learner's function raised, and, for NumPy's common errors, why and how to fix it."""
+    why = explain_numpy_error(call.error_type, call.error, check.function, check.arg_names)
+    return f"it raised {call.error}" + (f"\n  ➜ {why}" if why else "")
 
 
 def _call_problems(check: Check, call: CallResult) -> list[str]:
@@ -277,7 +284,7 @@ def judge(
             return result
         if call.kind != "ok":
             labels = [f"{case.label} [{k}]" for k in _keys(check)] if _keys(check) else [case.label]
-            problem = call.error if call.kind in ("timeout", "crashed") else f"it raised {call.error}"
+            problem = call.error if call.kind in ("timeout", "crashed") else raised(check, call)
             result.outcomes += [Outcome(label, problem) for label in labels]
             failed.append((case, call))
             if call.kind == "crashed":

@@ -22,6 +22,7 @@ import numpy as np
 from grader.learner.calls import CallResult, safe_call
 from grader.learner.compare import Tolerance, compare_numbers, describe, to_numpy
 from grader.learner.model import Context, Outcome, Probe
+from grader.learner.numpy_errors import explain
 
 A = "dropout"
 ARG_NAMES = ("a", "p_drop", "rng", "training")
@@ -95,8 +96,11 @@ class _Caller:
         if call.kind != "ok":
             if call.kind == "not_implemented":
                 got.unusable = "`dropout_forward` is not written yet (it still raises NotImplementedError)"
+            elif call.kind in ("timeout", "crashed"):
+                got.unusable = call.error
             else:
-                got.unusable = call.error if call.kind in ("timeout", "crashed") else f"it raised {call.error}"
+                why = explain(call.error_type, call.error, "dropout_forward", ARG_NAMES)
+                got.unusable = f"it raised {call.error}" + (f"\n  ➜ {why}" if why else "")
             return got
         if call.warnings:
             got.warned = f"it raised a warning ({'; '.join(call.warnings)}), which counts as a failure here"

@@ -1,6 +1,6 @@
 """Preallocates one number per iterate: np.zeros(num_steps + 1) cannot hold a vector w.
 
-mistake: setting an array element with a sequence
+mistake: np.shape(w_init)
 parts: gradient_descent
 """
 

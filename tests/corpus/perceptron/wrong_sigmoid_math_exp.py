@@ -1,7 +1,7 @@
 """Uses math.exp from Python's math module, which takes one number only: fine for a single z,
 but an array of z raises.
 
-mistake: arrays can be converted to Python scalars
+mistake: use NumPy's elementwise versions
 parts: sigmoid, perceptron_forward
 """
 
