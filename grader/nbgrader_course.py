@@ -18,6 +18,7 @@ import nbformat
 import pandas as pd
 
 from grader.config import Course
+from grader.feedback_page import TEMPLATE_BASEDIR, TEMPLATE_FILE
 from grader.notebook_rules import stamp_course
 from grader.release_data import public_file
 
@@ -81,6 +82,20 @@ c.GenerateAssignment.preprocessors = [
     "nbgrader.preprocessors.ComputeChecksums",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# The feedback page works offline (grader/feedback_page): formulas are MathML written with the page,
+# not MathJax from a CDN, and long report lines wrap. Our feedback template lies over nbgrader's, whose
+# name it shares; set for GenerateFeedback's exporter only, as formgrader renders its own pages.
+import os as _os
+import nbgrader as _nbgrader
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
+    {feedback_templates!r},
+    _os.path.join(_os.path.dirname(_nbgrader.__file__), "server_extensions", "formgrader", "templates"),
+]
+c.GenerateFeedback.HTMLExporter.template_file = {feedback_template_file!r}
+c.GenerateFeedback.HTMLExporter.filters = {{
+    "markdown2html": "grader.feedback_page.filters.MarkdownWithMathML",
+    "text_math_to_mathml": "grader.feedback_page.filters.text_math_to_mathml",
+}}
 """
 
 
@@ -126,6 +141,8 @@ class CourseDirectory:
                 root=str(root),
                 course_id=course.course.id,
                 timeout=int(course.grading.cell_timeout_s),
+                feedback_templates=str(TEMPLATE_BASEDIR),
+                feedback_template_file=TEMPLATE_FILE,
             )
         )
         for a in course.assignments:
