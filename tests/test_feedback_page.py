@@ -137,6 +137,19 @@ def test_markup_in_a_formula_of_report_text_or_markdown_stays_inert(tex: str) ->
     assert "&lt;b&gt;bold&lt;/b&gt;" in report  # text outside the formula is escaped as before
 
 
+@pytest.mark.parametrize("markup", ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>",
+                                    "<a href=\"javascript:alert(1)\">x</a>", "<iframe src=//evil></iframe>"])
+def test_raw_html_in_a_markdown_cell_is_shown_as_text(markup: str) -> None:
+    """A learner's own markdown cell holding HTML: escaped, never live (it was live before)."""
+    from grader.feedback_page.filters import MarkdownWithMathML
+
+    page = MarkdownWithMathML()({"cell": {}}, f"My notes {markup} and *emphasis* with $w$")
+    for marker in ("<img", "<script", "<iframe", "<a href"):
+        assert marker not in page, page
+    assert html.escape(markup, quote=False).split(" ")[0] in page and "<em>emphasis</em>" in page
+    assert page.count("<math") == 1
+
+
 @pytest.mark.parametrize("text, formulas", [
     ("The bill: $5 and $10, paid.", 0),  # a price, twice
     ("costs $ 5 $ each", 0),  # spaces just inside the dollars

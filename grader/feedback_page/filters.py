@@ -52,7 +52,10 @@ class MarkdownWithMathML(NbConvertBase):
         exporter = self.parent
         cell = context.get("cell", {})
         renderer = MathMLRenderer(
-            escape=False,
+            # Raw HTML in markdown is escaped: a learner can add a markdown cell, and `<img onerror=...>`
+            # there must not run in their feedback page (nor in a colleague's browser). No course
+            # notebook needs raw HTML; quiz prompts that write "<formula>" now show it.
+            escape=True,
             attachments=cell.get("attachments", {}),
             embed_images=getattr(exporter, "embed_images", False),
             path=context.get("resources", {}).get("metadata", {}).get("path", ""),
