@@ -52,6 +52,6 @@ case "$cmd" in
   # Two workers, each taking whole test files (so a file's expensive fixtures are built once);
   # DLCOURSE_TEST_WORKERS=0 runs everything in one process.
   test) exec python -m pytest -n "${DLCOURSE_TEST_WORKERS:-2}" --dist loadfile "$@" ;;
-  learner-env) exec python -m grader.learner_env "$@" ;;
+  learner-env) exec python -m grader.release.learner_env "$@" ;;
   *)    exec dlcourse "$cmd" "$@" ;;
 esac

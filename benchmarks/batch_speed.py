@@ -43,8 +43,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import psutil  # noqa: E402
 
-from grader.config import load_course  # noqa: E402
-from grader.nbgrader_course import CourseDirectory  # noqa: E402
+from grader.course.config import load_course  # noqa: E402
+from grader.nbgrader_glue.course import CourseDirectory  # noqa: E402
 from submission_factory import make_submissions  # noqa: E402
 
 TARGET_RATIO = 30.0
@@ -78,7 +78,7 @@ def machine() -> str:
 
 
 def grade_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "grader.entry", "grade", *args]
+    return [sys.executable, "-m", "grader.cli.entry", "grade", *args]
 
 
 def run_measured(command: list[str], cwd: Path | None = None) -> tuple[float, int, int]:

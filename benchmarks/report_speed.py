@@ -28,7 +28,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pandas as pd  # noqa: E402
 
-from grader.config import load_course  # noqa: E402
+from grader.course.config import load_course  # noqa: E402
 from grader.report import write_report  # noqa: E402
 from grader.report.synthetic import course_gradebook  # noqa: E402
 

@@ -24,8 +24,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from grader.autograde.notebook import NotebookGrader  # noqa: E402
-from grader.config import load_course  # noqa: E402
+from grader.nbgrader_glue.notebook import NotebookGrader  # noqa: E402
+from grader.course.config import load_course  # noqa: E402
 from grader.sandbox.launch import Sandbox  # noqa: E402
 
 

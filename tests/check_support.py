@@ -11,8 +11,8 @@ import pytest
 from grader.checks import check_for, checks_of
 from grader.checks.context import context_for
 from grader.checks.runner import run_check
-from grader.config import Course, load_course
-from grader.learner.model import Context, PartResult
+from grader.course.config import Course, load_course
+from grader.learner.core.model import Context, PartResult
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +41,7 @@ def grade_all(assignment: str, namespace: dict, ctx: Context, trusted: bool = Fa
 def assert_named_and_contained(assignment: str, part: str, namespace: dict, name: str, learner: str) -> None:
     """A learner's known mistake loses points in its part, is named there alone with its hint, and
     costs every other part of the assignment nothing."""
-    from grader.learner.feedback import render_part
+    from grader.learner.core.feedback import render_part
 
     ctx = ctx_for(learner)
     points = points_of(assignment)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.config import Course, load_course
+from grader.course.config import Course, load_course
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,7 +17,7 @@ def course() -> Course:
 @pytest.fixture(scope="session")
 def public_dir(course: Course, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding every exercise's released self-check data, as a learner's notebook folder does."""
-    from grader.release_data import public_file
+    from grader.release.public_data import public_file
 
     folder = tmp_path_factory.mktemp("public")
     for a in course.assignments:

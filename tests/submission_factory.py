@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 
 from corpus_support import build_notebook, corpus
-from grader.config import Course
-from grader.learner.quiz import answer_name
+from grader.course.config import Course
+from grader.learner.kernel.quiz import answer_name
 from grader.quiz.load import load_course_quizzes
 from grader.quiz.notebook import solved_notebook
 

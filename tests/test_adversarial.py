@@ -70,8 +70,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from grader.config import Course, load_course
-from grader.nbgrader_course import CourseDirectory, NbgraderRun
+from grader.course.config import Course, load_course
+from grader.nbgrader_glue.course import CourseDirectory, NbgraderRun
 from sandbox_support import sandbox_processes, settled
 
 pytestmark = pytest.mark.slow

@@ -24,10 +24,10 @@ import pandas as pd
 import pytest
 
 from grader.batch.command import RESULTS_DIR, grade_many
-from grader.batch.masters import master_notebooks, read_notebook, restore
+from grader.nbgrader_glue.masters import master_notebooks, read_notebook, restore
 from grader.batch.results import SCHEMA, ResultStore
 from grader.batch.submissions import discover, read
-from grader.cli import main
+from grader.cli.main import main
 from submission_factory import make_submissions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +83,7 @@ def test_restore_undoes_what_nbgrader_undoes(course, masters) -> None:
 
 
 def test_a_notebook_is_recognised_by_its_test_cells(course, masters) -> None:
-    from grader.batch.masters import detect_assignment
+    from grader.nbgrader_glue.masters import detect_assignment
 
     assert detect_assignment(read_notebook(course.path(course.assignment("dropout").notebook).read_text()),
                              masters) == "dropout"
@@ -205,7 +205,7 @@ def _snapshot(out: Path) -> dict[Path, tuple[int, str]]:
 def test_kill_9_at_random_moments_then_resume_gives_the_uninterrupted_gradebook(course, made, uninterrupted,
                                                                                   tmp_path) -> None:
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "grader.entry", "grade", str(made[0]), "--course", str(course.file),
+    command = [sys.executable, "-m", "grader.cli.entry", "grade", str(made[0]), "--course", str(course.file),
                "--out", str(out), "--workers", "2"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     rng = random.Random(9)

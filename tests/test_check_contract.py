@@ -7,14 +7,14 @@ For every check:
 1. the reference scores full marks, for two different learners;
 2. the public self-check uses only fixed cases: the cases of a context with randomized=False are
    exactly those no learner's draw changes, the same for every learner, and exactly those are
-   frozen into the release's public data (``grader.release_data``);
+   frozen into the release's public data (``grader.release.public_data``);
 3. every simulated mistake (a ``Mistake`` with ``wrong``) loses points and is named, for two learners;
 4. the same learner always gets the same cases, and two learners get different drawn ones; the
    hidden grading draws something for every learner;
-5. no answer that ignores its input (``grader.learner.floor``: None, constants, the right shape
+5. no answer that ignores its input (``grader.learner.core.floor``: None, constants, the right shape
    filled with a constant, zeros_like of an argument) earns anything, for two learners.
 
-Grading goes through ``grader.validation.validate_part`` (what ``dlcourse validate`` runs) and
+Grading goes through ``grader.checks.validation.validate_part`` (what ``dlcourse validate`` runs) and
 ``grader.checks.runner.run_check``; cases are built in one place, ``cases_of``. Facts about one
 exercise (its lecture values, its learner-written mistakes, its edge cases) stay in
 tests/test_checks_<exercise>.py.
@@ -33,11 +33,11 @@ import pytest
 from grader.checks import CHECKS
 from grader.checks.context import context_for
 from grader.checks.runner import run_check
-from grader.config import Course
-from grader.learner import wire
-from grader.learner.model import Case, Check, PartResult
-from grader.release_data import public_data
-from grader.validation import PartValidation, left_as_stand_in, reference_namespace, validate_part
+from grader.course.config import Course
+from grader.learner.core import wire
+from grader.learner.core.model import Case, Check, PartResult
+from grader.release.public_data import public_data
+from grader.checks.validation import PartValidation, left_as_stand_in, reference_namespace, validate_part
 
 #: Two learners; their ids seed the drawn cases (sha256), so what they draw is the same on every run.
 LEARNERS = ("ada", "grace")
@@ -249,7 +249,7 @@ def test_a_solution_that_inlines_a_scaffold_helper_scores_full_marks(assignment,
                                                                       course: Course) -> None:
     """The helper left as the notebook's stand-in, its work done inline (the reference's functions
     compute everything themselves): every part of the assignment still scores full marks."""
-    from grader.learner.standins import STAND_INS
+    from grader.learner.core.standins import STAND_INS
 
     namespace = {**reference_namespace(course, assignment), helper: STAND_INS[stand_in]}
     ctx = context_for(course, learner, True)
@@ -263,8 +263,8 @@ VIA = [c for c in _ALL if c.via is not None]
 
 @pytest.mark.parametrize("check", VIA, ids=[f"{c.assignment}/{c.part}" for c in VIA])
 def test_a_wrong_inlined_helper_gets_the_diagnosis_of_the_wrong_helper(check: Check, course: Course) -> None:
-    from grader.learner.model import with_context
-    from grader.learner.standins import STAND_INS
+    from grader.learner.core.model import with_context
+    from grader.learner.core.standins import STAND_INS
 
     ctx = context_for(course, A, True)
     base = reference_namespace(course, check.assignment)

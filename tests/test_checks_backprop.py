@@ -16,10 +16,10 @@ import pytest
 import reference.backprop as reference
 from grader.exercises import backprop as checks
 from grader.checks import checks_of
-from grader.learner.judge import keyed_answer
-from grader.learner.model import Context, with_context
+from grader.learner.core.judge import keyed_answer
+from grader.learner.core.model import Context, with_context
 from grader.checks.runner import run_check
-from grader.learner.feedback import render_part
+from grader.learner.core.feedback import render_part
 from check_support import course, ctx_for, grade_all, points_of
 from reference.perceptron import sigmoid  # the notebook hands learners this sigmoid
 
@@ -440,8 +440,8 @@ def test_a_wrong_value_in_the_pair_is_named_by_its_position() -> None:
 
 
 def test_the_self_check_judges_the_hidden_layer_from_the_frozen_data_alike() -> None:
-    from grader.learner.selfcheck import check_part
-    from grader.release_data import public_file
+    from grader.learner.kernel.selfcheck import check_part
+    from grader.release.public_data import public_file
 
     public = json.loads(public_file(course(), "backprop")[1])
     frozen = public["parts"]["backward_hidden"]
@@ -481,8 +481,8 @@ def hidden_not_written(x, dz2, params, cache):
 
 @pytest.mark.parametrize("helper", [nan_stand_in, hidden_not_written], ids=["the NaN stand-in", "not written"])
 def test_the_hidden_layer_done_inside_backward_earns_its_points_in_the_grader_and_the_self_check(helper) -> None:
-    from grader.learner.selfcheck import check_part
-    from grader.release_data import public_file
+    from grader.learner.kernel.selfcheck import check_part
+    from grader.release.public_data import public_file
 
     public = json.loads(public_file(course(), "backprop")[1])
     right = learner(backward=backward_all_four, hidden_layer_gradients=helper)

@@ -14,8 +14,8 @@ import pytest
 import reference.bce as R
 from grader.exercises import bce as bce_checks
 from grader.checks import check_for
-from grader.learner.model import Check, Context, PartResult
-from grader.learner.feedback import render_part
+from grader.learner.core.model import Check, Context, PartResult
+from grader.learner.core.feedback import render_part
 from check_support import ctx_for as shared_ctx_for, learner_mistake_tests
 from check_support import grade_part, points_of
 from check_support import course

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from grader.exercises import dropout as checks
-from grader.learner.model import Context, with_context
-from grader.learner.feedback import render_part
+from grader.learner.core.model import Context, with_context
+from grader.learner.core.feedback import render_part
 from check_support import ctx_for, grade_all, points_of
 
 PARTS = ("dropout_forward", "dropout_inference", "dropout_backward")

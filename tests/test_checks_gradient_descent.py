@@ -13,9 +13,9 @@ import pytest
 import reference.gradient_descent as R
 from grader.checks import check_for
 from grader.exercises import gradient_descent as gd_checks
-from grader.learner.model import Check, Context, PartResult
-from grader.config import QuarticConfig
-from grader.learner.feedback import render_part
+from grader.learner.core.model import Check, Context, PartResult
+from grader.course.config import QuarticConfig
+from grader.learner.core.feedback import render_part
 from check_support import ctx_for as shared_ctx_for, learner_mistake_tests
 from check_support import grade_part, points_of
 from check_support import course

@@ -11,8 +11,8 @@ from check_support import ctx_for as shared_ctx_for, learner_mistake_tests
 from check_support import course, grade_part, points_of
 from grader.checks import check_for
 from grader.exercises import perceptron as perceptron_checks
-from grader.learner.feedback import render_part
-from grader.learner.model import Check, Context, PartResult
+from grader.learner.core.feedback import render_part
+from grader.learner.core.model import Check, Context, PartResult
 
 A = "perceptron"
 PARTS = ("sigmoid", "relu", "perceptron_forward", "predict", "count_parameters")

@@ -9,8 +9,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from grader.cli import main
-from grader.nbgrader_course import CourseDirectory
+from grader.cli.main import main
+from grader.nbgrader_glue.course import CourseDirectory
 
 
 @pytest.mark.slow
@@ -68,7 +68,7 @@ def test_gradebook_prints_points_out_of_each_maximum_and_missing_work_as_missing
                                                                                  monkeypatch) -> None:
     import pandas as pd
 
-    from grader.cli import cmd_gradebook
+    from grader.cli.main import cmd_gradebook
 
     rows = [("ann", "perceptron", "sigmoid", 2, 2), ("ann", "perceptron", "relu", 0.5, 1),
             ("ann", "perceptron", "gpu", 0, 0), ("ann", "bce", "bce_loss", 3, 3),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.config import load_course
+from grader.course.config import load_course
 from grader.errors import CourseError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ import pytest
 from corpus_support import build_notebook, corpus
 from grader.checks import check_for
 from grader.checks.runner import run_check
-from grader.learner.feedback import render_part
+from grader.learner.core.feedback import render_part
 from check_support import course as current_course
 from grader.checks.context import context_for
 

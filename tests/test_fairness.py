@@ -17,7 +17,7 @@ from nbgrader.preprocessors import ClearSolutions
 import reference.backprop as ref_backprop
 import reference.dropout as ref_dropout
 from check_support import course, ctx_for, grade_part
-from grader.autograde.notebook import NotebookGrader
+from grader.nbgrader_glue.notebook import NotebookGrader
 
 
 # Defined in the namespace, as a notebook cell defines them: helpers are found in its globals.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from check_support import ctx_for, grade_part
-from grader.learner.feedback import render_part
-from grader.learner.model import Outcome, PartResult
+from grader.learner.core.feedback import render_part
+from grader.learner.core.model import Outcome, PartResult
 
 
 def _result(problems: int) -> PartResult:

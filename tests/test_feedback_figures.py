@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.autograde.figures import feedback_figures
+from grader.nbgrader_glue.figures import feedback_figures
 from grader.checks.context import context_for
-from grader.config import load_course
+from grader.course.config import load_course
 from grader.exercises import exercise_modules
-from grader.validation import reference_namespace
+from grader.checks.validation import reference_namespace
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course(ROOT / "course.yaml")
@@ -75,7 +75,7 @@ def test_a_learners_feedback_page_shows_their_path_in_a_real_browser(tmp_path: P
     from browser_support import headless_chromium, screenshot
     from corpus_support import build_notebook, corpus
 
-    from grader.nbgrader_course import CourseDirectory
+    from grader.nbgrader_glue.course import CourseDirectory
 
     cdir = CourseDirectory.prepare(COURSE, tmp_path / "work")
     released = cdir.release("gradient_descent")

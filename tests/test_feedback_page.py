@@ -27,7 +27,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from grader.config import load_course
+from grader.course.config import load_course
 from grader.feedback_page.mathml import ATTRIBUTES, ELEMENTS, escaped_text_math_to_mathml, tex_to_mathml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,7 +187,7 @@ def _injection_notebook(course: Any, release: Path) -> nbformat.NotebookNode:
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from corpus_support import build_notebook, corpus
-    from grader.nbgrader_course import CourseDirectory
+    from grader.nbgrader_glue.course import CourseDirectory
 
     course = load_course(ROOT / "course.yaml")
     cdir = CourseDirectory.prepare(course, tmp_path_factory.mktemp("feedback-page"))
@@ -364,7 +364,7 @@ sys.exit(0 if result["success"] else 1)
 @pytest.mark.slow
 def test_formgraders_generate_feedback_writes_the_same_page(pages: dict[str, Path]) -> None:
     """NbGraderAPI forces the template name 'feedback': the offline template is what it finds under it."""
-    from grader.nbgrader_course import CourseDirectory
+    from grader.nbgrader_glue.course import CourseDirectory
 
     path = pages["quiz"]
     root = path.parents[3]

@@ -28,9 +28,9 @@ from corpus_support import build_notebook, corpus
 from fuzz_submissions import ASSIGNMENT, GOOD_STAMP, NOTEBOOK, SOLUTION, all_seeds
 from grader.batch.reading import storage_name
 from grader.batch.results import ResultStore
-from grader.config import load_course
-from grader.learner.text import clean_text, display_name
-from grader.nbgrader_course import CourseDirectory
+from grader.course.config import load_course
+from grader.learner.core.text import clean_text, display_name
+from grader.nbgrader_glue.course import CourseDirectory
 from sandbox_support import settled
 
 pytestmark = pytest.mark.slow

@@ -21,8 +21,8 @@ import nbformat
 import pytest
 
 from grader.batch.results import ResultStore
-from grader.config import load_course
-from grader.nbgrader_course import CourseDirectory
+from grader.course.config import load_course
+from grader.nbgrader_glue.course import CourseDirectory
 
 pytestmark = pytest.mark.slow
 
@@ -307,7 +307,7 @@ def test_a_learner_who_fills_tmp_behind_chmod_0000_breaks_no_later_submission(re
 
 
 def test_a_formula_answer_that_would_take_gigabytes_is_refused_and_the_batch_goes_on(released, tmp_path) -> None:
-    from grader.learner.quiz import answer_name
+    from grader.learner.kernel.quiz import answer_name
     from grader.quiz.load import load_course_quizzes
     from grader.quiz.notebook import solved_notebook
 

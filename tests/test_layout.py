@@ -46,9 +46,9 @@ def test_each_exercise_is_one_trusted_module_and_one_learner_side_plots_module()
     import numpy as np
 
     from grader.checks.context import context_for
-    from grader.config import load_course
+    from grader.course.config import load_course
     from grader.exercises import exercise_modules
-    from grader.learner.model import with_context
+    from grader.learner.core.model import with_context
 
     course = load_course(ROOT / "course.yaml")
     modules = exercise_modules()
@@ -57,7 +57,7 @@ def test_each_exercise_is_one_trusted_module_and_one_learner_side_plots_module()
     for assignment, module in modules.items():
         parts = {c.function for c in module.CHECKS}
         assert [c.part for c in module.CHECKS] == [p.id for p in course.assignment(assignment).parts]
-        assert (ROOT / "grader" / "learner" / "plots" / f"{assignment}.py").is_file()
+        assert (ROOT / "grader" / "learner" / "kernel" / "plots" / f"{assignment}.py").is_file()
         for case in module.GPU_CASES:
             # The GPU cases are real: on NumPy, their arguments fit the reference function they name.
             assert case.function in parts

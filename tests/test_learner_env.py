@@ -23,11 +23,11 @@ import pytest
 
 from browser_support import headless_chromium, screenshot
 from corpus_support import build_notebook, corpus
-from grader.learner_env import create
-from grader.nbgrader_course import CourseDirectory
+from grader.release.learner_env import create
+from grader.nbgrader_glue.course import CourseDirectory
 from grader.quiz.checking import expected_answer
 from grader.quiz.load import load_course_quizzes
-from grader.release_check import _solution_lines
+from grader.release.check import _solution_lines
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,10 +53,10 @@ def _run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str
 
 
 def test_nothing_that_knows_an_answer_is_importable(env_python: Path, tmp_path: Path) -> None:
-    for module in ("reference", "grader.checks", "grader.exercises", "grader.quiz", "grader.autograde", "grader.sandbox", "grader.config"):
+    for module in ("reference", "grader.checks", "grader.exercises", "grader.quiz", "grader.nbgrader_glue", "grader.sandbox", "grader.course.config"):
         done = _run(env_python, "-c", f"import {module}", cwd=tmp_path)
         assert done.returncode != 0 and "ModuleNotFoundError" in done.stderr, module
-    assert _run(env_python, "-c", "import grader.learner.notebook, nbgrader, jupyterlab", cwd=tmp_path).returncode == 0
+    assert _run(env_python, "-c", "import grader.learner.kernel.notebook, nbgrader, jupyterlab", cwd=tmp_path).returncode == 0
 
 
 #: Lines any Python program may hold (control flow alone): not evidence of a leak.
@@ -192,7 +192,7 @@ def test_instructors_get_the_same_wheel_and_requirements(env_python: Path) -> No
     wheel = next(dist.glob("intro_dl_learner-*.whl"))
     assert str(wheel) in requirements and "jupyterlab" in requirements and "nbgrader" in requirements
     names = zipfile.ZipFile(wheel).namelist()
-    assert "grader/learner/judge.py" in names
+    assert "grader/learner/core/judge.py" in names
     assert not [n for n in names if re.match(r"grader/(checks|quiz|autograde|sandbox)/|reference/", n)]
 
 

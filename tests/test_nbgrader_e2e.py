@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from corpus_support import build_notebook, corpus
-from grader.nbgrader_course import CourseDirectory
-from grader.release_check import release_problems
+from grader.nbgrader_glue.course import CourseDirectory
+from grader.release.check import release_problems
 
 pytestmark = pytest.mark.slow
 

@@ -27,9 +27,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from grader.learner import plots  # noqa: E402
-from grader.config import Assignment, Course, load_course, parse_course  # noqa: E402
-from grader.notebook_rules import BEGIN_HIDDEN, END_HIDDEN, END_SOLUTION, nbgrader_meta, notebook_problems  # noqa: E402
+from grader.learner.kernel import plots  # noqa: E402
+from grader.course.config import Assignment, Course, load_course, parse_course  # noqa: E402
+from grader.release.notebook_rules import BEGIN_HIDDEN, END_HIDDEN, END_SOLUTION, nbgrader_meta, notebook_problems  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE_YAML = ROOT / "course.yaml"
@@ -328,7 +328,7 @@ def test_source_notebook_passes_every_self_check(
 def test_a_hanging_function_costs_a_plot_seconds_not_the_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from grader.learner.plots import _common
+    from grader.learner.kernel.plots import _common
 
     monkeypatch.setattr(_common, "CALL_TIMEOUT_S", 0.5)
 

@@ -1,4 +1,4 @@
-"""grader.learner.numpy_errors: NumPy's common errors explained in the words of the exercise.
+"""grader.learner.core.numpy_errors: NumPy's common errors explained in the words of the exercise.
 
 Every error here is raised for real, by running the bad NumPy code a learner writes, and ``explain`` gets the
 caught exception's type name and message: both as ``str(exc)`` and as the grader has them after a call
@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.learner.calls import safe_call
-from grader.learner.numpy_errors import explain
+from grader.learner.core.calls import safe_call
+from grader.learner.core.numpy_errors import explain
 
 GD_ARGS = ("grad", "w_init", "learning_rate", "num_steps")
 XWW0 = ("X", "W", "w0")

@@ -11,7 +11,7 @@ import pytest
 
 import nbformat
 
-from grader.learner import quiz as learner_quiz
+from grader.learner.kernel import quiz as learner_quiz
 from grader.quiz import checking
 from grader.quiz.load import load_quiz
 
@@ -168,8 +168,8 @@ def test_numeric_range_feedback_for_base_two_value() -> None:
 
 def _graded_in_sandbox(answers_source: str, learner: str = "alice") -> dict:
     """The perceptron quiz with one answer cell, graded the way nbgrader autograde grades it."""
-    from grader.autograde.notebook import NotebookGrader
-    from grader.config import load_course
+    from grader.nbgrader_glue.notebook import NotebookGrader
+    from grader.course.config import load_course
     from grader.quiz.notebook import source_notebook
 
     nb = source_notebook(PERCEPTRON)
@@ -235,7 +235,7 @@ def test_check_answered_reveals_nothing(capsys: pytest.CaptureFixture[str], monk
 
 
 def test_check_answered_refuses_to_run_under_plain_autograde(monkeypatch: pytest.MonkeyPatch) -> None:
-    from grader.learner.selfcheck import NotTheGrader
+    from grader.learner.kernel.selfcheck import NotTheGrader
 
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     with pytest.raises(NotTheGrader):
@@ -319,7 +319,7 @@ def test_an_empty_answer_says_so(capsys, monkeypatch) -> None:
 
 def test_the_form_check_and_the_grader_agree_on_every_bad_form() -> None:
     """One definition: whatever the notebook calls malformed, grading scores zero with the same words."""
-    from grader.learner.answers import form_problem
+    from grader.learner.core.answers import form_problem
     from grader.quiz.notebook import answer_form
 
     bad = ["e", "-6", "s(1-s)", 3, {"a", "z"}, float("nan"), [1, 2], "__x", "(s + 1)**999999999"]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import sympy
 
-from grader.config import Course
+from grader.course.config import Course
 from grader.quiz import checking, compute
 from grader.quiz.load import load_course_quizzes, load_quiz
 from grader.quiz.model import Compute, Numeric, Symbolic

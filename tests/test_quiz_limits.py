@@ -17,7 +17,7 @@ from typing import Any
 import psutil
 import pytest
 
-from grader.learner import answers
+from grader.learner.core import answers
 from grader.quiz import checking, compute, symbolic
 from grader.quiz.load import load_quiz, parse_quiz
 from grader.quiz.model import Symbolic
@@ -184,7 +184,7 @@ def test_the_checker_refuses_them_as_well_without_computing() -> None:
 
 
 def test_bounds_live_on_the_learner_side_without_sympy() -> None:
-    code = ("import sys, grader.learner.answers as a; a.check_formula_size('(w+1)**2'); "
+    code = ("import sys, grader.learner.core.answers as a; a.check_formula_size('(w+1)**2'); "
             "assert 'sympy' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
 

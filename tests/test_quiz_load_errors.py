@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from grader.errors import CourseError
-from grader.config import load_course
+from grader.course.config import load_course
 from grader.quiz import checking
 from grader.quiz.load import course_quiz, load_course_quizzes, load_quiz
 

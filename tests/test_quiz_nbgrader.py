@@ -14,8 +14,8 @@ from nbgrader.api import Gradebook
 
 from grader.quiz import checking
 from grader.quiz.load import load_quiz
-from grader.config import load_course
-from grader.nbgrader_course import CourseDirectory
+from grader.course.config import load_course
+from grader.nbgrader_glue.course import CourseDirectory
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ = load_quiz(ROOT / "exercises" / "quizzes" / "perceptron.yaml")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from grader.quiz import checking
 from grader.quiz.load import parse_quiz
-from grader.learner import answers
+from grader.learner.core import answers
 from grader.quiz.symbolic import ExpressionError, ExpressionTooLarge, check_equivalence, safe_parse
 
 

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader.learner import quiz as learner_quiz
+from grader.learner.kernel import quiz as learner_quiz
 from grader.quiz import checking
 from grader.quiz.load import load_quiz
-from grader.learner.variants import learner_values, render, variant_seed
+from grader.learner.core.variants import learner_values, render, variant_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 PERCEPTRON = load_quiz(ROOT / "exercises" / "quizzes" / "perceptron.yaml")
@@ -32,7 +32,7 @@ def test_seed_depends_on_quiz_question_and_learner() -> None:
 
 def test_same_learner_same_values_in_a_fresh_process() -> None:
     code = (
-        "from grader.learner.variants import learner_values;"
+        "from grader.learner.core.variants import learner_values;"
         "print(learner_values('quiz_perceptron', 'p10_count_parameters', 'alice', "
         "{'layers': [[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6], [7, 7], [8, 8]]}))"
     )

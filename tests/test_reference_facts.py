@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from grader.config import Course
+from grader.course.config import Course
 from reference import bce, gradient_descent, perceptron
 from reference.gradient_descent import Quartic
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.finite_diff import numeric_gradient, numeric_param_gradient, relative_error
+from grader.checks.finite_diff import numeric_gradient, numeric_param_gradient, relative_error
 from reference import backprop, bce, dropout, gradient_descent
 
 TOL = 1e-7

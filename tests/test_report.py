@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from grader.checks import CHECKS
-from grader.cli import main
+from grader.cli.main import main
 from grader.report import build_report, summaries
 from grader.report.load import REQUIRED_COLUMNS, load_grades
 from grader.report.synthetic import course_gradebook
@@ -374,7 +374,7 @@ def test_the_report_in_a_real_browser_shows_its_images_and_sorts_and_filters(cou
 @pytest.mark.slow
 def test_a_real_grading_run_reports_the_same_from_gradebook_db_and_gradebook_csv(course, tmp_path: Path, capsys) -> None:
     from corpus_support import build_notebook, corpus
-    from grader.nbgrader_course import CourseDirectory
+    from grader.nbgrader_glue.course import CourseDirectory
 
     a = course.assignment("perceptron")
     work = tmp_path / "work"

@@ -83,7 +83,7 @@ def test_the_memory_limit_binds(session: WorkerSession) -> None:
 def test_course_yaml_memory_limit_mb_is_the_workers_limit(tmp_path: Path, memory_limit_mb: int, fits: bool) -> None:
     import yaml
 
-    from grader.config import load_course
+    from grader.course.config import load_course
 
     data = yaml.safe_load((ROOT / "course.yaml").read_text())
     data["grading"]["memory_limit_mb"] = memory_limit_mb
@@ -190,8 +190,8 @@ def test_values_cross_as_data_only(session: WorkerSession) -> None:
 def test_grading_without_a_sandbox_says_so_in_every_part_and_in_the_record(tmp_path) -> None:
     import nbformat
 
-    from grader.autograde.notebook import NotebookGrader
-    from grader.config import load_course
+    from grader.nbgrader_glue.notebook import NotebookGrader
+    from grader.course.config import load_course
 
     course = load_course(ROOT / "course.yaml")
     nb = nbformat.read(course.path(course.assignment("perceptron").notebook), as_version=4)

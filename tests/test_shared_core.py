@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.learner import variants
-from grader.learner.compare import Tolerance
-from grader.learner.model import Context
-from grader.learner.seeds import stable_seed
+from grader.learner.core import variants
+from grader.learner.core.compare import Tolerance
+from grader.learner.core.model import Context
+from grader.learner.core.seeds import stable_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 LEARNERS = ["alice", "bob", "s1234567", "Zoë", ""]
@@ -56,7 +56,7 @@ def test_the_separator_keeps_parts_apart() -> None:
 
 
 def test_quiz_and_exercises_accept_the_same_numbers() -> None:
-    from grader.learner.compare import compare_numbers
+    from grader.learner.core.compare import compare_numbers
     from grader.quiz import checking
 
     tol = Tolerance(rtol=5e-3, atol=1e-9)
@@ -78,7 +78,7 @@ def test_tolerance_is_elementwise_for_arrays_and_matches_nan_with_nan() -> None:
 
 
 def test_a_formula_answer_is_read_the_same_in_the_notebook_and_by_the_grader() -> None:
-    from grader.learner import answers
+    from grader.learner.core import answers
     from grader.quiz import checking
     from grader.quiz.load import load_quiz
 
@@ -101,9 +101,9 @@ def test_a_formula_answer_is_read_the_same_in_the_notebook_and_by_the_grader() -
 def test_every_configuration_model_is_strict() -> None:
     import pydantic
 
-    from grader import config
+    from grader.course import config
     from grader.quiz import model
-    from grader.typed_config import Strict
+    from grader.course.typed import Strict
 
     models = [v for m in (config, model) for v in vars(m).values()
               if isinstance(v, type) and issubclass(v, pydantic.BaseModel) and v.__module__ == m.__name__]
@@ -114,7 +114,7 @@ def test_every_configuration_model_is_strict() -> None:
 def _course_problems(change) -> list[str]:
     import yaml
 
-    from grader.config import parse_course
+    from grader.course.config import parse_course
     from grader.errors import CourseError
 
     data = yaml.safe_load((ROOT / "course.yaml").read_text())

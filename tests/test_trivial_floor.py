@@ -4,7 +4,7 @@ Each answer below never looks at its input: a constant, zeros of the first argum
 or a pair of the right shape filled with a constant. Each earned points on the landed main, because
 some case's right answer happened to be what the constant returns (ReLU of negative numbers, w
 where g' is about 0, p_drop = 0...) or a consistency property held for it (shape, dtype, zeros
-wherever the mask drops). The floor (``grader.learner.floor``) gives those cases credit only beside
+wherever the mask drops). The floor (``grader.learner.core.floor``) gives those cases credit only beside
 a case that tells work from no work; every check of the course is held to it by the contract suite
 (``tests/test_check_contract.py``) and by ``dlcourse validate``.
 """
@@ -20,9 +20,9 @@ import pytest
 
 from check_support import ctx_for, grade_part, points_of
 from grader.checks import check_for
-from grader.cli import main
-from grader.learner.floor import trivial_answers, trivial_functions
-from grader.learner.model import Outcome, PartResult, with_context
+from grader.cli.main import main
+from grader.learner.core.floor import trivial_answers, trivial_functions
+from grader.learner.core.model import Outcome, PartResult, with_context
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,7 +38,7 @@ BEFORE = {
 
 
 def family(check, ctx):
-    """Every input-ignoring answer of ``grader.learner.floor`` as a learner's function for this part.
+    """Every input-ignoring answer of ``grader.learner.core.floor`` as a learner's function for this part.
 
     Wrapped here, so that the grader does not refuse them as the course's own code (it would score
     them zero for that reason alone, and prove nothing).

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grader.learner import wire
-from grader.learner.calls import CallResult
+from grader.learner.core import wire
+from grader.learner.core.calls import CallResult
 
 
 def roundtrip(value):

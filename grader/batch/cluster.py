@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from grader.batch.engine import Slot, grade_payload
-from grader.batch.masters import Master, master_notebooks
+from grader.nbgrader_glue.masters import Master, master_notebooks
 from grader.batch.reading import Submission
 from grader.batch.results import failed_document
 
@@ -29,7 +29,7 @@ def grade_on_worker(course_file: str, payload: Submission) -> dict[str, Any]:
     """Runs on a Dask worker: grade one submission there and return its document."""
     with _WORKER_LOCK:  # one sandbox per worker: its tasks take turns (threads_per_worker=1 is advised)
         if course_file not in _WORKER_STATE:
-            from grader.config import load_course
+            from grader.course.config import load_course
             from grader.sandbox.launch import Sandbox
 
             course = load_course(course_file)

@@ -23,8 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.text import Text
 
 from grader.batch.reading import Ignored
-from grader.config import Course
-from grader.learner.text import clean_text
+from grader.course.config import Course
+from grader.learner.core.text import clean_text
 
 console = Console(width=None if sys.stdout.isatty() else 200)
 RESULTS_DIR = "dlcourse-results"
@@ -43,7 +43,7 @@ def _identity(notebook: Path, masters: Any, assignment: str | None, student: str
               nb: Any) -> tuple[str | None, str]:
     """The assignment (named, else read from the cells) and the learner (named, else from the path:
     ``<student>/<assignment>/<name>.ipynb`` in an nbgrader tree, the file's name otherwise)."""
-    from grader.batch.masters import detect_assignment
+    from grader.nbgrader_glue.masters import detect_assignment
 
     if assignment is None:
         # Exercises are told apart without loading the quizzes (which brings in SymPy).
@@ -75,7 +75,7 @@ def grade_one(course: Course, notebook: Path, assignment: str | None, student: s
     ``early``: a future of a warm sandbox started before the course was loaded (``start_in_background``).
     """
     from grader.batch.engine import Slot, grade_payload
-    from grader.batch.masters import master_notebooks
+    from grader.nbgrader_glue.masters import master_notebooks
     from grader.batch.reading import Refused, Submission, fingerprint_of, read_file, read_timestamp
     from grader.sandbox.launch import Sandbox
 
@@ -155,7 +155,7 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
     """
     from grader.batch.engine import LocalPool, pending, run_batch
     from grader.batch.gradebook import gradebook_frame, write_nbgrader_db, write_tables
-    from grader.batch.masters import master_notebooks
+    from grader.nbgrader_glue.masters import master_notebooks
     from grader.batch.results import ResultStore
     from grader.batch.submissions import discover, read
 
@@ -253,7 +253,7 @@ def _failed_parts(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def _print_summary(summary: Any, failed_parts: list[tuple[str, str, str]], sandboxes: set[str],
                    ignored: list[Any]) -> None:
-    from grader.learner.text import display_name as shown
+    from grader.learner.core.text import display_name as shown
 
     _say(f"Graded {summary.graded + len(summary.failed)} submission(s) in {summary.seconds:.1f} s"
          f"{f' ({summary.rate:.1f}/s)' if summary.seconds else ''}; {summary.up_to_date} unchanged since "
@@ -318,7 +318,7 @@ def import_submissions(root: Path, submissions: Path, masters: Any, limit_mb: fl
 
 def print_import_problems(imported: Imported) -> None:
     """What an import left out, one line each (``dlcourse run --submissions``, where nbgrader grades next)."""
-    from grader.learner.text import display_name as shown
+    from grader.learner.core.text import display_name as shown
 
     for u in imported.ignored:
         _say(f"! {u.where}: ignored: {u.reason}", "yellow")

@@ -24,12 +24,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.autograde.notebook import NotebookGrader
-from grader.batch.masters import Master, Masters, master_notebooks, read_notebook, restore
+from grader.nbgrader_glue.notebook import NotebookGrader
+from grader.nbgrader_glue.masters import Master, Masters, master_notebooks, read_notebook, restore
 from grader.batch.reading import Submission
 from grader.batch.results import ResultStore, failed_document, graded_document
-from grader.config import Course
-from grader.learner.text import clean_text
+from grader.course.config import Course
+from grader.learner.core.text import clean_text
 from grader.sandbox.launch import Sandbox, WorkerDied
 from grader.sandbox.warm import WarmSandbox
 

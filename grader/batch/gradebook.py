@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from grader.batch.masters import Master
+from grader.nbgrader_glue.masters import Master
 from grader.batch.results import write_atomic
-from grader.learner.text import display_name
+from grader.learner.core.text import display_name
 
 COLUMNS = ["student", "assignment", "part", "score", "max_score", "status", "diagnoses", "timestamp"]
 EXPORT_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",

@@ -14,7 +14,7 @@ keep what it holds), so nothing here trusts a name to be what it says:
 
 The bytes read here are the only copy anything downstream sees: the fingerprint, the batch's
 payload, the copy into a course folder's ``submitted/`` and nbgrader's sanitize step
-(``grader.autograde.guard``) all use them.
+(``grader.nbgrader_glue.guard``) all use them.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from grader.learner.text import clean_text, decode_bytes, display_name
+from grader.learner.core.text import clean_text, decode_bytes, display_name
 
 #: A notebook larger than this is not graded unless course.yaml says otherwise (grading.max_notebook_mb).
 DEFAULT_NOTEBOOK_MB = 20

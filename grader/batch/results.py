@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from grader.autograde.notebook import NotebookGrade
-from grader.batch.masters import Master
+from grader.nbgrader_glue.notebook import NotebookGrade
+from grader.nbgrader_glue.masters import Master
 from grader.batch.reading import Submission, storage_name
 
 SCHEMA = "dlcourse.grade/1"

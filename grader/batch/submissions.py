@@ -21,10 +21,10 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from grader.batch.masters import Masters, detect_assignment
+from grader.nbgrader_glue.masters import Masters, detect_assignment
 from grader.batch.reading import (DEFAULT_NOTEBOOK_MB, Found, Ignored, Refused, Submission, entries, fingerprint_of,
                                   folder_path, kind_of, read_submission, release_notebooks)
-from grader.learner.text import clean_text, display_name
+from grader.learner.core.text import clean_text, display_name
 
 __all__ = ["Found", "Ignored", "Listing", "Submission", "discover", "read"]
 

@@ -8,7 +8,7 @@ answers from the reference and judges (``runner``).
 from __future__ import annotations
 
 from grader.exercises import exercise_modules
-from grader.learner.model import Check
+from grader.learner.core.model import Check
 
 CHECKS: dict[tuple[str, str], Check] = {
     (c.assignment, c.part): c for module in exercise_modules().values() for c in module.CHECKS

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from grader.config import Course
-from grader.learner.compare import Tolerance
-from grader.learner.model import Context
+from grader.course.config import Course
+from grader.learner.core.compare import Tolerance
+from grader.learner.core.model import Context
 
 
 def context_for(course: Course, learner: str, randomized: bool = True) -> Context:

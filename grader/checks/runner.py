@@ -1,6 +1,6 @@
 """Run one check against a learner's namespace: the right answers come from the reference here.
 
-The judging itself lives on the learner side (``grader.learner.judge``), so the
+The judging itself lives on the learner side (``grader.learner.core.judge``), so the
 self-check, which has only the answers frozen at release, judges exactly alike.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.learner.judge import NotComputable, graded_via, judge, via_note
-from grader.learner.model import Case, Check, Context, Mistake, PartResult, with_context
+from grader.learner.core.judge import NotComputable, graded_via, judge, via_note
+from grader.learner.core.model import Case, Check, Context, Mistake, PartResult, with_context
 
 
 def _copied(case: Case) -> tuple[Any, ...]:
@@ -35,7 +35,7 @@ class FixedCases:
     def __init__(self, cases: list[Case]) -> None:
         self.cases = cases
         self.expected: dict[int, Any] = {}
-        #: The labels each case's input-ignoring answers pass (``grader.learner.floor``), by case index.
+        #: The labels each case's input-ignoring answers pass (``grader.learner.core.floor``), by case index.
         self.floor: dict[int, frozenset[str]] = {}
 
     @classmethod

@@ -4,12 +4,12 @@ Each module ``grader/exercises/<assignment id>.py`` defines
 
 * ``ASSIGNMENT``: the assignment id in course.yaml;
 * ``CHECKS``: one ``Check`` per graded part (cases, the reference's answer, known mistakes);
-* ``GPU_CASES``: the parts the GPU checks run on CuPy arrays (``grader.gpu``), possibly none;
+* ``GPU_CASES``: the parts the GPU checks run on CuPy arrays (``grader.checks.gpu``), possibly none;
 * ``reference_extras(course)``, optionally: names a learner's namespace holds besides the
   reference module's own (the course's ``g``, a ``sigmoid`` from an earlier notebook).
 
-Its learner-side half, which imports nothing that knows an answer, is ``grader/learner/plots/<id>.py``
-(and ``grader/learner/probes/<id>.py`` where a part is judged by probes). docs/adding-an-exercise.md
+Its learner-side half, which imports nothing that knows an answer, is ``grader/learner/kernel/plots/<id>.py``
+(and ``grader/learner/core/probes/<id>.py`` where a part is judged by probes). docs/adding-an-exercise.md
 walks through adding one.
 """
 

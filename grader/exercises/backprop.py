@@ -24,11 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from grader.autograde.figures import NoFigure, bars_against_right, call, numbers
-from grader.learner.model import Case, Cases, Context, Mistake, check_declarer
-from grader.learner.compare import compare_entries, describe
-from grader.finite_diff import numeric_param_gradient, relative_error
-from grader.learner.calls import safe_call
+from grader.nbgrader_glue.figures import NoFigure, bars_against_right, call, numbers
+from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
+from grader.learner.core.compare import compare_entries, describe
+from grader.checks.finite_diff import numeric_param_gradient, relative_error
+from grader.learner.core.calls import safe_call
 from reference import backprop as ref
 from reference.bce import bce_loss
 from reference.perceptron import sigmoid
@@ -638,7 +638,7 @@ def reference_extras(course: Any) -> dict[str, Any]:
     return {"sigmoid": sigmoid}
 
 
-# ---- feedback figures (grader.autograde.figures): gradients against finite differences ------------------
+# ---- feedback figures (grader.nbgrader_glue.figures): gradients against finite differences ------------------
 
 
 def _finite_differences() -> dict[str, float]:

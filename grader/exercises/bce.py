@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader.gpu import SIZE as GPU_SIZE, GpuCase
-from grader.autograde.figures import RIGHT, YOURS, call, figure, numbers
-from grader.learner.model import Case, Cases, Context, Mistake, check_declarer
+from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
+from grader.nbgrader_glue.figures import RIGHT, YOURS, call, figure, numbers
+from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
 from reference import bce as ref
 from reference.perceptron import relu as _relu
 from reference.perceptron import sigmoid as _sigmoid
@@ -528,7 +528,7 @@ MSE_LOSS = check(
 CHECKS = (BCE_LOSS, BCE_GRAD, BCE_WITH_LOGITS, MSE_LOSS)
 
 
-# ---- GPU checks (grader.gpu): 10**7 labels with probabilities, and with logits ----------------------
+# ---- GPU checks (grader.checks.gpu): 10**7 labels with probabilities, and with logits ----------------------
 
 
 def _gpu_labels_probabilities(xp, rng):
@@ -547,7 +547,7 @@ GPU_CASES = (
 )
 
 
-# ---- feedback figures (grader.autograde.figures): the learner's loss curves over the right ones ---------
+# ---- feedback figures (grader.nbgrader_glue.figures): the learner's loss curves over the right ones ---------
 
 
 def _bce_curves(namespace, ctx):

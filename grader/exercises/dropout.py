@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from grader.gpu import SIZE as GPU_SIZE, GpuCase
-from grader.autograde.figures import BAND, RIGHT, YOURS, call, figure, numbers
-from grader.learner.model import Case, Cases, Context, Mistake, check_declarer
-from grader.learner.probes.dropout import SIGMAS, A as ASSIGNMENT, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES, shape_of
+from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
+from grader.nbgrader_glue.figures import BAND, RIGHT, YOURS, call, figure, numbers
+from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
+from grader.learner.core.probes.dropout import SIGMAS, A as ASSIGNMENT, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES, shape_of
 from reference import dropout as ref
 
 check = check_declarer(ASSIGNMENT)
@@ -121,7 +121,7 @@ DROPOUT_BACKWARD = check(
 CHECKS = (DROPOUT_FORWARD, DROPOUT_INFERENCE, DROPOUT_BACKWARD)
 
 
-# ---- GPU checks (grader.gpu): the backward pass over 10**7 units --------------------------------------
+# ---- GPU checks (grader.checks.gpu): the backward pass over 10**7 units --------------------------------------
 
 
 def _gpu_dout_mask(xp, rng):
@@ -131,7 +131,7 @@ def _gpu_dout_mask(xp, rng):
 GPU_CASES = (GpuCase("dropout_backward", _gpu_dout_mask, ref.dropout_backward),)
 
 
-# ---- feedback figures (grader.autograde.figures): the share of units kept, against the expected band ------
+# ---- feedback figures (grader.nbgrader_glue.figures): the share of units kept, against the expected band ------
 
 
 def _kept_fraction(namespace, ctx):

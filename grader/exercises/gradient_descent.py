@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from grader.gpu import SIZE as GPU_SIZE, GpuCase
-from grader.autograde.figures import RIGHT, YOURS, call, curve_against_right, figure, numbers
-from grader.learner.model import Case, Cases, Context, Mistake, NeedsContext, check_declarer, needs_context
-from grader.learner.wire import LinearMap, Polynomial
+from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
+from grader.nbgrader_glue.figures import RIGHT, YOURS, call, curve_against_right, figure, numbers
+from grader.learner.core.model import Case, Cases, Context, Mistake, NeedsContext, check_declarer, needs_context
+from grader.learner.core.wire import LinearMap, Polynomial
 from reference import gradient_descent as ref
 from reference.gradient_descent import DEFAULT_QUARTIC, Quartic
 
@@ -444,7 +444,7 @@ GRADIENT_DESCENT = check(
 CHECKS = (DG_DW, GRADIENT_DESCENT)
 
 
-# ---- GPU checks (grader.gpu) and the learner's namespace ---------------------------------------------
+# ---- GPU checks (grader.checks.gpu) and the learner's namespace ---------------------------------------------
 
 GPU_CASES = (
     GpuCase("dg_dw", lambda xp, rng: (xp.asarray(rng.uniform(-3, 3, GPU_SIZE)),), on_course_quartic(lambda q, w: q.dg_dw(w))),
@@ -457,7 +457,7 @@ def reference_extras(course: Any) -> dict[str, Any]:
     return {"g": quartic.g, "dg_dw": quartic.dg_dw}
 
 
-# ---- feedback figures (grader.autograde.figures): on the course's quartic -------------------------------
+# ---- feedback figures (grader.nbgrader_glue.figures): on the course's quartic -------------------------------
 
 _W = np.linspace(-2.5, 2.5, 101)
 

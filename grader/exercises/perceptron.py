@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.gpu import SIZE as GPU_SIZE, GpuCase
-from grader.autograde.figures import curve_against_right
-from grader.learner.model import Case, Cases, Context, Mistake, check_declarer
+from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
+from grader.nbgrader_glue.figures import curve_against_right
+from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
 from reference import perceptron as ref
 
 ASSIGNMENT = "perceptron"
@@ -313,7 +313,7 @@ COUNT_PARAMETERS = check(
 CHECKS = (SIGMOID, RELU, PERCEPTRON_FORWARD, PREDICT, COUNT_PARAMETERS)
 
 
-# ---- GPU checks (grader.gpu): 10**7 values of z, and a forward pass over a million examples ------------
+# ---- GPU checks (grader.checks.gpu): 10**7 values of z, and a forward pass over a million examples ------------
 
 
 def _gpu_z(xp, rng):
@@ -331,7 +331,7 @@ GPU_CASES = (
 )
 
 
-# ---- feedback figures (grader.autograde.figures): the learner's curve over the right one ---------------
+# ---- feedback figures (grader.nbgrader_glue.figures): the learner's curve over the right one ---------------
 
 _Z = np.linspace(-8.0, 8.0, 161)
 

@@ -6,5 +6,5 @@
 - ``variants``: per-learner parameters from a stable hash
 - ``compute``: reference-backed answers of "compute it" questions
 - ``notebook``: a quiz -> an nbgrader source notebook
-- ``runtime``: the right answer in source notebooks (``solution``); learners' cells call ``grader.learner.quiz``
+- ``runtime``: the right answer in source notebooks (``solution``); learners' cells call ``grader.learner.kernel.quiz``
 """

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from grader.config import load_course
+from grader.course.config import load_course
 from grader.errors import CourseError
 from grader.quiz.compute import course_settings
 from grader.quiz.load import load_quiz

@@ -14,9 +14,9 @@ from typing import Any
 
 
 from grader.quiz import compute, symbolic
-from grader.learner import answers, variants
-from grader.learner.compare import Tolerance
-from grader.learner.quiz import answer_name
+from grader.learner.core import answers, variants
+from grader.learner.core.compare import Tolerance
+from grader.learner.kernel.quiz import answer_name
 from grader.quiz.model import (
     Compute,
     Integer,

@@ -19,11 +19,11 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from grader.config import Course, read_yaml
+from grader.course.config import Course, read_yaml
 from grader.errors import CourseError
-from grader.typed_config import TaggedUnion, validation_problems
+from grader.course.typed import TaggedUnion, validation_problems
 from grader.quiz import compute, symbolic
-from grader.learner import variants
+from grader.learner.core import variants
 from grader.quiz.model import (
     QUESTION_TYPES,
     VARIANT_SET,

@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field
 
-from grader.learner.variants import PLACEHOLDER, VARIANT_SET
-from grader.typed_config import Number, Strict, WholeNumber
+from grader.learner.core.variants import PLACEHOLDER, VARIANT_SET
+from grader.course.typed import Number, Strict, WholeNumber
 
 #: Ids end up in Python names (``answer_<qid>``) and nbgrader grade ids.
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"

@@ -6,7 +6,7 @@ has any, a solution cell where the learner assigns ``answer_<qid>``, and an
 autograded test cell. ``nbgrader generate_assignment`` then strips the
 solutions, so the released notebook holds neither answers nor explanations:
 those exist only in the quiz file, which the trusted grader reads
-(``grader.autograde``); the test cell itself only says whether an answer is set.
+(``grader.nbgrader_glue``); the test cell itself only says whether an answer is set.
 
 Every learner gets the same released notebook (nbgrader has no per-student
 release), so personal values are printed by ``show_variant`` at run time.
@@ -167,7 +167,7 @@ def _test_source(quiz: Quiz, question: Question) -> str:
     args = f"{quiz.id!r}, {question.id!r}, globals(), {answer_form(question)!r}"
     return (
         "# Checks at once that your answer has the right form; whether it is right is told when the quiz is graded.\n"
-        "from grader.learner.quiz import check_answered\n"
+        "from grader.learner.kernel.quiz import check_answered\n"
         f"check_answered({args})"
     )
 
@@ -175,7 +175,7 @@ def _test_source(quiz: Quiz, question: Question) -> str:
 def _variant_source(quiz: Quiz, question: Question) -> str:
     return (
         "# Run this cell to see your personal values for this question.\n"
-        "from grader.learner.quiz import show_variant\n"
+        "from grader.learner.kernel.quiz import show_variant\n"
         f"show_variant({quiz.id!r}, {question.id!r}, {question.draws()!r})"
     )
 

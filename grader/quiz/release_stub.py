@@ -12,7 +12,7 @@ from typing import Any
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from grader.learner.quiz import answer_name
+from grader.learner.kernel.quiz import answer_name
 
 STUB = "raise NotImplementedError()"
 

@@ -1,7 +1,7 @@
 """What a quiz's *source* notebook calls: the right answer for whoever runs it (instructors only).
 
-Learners never see this: their notebooks call ``grader.learner.quiz``, and
-their answers are graded on the trusted side (``grader.autograde``).
+Learners never see this: their notebooks call ``grader.learner.kernel.quiz``, and
+their answers are graded on the trusted side (``grader.nbgrader_glue``).
 """
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from grader.learner.quiz import learner_id
+from grader.learner.kernel.quiz import learner_id
 from grader.quiz import checking
 
 
 def solution(course_file: str | Path, quiz_id: str, qid: str) -> Any:
     """The correct answer for the current learner, from the quiz as the named course lists it."""
-    from grader.config import load_course
+    from grader.course.config import load_course
     from grader.quiz.load import course_quiz
 
     quiz = course_quiz(load_course(course_file), quiz_id)

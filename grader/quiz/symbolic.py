@@ -8,7 +8,7 @@ computed while parsing), a ``local_dict`` of exactly the allowed names, and
 a ``global_dict`` holding only the constructors the parser's own generated
 code calls, with empty ``__builtins__``.
 
-A formula over the size bounds of ``grader.learner.answers`` (depth, terms, exponents, numbers)
+A formula over the size bounds of ``grader.learner.core.answers`` (depth, terms, exponents, numbers)
 is refused before SymPy sees it: ``(w + 1)**999999999`` fits in 300 characters but would take
 gigabytes to multiply out. Whatever gets past them still cannot take the machine: equivalence
 runs in a separate Python process with a memory limit and a CPU limit per answer, which the parent
@@ -38,7 +38,7 @@ from typing import Literal
 import sympy
 from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr
 
-from grader.learner import answers
+from grader.learner.core import answers
 
 #: Function names a learner may call, and what they mean.
 FUNCTIONS: dict[str, sympy.Function] = {

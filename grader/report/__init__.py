@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from grader.config import Course
+from grader.course.config import Course
 from grader.report.load import Grades, ReportInputError, load_grades
 from grader.report.page import render_page
 

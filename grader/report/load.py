@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from grader.config import Course
+from grader.course.config import Course
 
 #: The columns of gradebook.csv the report reads (``sandbox`` is there too, but not needed).
 REQUIRED_COLUMNS = ("student", "assignment", "part", "score", "max_score", "status", "diagnoses")
@@ -113,7 +113,7 @@ def read_course_folder(course: Course, work: Path) -> tuple[pd.DataFrame, list[s
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SQLAlchemyError
 
-    from grader.nbgrader_course import CourseDirectory
+    from grader.nbgrader_glue.course import CourseDirectory
 
     if not work.is_dir():
         raise ReportInputError(f"{work}: no such folder; pass the nbgrader course folder with --work, "

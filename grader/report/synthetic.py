@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from grader.config import Course
+from grader.course.config import Course
 from grader.report.load import AssignmentInfo
 
 COLUMNS = ["student", "assignment", "part", "score", "max_score", "status", "diagnoses", "sandbox"]

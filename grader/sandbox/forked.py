@@ -71,7 +71,7 @@ class ForkedSession(WorkerSession):
                  learner: str | None = None, render_figures: bool = True) -> None:
         super().__init__(warm.sandbox, limits, None, deadline_s, learner)
         self.warm, self.files = warm, dict(files)
-        self.env = {"MPLBACKEND": "module://grader.learner.figures"}
+        self.env = {"MPLBACKEND": "module://grader.learner.sandboxed.figures"}
         if learner:
             self.env["DLCOURSE_LEARNER"] = learner
         if not render_figures:

@@ -2,7 +2,7 @@
 
 ``RemoteNamespace`` stands where the checks used to get the learner's globals.
 Looking a name up asks the worker what it is; a function comes back as a
-``RemoteFunction`` whose calls go through ``grader.learner.calls.safe_call``
+``RemoteFunction`` whose calls go through ``grader.learner.core.calls.safe_call``
 to the worker and return plain data. Nothing of the learner's runs here.
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from grader.learner.calls import CallResult
-from grader.learner.model import LostDefinition
-from grader.learner.wire import Unsupported
+from grader.learner.core.calls import CallResult
+from grader.learner.core.model import LostDefinition
+from grader.learner.core.wire import Unsupported
 from grader.sandbox.session import WorkerSession
 
 

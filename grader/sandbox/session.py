@@ -1,7 +1,7 @@
 """One learner's sandboxed worker, seen from the trusted side.
 
 ``WorkerSession`` runs a submission's cells one by one and calls its
-functions. Everything it gets back is decoded as data (``grader.learner.wire``).
+functions. Everything it gets back is decoded as data (``grader.learner.core.wire``).
 When the worker dies (a segfault, ``os._exit``, the memory or CPU limit, a
 hang that swallows the interrupt) the session records why, starts a fresh
 worker, runs again the cells that had finished, and carries on: a crash costs
@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.learner import wire
-from grader.learner.calls import CallResult
+from grader.learner.core import wire
+from grader.learner.core.calls import CallResult
 from grader.sandbox.launch import (START_TIMEOUT_S, Limits, Sandbox, WorkerDied, font_cache, sandbox_python,
                                   unsandboxed_library)
 from grader.sandbox.launch import sandbox_init_pid as _child_pid
@@ -89,9 +89,9 @@ class WorkerSession:
 
     def _argv(self) -> list[str]:
         if self.sandbox.isolated:
-            return [sandbox_python(), "-m", "grader.learner.worker"]
+            return [sandbox_python(), "-m", "grader.learner.sandboxed.worker"]
         lib = unsandboxed_library(Path(self._scratch.name) / f"lib{self.restarts}")
-        code = f"import sys; sys.path.insert(0, {str(lib)!r}); from grader.learner.worker import main; main()"
+        code = f"import sys; sys.path.insert(0, {str(lib)!r}); from grader.learner.sandboxed.worker import main; main()"
         return [sys.executable, "-I", "-c", code]
 
     def start(self) -> None:

@@ -1,7 +1,7 @@
 """A warm sandbox for a batch: one bubblewrap sandbox whose zygote forks a worker per submission.
 
 Starting a sandbox and importing NumPy and matplotlib costs most of a second;
-``WarmSandbox`` pays it once per pool slot (see ``grader.learner.zygote``).
+``WarmSandbox`` pays it once per pool slot (see ``grader.learner.sandboxed.zygote``).
 ``grader.sandbox.forked.ForkedSession`` is a ``WorkerSession`` whose worker is
 such a fork: the same requests, limits, crash handling and replay, only the
 start and the clean-up differ. Each fork runs under a user id of its own, in mount and IPC
@@ -115,7 +115,7 @@ class WarmSandbox:
         # The zygote runs only the grader's own code, for the whole batch; each fork sets the
         # submission's limits (memory, CPU time, processes) for itself.
         limits = dataclasses.replace(self.limits, cpu_s=ZYGOTE_CPU_S, memory_mb=ZYGOTE_MEMORY_MB)
-        argv = [sandbox_python(), "-m", "grader.learner.zygote", str(theirs.fileno())]
+        argv = [sandbox_python(), "-m", "grader.learner.sandboxed.zygote", str(theirs.fileno())]
         if self.single_use:
             argv.append("--lazy-pyplot")
         cmd = self.sandbox.command(argv, files_dir, limits, info_write, fork_server=True)

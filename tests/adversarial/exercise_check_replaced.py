@@ -6,7 +6,7 @@ honest: sigmoid
 """
 
 # %% +after setup
-from grader.learner import notebook as _nbmod
+from grader.learner.kernel import notebook as _nbmod
 
 Exercise.check = lambda self, part: 100
 Exercise.grade = lambda self, part, *a, **k: 100.0

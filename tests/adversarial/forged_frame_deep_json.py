@@ -1,6 +1,6 @@
 """Sends the grader a reply nested too deeply for its JSON parser.
 
-attack: writes a frame of 200000 nested JSON arrays to fds 3..10, and makes the worker's own next reply one too (by patching grader.learner.wire.write_frame), hoping the trusted side's json.loads blows up and the whole notebook's grading aborts
+attack: writes a frame of 200000 nested JSON arrays to fds 3..10, and makes the worker's own next reply one too (by patching grader.learner.core.wire.write_frame), hoping the trusted side's json.loads blows up and the whole notebook's grading aborts
 class: forged-output
 honest: sigmoid, relu, predict
 """
@@ -18,7 +18,7 @@ for _fd in range(3, 11):
         pass
 
 try:
-    from grader.learner import wire as _wire
+    from grader.learner.core import wire as _wire
 
     _real_write_frame = _wire.write_frame
 

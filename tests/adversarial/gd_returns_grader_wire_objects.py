@@ -7,7 +7,7 @@ honest: dg_dw
 """
 
 # %% gradient_descent_code
-from grader.learner import wire
+from grader.learner.core import wire
 
 
 def gradient_descent(grad, w_init, learning_rate, num_steps):

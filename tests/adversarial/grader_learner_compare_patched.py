@@ -1,16 +1,16 @@
 """Patches the learner-side comparison and judging code so every comparison passes.
 
-attack: replaces grader.learner.compare's compare_* functions with ones returning None (= "right"), grader.learner.judge.judge and selfcheck.check_part with full-marks results, and calls.safe_call with a version claiming success
+attack: replaces grader.learner.core.compare's compare_* functions with ones returning None (= "right"), grader.learner.core.judge.judge and selfcheck.check_part with full-marks results, and calls.safe_call with a version claiming success
 class: patching
 honest: relu
 """
 
 # %% +after setup
-import grader.learner.calls as _calls
-import grader.learner.compare as _compare
-import grader.learner.judge as _judge
-import grader.learner.selfcheck as _selfcheck
-from grader.learner.model import Outcome, PartResult
+import grader.learner.core.calls as _calls
+import grader.learner.core.compare as _compare
+import grader.learner.core.judge as _judge
+import grader.learner.kernel.selfcheck as _selfcheck
+from grader.learner.core.model import Outcome, PartResult
 
 for _name in ("compare_numbers", "compare_integers", "compare_value"):
     setattr(_compare, _name, lambda *a, **k: None)

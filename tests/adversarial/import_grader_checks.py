@@ -16,7 +16,7 @@ for _p in ("/work/main/grader", "/opt/dlcourse/../grader"):
         grader.__path__.append(_p)
 sys.path.insert(0, "/work/main")
 _checks = {}
-for _name in ("grader.exercises.perceptron", "grader.checks", "grader.notebook", "grader.quiz", "grader.config"):
+for _name in ("grader.exercises.perceptron", "grader.checks", "grader.notebook", "grader.quiz", "grader.course.config"):
     try:
         _mod = importlib.import_module(_name)
         print("imported", _name)

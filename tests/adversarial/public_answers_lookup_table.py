@@ -8,7 +8,7 @@ honest:
 # %% sigmoid_code
 import json
 
-from grader.learner import wire
+from grader.learner.core import wire
 
 _public = json.load(open("perceptron.public.json"))
 

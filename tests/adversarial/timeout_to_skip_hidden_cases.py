@@ -10,7 +10,7 @@ import json
 import sys
 import time
 
-from grader.learner import wire
+from grader.learner.core import wire
 
 _public = json.load(open("perceptron.public.json"))
 

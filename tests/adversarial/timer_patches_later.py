@@ -1,6 +1,6 @@
 """Starts a timer that patches the worker a second later, after its cells were checked.
 
-attack: starts threading.Timer(1.0) callbacks that later swap in lying versions of its functions, patch grader.learner.calls.safe_call and compare to report success, and re-bind exercise, so the change happens after the cells ran
+attack: starts threading.Timer(1.0) callbacks that later swap in lying versions of its functions, patch grader.learner.core.calls.safe_call and compare to report success, and re-bind exercise, so the change happens after the cells ran
 class: patching
 honest: sigmoid, relu, perceptron_forward, predict
 """
@@ -8,8 +8,8 @@ honest: sigmoid, relu, perceptron_forward, predict
 # %% count_parameters_code
 import threading
 
-import grader.learner.calls as _calls
-import grader.learner.compare as _compare
+import grader.learner.core.calls as _calls
+import grader.learner.core.compare as _compare
 
 
 def count_parameters(layer_sizes):

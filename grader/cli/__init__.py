@@ -1,0 +1,1 @@
+"""The command line: ``dlcourse`` (entry: the console script; main: its commands)."""

@@ -1,0 +1,342 @@
+"""dlcourse: the instructor's command line.
+
+    dlcourse run course.yaml [--work DIR] [--submissions DIR] [--demo-work DIR]
+        validate → release → autograde (nbgrader) → feedback → gradebook, in one go; without
+        --submissions two demo learners are graded, in a folder of their own (--demo-work)
+    dlcourse validate course.yaml
+    dlcourse release course.yaml [--work DIR]
+    dlcourse grade course.yaml [--work DIR] [--submissions DIR]
+        the batch grader: every submission in the course folder's submitted/ tree (after copying
+        --submissions in) not graded yet, through a pool of warm sandboxes; results, gradebook.csv,
+        gradebook.parquet, autograded notebooks and nbgrader's gradebook.db in the course folder
+    dlcourse grade FOLDER --course course.yaml [--out DIR]
+        the same for a submitted/-style tree or a flat folder of <student>.ipynb
+        (options: --assignment A, --workers N, --dask ADDRESS|local, --regrade, --figures)
+    dlcourse grade NOTEBOOK.ipynb [--course course.yaml] [--assignment A] [--student ID] [--json]
+        one notebook; prints its result (a stable JSON document with --json)
+    dlcourse export course.yaml [--work DIR] [--to FILE]
+        the batch gradebook in nbgrader export's CSV layout (default: <work>/grades.csv)
+    dlcourse gradebook course.yaml [--work DIR]
+    dlcourse report course.yaml [--work DIR] [--gradebook FILE.csv] [--out FILE]
+        one self-contained HTML page for the instructor (default: <work>/report.html), from
+        nbgrader's gradebook.db and the autograded notebooks, or from a gradebook.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+from grader.cli.entry import skip_unused_format_checkers
+
+skip_unused_format_checkers()  # before anything imports nbformat: see grader/cli/entry.py
+
+from grader.course.config import Course, load_course  # noqa: E402
+from grader.errors import CourseError  # noqa: E402
+
+if TYPE_CHECKING:  # imported where used: `dlcourse grade NOTEBOOK` answers in well under a second
+    from grader.nbgrader_glue.course import CourseDirectory
+
+console = Console(width=None if sys.stdout.isatty() else 200)
+DEMO_STUDENTS = ("demo-solution", "demo-blank")
+
+
+def cmd_validate(course: Course) -> bool:
+    """The material against course.yaml, then the reference against its checks; True when all agree."""
+    from grader.course.consistency import course_problems
+    from grader.checks.validation import validate_course
+
+    mismatches = course_problems(course)
+    for p in mismatches:
+        console.print(f"[red]✗ {course.file.name} vs {p}[/]", highlight=False)
+    rows = validate_course(course)
+    table = Table(title=f"{course.course.title}: the reference against its checks")
+    for col in ("assignment", "part", "reference score", "known mistakes caught", "input-ignoring answers earning",
+                "status"):
+        table.add_column(col)
+    for r in rows:
+        caught = f"{len(r.mistakes_caught)}/{len(r.mistakes_caught) + len(r.mistakes_missed)}"
+        table.add_row(
+            r.assignment, r.part, f"{r.reference_points:g}/{r.points:g}", caught,
+            f"{len(r.trivial_earned)}/{r.trivial_tried}", "[green]ok[/]" if r.ok else "[red]FAIL[/]",
+        )
+    console.print(table)
+    for r in rows:
+        for p in (r.problems + [f"mistake not caught: {m}" for m in r.mistakes_missed]
+                  + [f"no credit below the trivial floor: {t}" for t in r.trivial_earned]):
+            console.print(f"[red]✗ {r.assignment}/{r.part}[/]: {p}")
+    ok = all(r.ok for r in rows) and not mismatches
+    total = sum(len(r.mistakes_caught) for r in rows)
+    console.print(f"{'[green]Valid' if ok else '[red]Invalid'}[/]: {len(rows)} parts, {total} known mistakes recognised"
+                  f"{f', {len(mismatches)} disagreement(s) with {course.file.name}' if mismatches else ''}.")
+    return ok
+
+
+def cmd_release(course: Course, work: Path) -> CourseDirectory | None:
+    from grader.nbgrader_glue.course import CourseDirectory, NbgraderError
+    from grader.release.check import release_problems
+
+    cdir = CourseDirectory.prepare(course, work)
+    ok = True
+    for assignment_id in cdir.assignment_ids:
+        try:
+            released = cdir.release(assignment_id)
+        except NbgraderError as exc:
+            console.print(f"[red]✗ release of {assignment_id} failed[/]: {exc}")
+            ok = False
+            continue
+        problems = release_problems(cdir.source_notebook(assignment_id), released)
+        for p in problems:
+            console.print(f"[red]✗ leak[/]: {p}")
+        ok = ok and not problems
+        console.print(f"{'[green]✓' if not problems else '[red]✗'}[/] released {assignment_id} → {released}")
+    return cdir if ok else None
+
+
+def _demo_submissions(cdir: CourseDirectory) -> None:
+    """The solution notebook and the untouched release, graded as two demo learners."""
+    from grader.quiz.load import load_course_quizzes
+    from grader.quiz.notebook import solved_notebook
+
+    quizzes = {q.id: q for q in load_course_quizzes(cdir.course)}
+    for assignment_id in cdir.assignment_ids:
+        solution = (solved_notebook(quizzes[assignment_id], DEMO_STUDENTS[0]) if assignment_id in quizzes
+                    else cdir.source_notebook(assignment_id))
+        cdir.submit(DEMO_STUDENTS[0], assignment_id, solution)
+        cdir.submit(DEMO_STUDENTS[1], assignment_id, cdir.root / "release" / assignment_id / f"{assignment_id}.ipynb")
+
+
+def cmd_grade(cdir: CourseDirectory) -> bool:
+    """Autograde every assignment with submissions; True only if every submission and part was graded."""
+    ok = True
+    for assignment_id in cdir.assignment_ids:
+        submitted = sorted(p.parent.name for p in (cdir.root / "submitted").glob(f"*/{assignment_id}"))
+        if not submitted:
+            continue
+        run = cdir.autograde(assignment_id)
+        cdir.generate_feedback(assignment_id)
+        graded = {p.parent.name for p in (cdir.root / "autograded").glob(f"*/{assignment_id}")}
+        not_graded = [s for s in submitted if s not in graded]
+        records = cdir.grading_records()
+        records = records[records.assignment == assignment_id]
+        failed_parts = records[records.status == "grading-failed"]
+        sandboxes = sorted(set(records.sandbox))
+        if not_graded or failed_parts.shape[0] or run.returncode != 0:
+            ok = False
+        mark = "[green]✓[/]" if not not_graded and failed_parts.empty else "[yellow]![/]"
+        console.print(f"{mark} {assignment_id}: {len(submitted) - len(not_graded)} of {len(submitted)} submissions "
+                      f"graded, {failed_parts.shape[0]} part(s) whose grading failed")
+        for s in sandboxes:
+            if s.startswith("NO SANDBOX"):
+                console.print(f"    [red]{s}[/]")
+        for student in not_graded:
+            reason = _autograde_error(run.log, student)
+            console.print(f"    [red]✗ {student}: not graded[/] ({reason})")
+        for r in failed_parts.itertuples():
+            console.print(f"    [yellow]✗ {r.student}/{r.part}: grading failed[/] (see the feedback)")
+    return ok
+
+
+def _autograde_error(log: str, student: str) -> str:
+    lines = [ln.strip() for ln in log.splitlines() if student in ln and ("ERROR" in ln or "rror" in ln)]
+    return lines[-1][:200] if lines else "nbgrader could not process the submission; see its log"
+
+
+def cmd_gradebook(cdir: CourseDirectory) -> None:
+    """Print points per learner and assignment out of each maximum ("missing" where nothing was
+    submitted) and write the part-level gradebook.csv; 0-point information cells (gpu) are not grades."""
+    df = cdir.gradebook()
+    df = df[df.max_score > 0]
+    if df.empty:
+        console.print("No grades yet.")
+        return
+    out = cdir.root / "gradebook.csv"
+    df.to_csv(out, index=False)
+    per_assignment = df.groupby(["student", "assignment"])[["score", "max_score"]].sum()
+    assignments = [a for a in cdir.assignment_ids if a in set(df.assignment)]
+    maxima = per_assignment.groupby(level="assignment").max_score.max()
+    table = Table(title="Gradebook (points per assignment, out of its maximum)")
+    table.add_column("student")
+    for a in assignments:
+        table.add_column(f"{a} (/{maxima[a]:g})", justify="right")
+    table.add_column("total", justify="right")
+    course_max = sum(maxima[a] for a in assignments)
+    for student in sorted(set(df.student)):
+        cells, total = [], 0.0
+        for a in assignments:
+            if (student, a) in per_assignment.index:
+                score = per_assignment.loc[(student, a), "score"]
+                total += score
+                cells.append(f"{score:g}")
+            else:
+                cells.append("[yellow]missing[/]")
+        table.add_row(student, *cells, f"{total:g} / {course_max:g}")
+    console.print(table)
+    console.print(f"Part-level grades written to {out}")
+
+
+def cmd_report(course: Course, work: Path, gradebook: Path | None, out: Path | None) -> int:
+    """Write the instructor report; 2 (and a message naming the file) for input that cannot be read."""
+    from grader.report import ReportInputError, write_report
+
+    target = out or work / "report.html"
+    try:
+        written = write_report(course, work, target, gradebook)
+    except ReportInputError as exc:
+        console.print(f"[red]✗ {exc}[/]", highlight=False)
+        return 2
+    except OSError as exc:
+        console.print(f"[red]✗ {target}: cannot write the report ({exc.strerror or exc})[/]", highlight=False)
+        return 2
+    grades = written.grades
+    if written.empty:
+        console.print(f"No grades yet: an empty report was written to {target}", highlight=False)
+    else:
+        console.print(f"Report on {len(grades.roster)} learner(s) and {len(grades.assignments)} assignment(s) "
+                      f"written to {target}", highlight=False)
+    return 0
+
+
+def _grade_command(args: argparse.Namespace) -> int:
+    """`dlcourse grade`: one notebook, a folder, or the course folder's submitted/ tree (the batch path)."""
+    target: Path = args.course
+    single = target.suffix == ".ipynb"
+    folder = not single and target.is_dir()
+    early = None
+    if single:
+        from grader.sandbox.warm import start_in_background, take_early
+
+        early = take_early() or start_in_background()
+    course_file = args.course_file if (single or folder) else target
+    if course_file is None:
+        course_file = Path("course.yaml")
+    try:
+        course = load_course(course_file)
+    except CourseError as exc:
+        console.print(f"[red]{exc}[/]", highlight=False)
+        return 2
+    from grader.batch import command
+
+    if single:
+        return command.grade_one(course, target, args.assignment, args.student, args.json, early)
+    options = dict(assignment=args.assignment, workers=args.workers, dask=args.dask, regrade=args.regrade,
+                   figures=args.figures)
+    if folder:
+        out = (args.out or target.parent / f"{target.name}-graded").resolve()
+        return command.grade_many(course, target.resolve(), out, **options)
+    from grader.nbgrader_glue.course import CourseDirectory
+
+    if args.submissions is not None and not args.submissions.is_dir():
+        console.print(f"[red]--submissions {args.submissions}: no such folder[/]", highlight=False)
+        return 2
+    work = (args.work or course.root / "course-work").resolve()
+    if not (work / "gradebook.db").exists():
+        CourseDirectory.prepare(course, work)
+    imported = None
+    if args.submissions is not None:
+        from grader.nbgrader_glue.masters import master_notebooks
+
+        imported = command.import_submissions(work, args.submissions, master_notebooks(course),
+                                              course.grading.max_notebook_mb)
+    return command.grade_many(course, work, work, nbgrader_folder=work, imported=imported, **options)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=("run", "validate", "release", "grade", "gradebook", "report", "export"))
+    parser.add_argument("course", nargs="?", default="course.yaml", type=Path,
+                        help="the course file; for grade also a notebook or a folder of submissions")
+    parser.add_argument("--work", type=Path, default=None, help="nbgrader course folder (default: course-work/ beside course.yaml)")
+    parser.add_argument("--submissions", type=Path, default=None, help="folder of <student>/<assignment>/<assignment>.ipynb to grade")
+    parser.add_argument("--demo-work", type=Path, default=None,
+                        help="run without --submissions: where the demo learners are graded "
+                             "(default: course-demo/ beside course.yaml; never the course's own folder)")
+    parser.add_argument("--gradebook", type=Path, default=None,
+                        help="report: read grades from this gradebook.csv instead of the course folder's gradebook.db")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="report: the HTML file to write (default: <work>/report.html); "
+                             "grade FOLDER: where results and gradebook go (default: FOLDER-graded beside it)")
+    grade = parser.add_argument_group("grade")
+    grade.add_argument("--course", dest="course_file", type=Path, default=None,
+                       help="grade NOTEBOOK or FOLDER: the course file (default: ./course.yaml)")
+    grade.add_argument("--assignment", default=None, help="grade only this assignment (default: read from the cells)")
+    grade.add_argument("--student", default=None, help="grade NOTEBOOK: the learner's id (default: from its path)")
+    grade.add_argument("--json", action="store_true", help="grade NOTEBOOK: print the result as a JSON document")
+    grade.add_argument("--workers", type=int, default=None,
+                       help="warm sandboxes (default: one per CPU), or Dask LocalCluster processes (default 2)")
+    grade.add_argument("--dask", default=None, metavar="ADDRESS",
+                       help="grade on a Dask cluster: a scheduler address, or 'local' for a LocalCluster")
+    grade.add_argument("--regrade", action="store_true", help="grade again what is already graded and unchanged")
+    grade.add_argument("--figures", action="store_true",
+                       help="draw the learner's plots and the feedback figures into the autograded notebooks (slower)")
+    parser.add_argument("--to", type=Path, default=None, help="export: the CSV file (default: <work>/grades.csv)")
+    args = parser.parse_args(argv)
+    if args.command == "grade":
+        return _grade_command(args)
+    try:
+        course = load_course(args.course)
+        # Its quiz files too: every command reads them, and a broken one is reported here, by file and key.
+        from grader.quiz.load import load_course_quizzes
+
+        load_course_quizzes(course)
+    except CourseError as exc:
+        console.print(f"[red]{exc}[/]", highlight=False)
+        return 2
+    work = args.work or course.root / "course-work"
+    if args.submissions is not None and not args.submissions.is_dir():
+        console.print(f"[red]--submissions {args.submissions}: no such folder[/]")
+        return 2
+
+    if args.command == "validate":
+        return 0 if cmd_validate(course) else 1
+    if args.command == "gradebook":
+        from grader.nbgrader_glue.course import CourseDirectory
+
+        cmd_gradebook(CourseDirectory(work.resolve(), course))
+        return 0
+    if args.command == "export":
+        from grader.batch.command import export
+
+        return export(course, work.resolve(), args.to)
+    if args.command == "report":
+        return cmd_report(course, work.resolve(), args.gradebook, args.out)
+    if args.command == "run" and not cmd_validate(course):
+        return 1
+    if args.command in ("run", "release"):
+        cdir = cmd_release(course, work)
+        if cdir is None:
+            return 1
+        if args.command == "release":
+            return 0
+        if args.submissions is not None:
+            from grader.batch.command import import_submissions, print_import_problems
+            from grader.nbgrader_glue.masters import master_notebooks
+
+            imported = import_submissions(cdir.root, args.submissions, master_notebooks(course),
+                                          course.grading.max_notebook_mb)
+            print_import_problems(imported)
+        elif args.command == "run":
+            # The demo learners get a course folder of their own, so formgrader's averages and the
+            # gradebook of the real course never include them.
+            demo = (args.demo_work or course.root / "course-demo").resolve()
+            if demo == cdir.root:
+                console.print(f"[red]--demo-work {demo}: that is the course's own folder; choose another[/]")
+                return 2
+            console.print(f"Demo learners {', '.join(DEMO_STUDENTS)} are graded in {demo}, not in {cdir.root}.")
+            cdir = cmd_release(course, demo)
+            if cdir is None:
+                return 1
+            _demo_submissions(cdir)
+        graded = cmd_grade(cdir)
+        cmd_gradebook(cdir)
+        return 0 if graded else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

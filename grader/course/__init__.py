@@ -1,0 +1,1 @@
+"""The course file: course.yaml typed and checked, and its agreement with the notebooks."""

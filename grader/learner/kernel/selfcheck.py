@@ -1,0 +1,154 @@
+"""The learner's self-check, from the data frozen at release: no reference, same messages.
+
+``<assignment>.public.json`` (written by ``grader.release.public_data`` beside the
+released notebook) holds each part's fixed cases, the right value on each and
+what each known mistake returns there. This module judges the learner's
+functions against it with ``grader.learner.core.judge``, the very code the trusted
+grader uses, and adds the property probes of random layers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.learner.core import wire
+from grader.learner.core.compare import Tolerance
+from grader.learner.core.judge import NotComputable, graded_via, judge, via_note
+from grader.learner.core.model import Case, Check, Context, Mistake, PartResult
+from grader.learner.core.probes import PROBES, SHAPES
+
+#: The learner id the public cases are drawn for: the same for everyone, unlike the hidden ones.
+PUBLIC_LEARNER = "public"
+
+
+def public_file_name(assignment: str) -> str:
+    return f"{assignment}.public.json"
+
+
+class PublicDataMissing(FileNotFoundError):
+    pass
+
+
+def load_public(assignment: str, folder: str | Path | None = None) -> dict[str, Any]:
+    """The released data of ``assignment``: beside the notebook (the working folder), or in ``folder``."""
+    name = public_file_name(assignment)
+    candidates = [Path(folder) / name] if folder is not None else [Path.cwd() / name]
+    for path in candidates:
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    raise PublicDataMissing(
+        f"{name} was not found next to this notebook; it comes with the released assignment "
+        "(fetch the assignment again, or ask your instructor)"
+    )
+
+
+@dataclass(frozen=True)
+class PublicQuartic:
+    """The course's quartic g, from its public coefficients (highest power first)."""
+
+    coefficients: tuple[float, ...]
+    scale: float
+
+    @property
+    def g(self) -> wire.Polynomial:
+        return wire.Polynomial(tuple(c / self.scale for c in self.coefficients))
+
+
+class FrozenAnswers:
+    """Expected values and mistakes' values read from the release data, case by case."""
+
+    def __init__(self, cases: list[dict[str, Any]]) -> None:
+        self._cases = cases
+
+    def _data(self, case: Case) -> dict[str, Any]:
+        return self._cases[int(case.label.split("#", 1)[0])]
+
+    def expected(self, case: Case) -> Any:
+        return wire.decode(self._data(case)["expected"])
+
+    def wrong(self, mistake: Mistake, case: Case) -> Any:
+        values = self._data(case).get("mistakes", {})
+        if mistake.name not in values:
+            raise NotComputable(mistake.name)
+        return wire.decode(values[mistake.name])
+
+
+def _frozen_check(assignment: str, part: str, data: dict[str, Any]) -> tuple[Check, list[Case]]:
+    mistakes = tuple(
+        Mistake(m["name"], m["hint"], warning=m.get("warning"), mutates=m.get("mutates"),
+                keys=tuple(m["keys"]) if m.get("keys") else None)
+        for m in data.get("mistakes", [])
+    )
+    # Case labels carry their index so FrozenAnswers finds the data; the index is cut before display.
+    cases = [
+        Case(f"{i}#{c['label']}", tuple(wire.decode(a) for a in c["args"]), wire.decode(c["kwargs"]),
+             c.get("tolerance_factor", 1.0))
+        for i, c in enumerate(data.get("cases", []))
+    ]
+    check = Check(
+        assignment=assignment, part=part, function=data["function"], arg_names=tuple(data["arg_names"]),
+        cases=lambda ctx: cases, expected=None, keys=tuple(data["keys"]) if data.get("keys") else None,
+        mistakes=mistakes, forbid_warnings=bool(data.get("forbid_warnings", True)),
+        result_keys=tuple(data["result_keys"]) if data.get("result_keys") else None,
+        stand_ins=tuple((str(a), str(b)) for a, b in data.get("stand_ins") or ()),
+        shape_of=SHAPES.get((assignment, part)),
+        stand_in=data.get("stand_in"),
+        via=_frozen_check(assignment, part, data["via"])[0] if data.get("via") else None,
+    )
+    return check, cases
+
+
+def _strip_index(result: PartResult) -> PartResult:
+    from grader.learner.core.model import Outcome
+
+    result.outcomes = [Outcome(o.label.split("#", 1)[-1], o.problem, o.weight) for o in result.outcomes]
+    return result
+
+
+def check_part(public: dict[str, Any], part: str, namespace: Mapping[str, Any]) -> PartResult:
+    """Judge one part on the public cases and probes, exactly as the grader judges it."""
+    assignment = public["assignment"]
+    if part not in public.get("parts", {}):
+        known = ", ".join(public.get("parts", {})) or "none"
+        raise KeyError(f"no part {part!r} in {assignment!r} (known parts: {known})")
+    data = public["parts"][part]
+    check, cases = _frozen_check(assignment, part, data)
+    ctx = Context(Tolerance(public["rtol"], public["atol"]), learner_id=PUBLIC_LEARNER, randomized=False,
+                  timeout_s=float(public.get("timeout_s", 5.0)))
+    probes = tuple((p.label, p.run) for p in PROBES.get((assignment, part), ()))
+    points = float(data.get("points", 1.0))
+    result = judge(check, namespace, ctx, points, FrozenAnswers(data["cases"]), cases, probes=probes)
+    if graded_via(check, result):
+        via, via_cases = _frozen_check(assignment, part, data["via"])
+        via_result = judge(via, namespace, ctx, points, FrozenAnswers(data["via"]["cases"]), via_cases)
+        if not via_result.unanswered:  # neither written: the helper's own message says what to write first
+            via_result.notes.insert(0, via_note(check))
+            result = via_result
+    return _strip_index(result)
+
+
+def in_validate_mode() -> bool:
+    return os.environ.get("NBGRADER_EXECUTION") == "validate"
+
+
+class NotTheGrader(RuntimeError):
+    """A test cell run by plain nbgrader autograde: it must cost the points, never give them."""
+
+
+def refuse_in_autograde() -> None:
+    """Fail closed: if autograde ever executes a test cell (its config did not load), the cell errors.
+
+    nbgrader gives a test cell full marks when it runs without error; the course's grader never runs
+    test cells at all, so a test cell that runs under autograde means the sandboxed grader is not in
+    charge, and it must score zero.
+    """
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        raise NotTheGrader(
+            "this notebook must be graded by the course's sandboxed grader (dlcourse); plain nbgrader "
+            "autograde ran its test cells, so they score zero. Check nbgrader_config.py."
+        )
