@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.sandbox.launch import SANDBOX_UIDS, Limits, Sandbox
+from grader.learner.sandboxed.worker import forbidden_visible
+from grader.sandbox.launch import SANDBOX_UIDS, Limits, Sandbox, refused_modules
+from grader.sandbox.lifecycle import SandboxSeesAnswers, accept_greeting
 from grader.sandbox.remote import RemoteNamespace
 from grader.sandbox.session import WorkerSession
 
@@ -50,9 +52,7 @@ def session():
 
 @needs_bwrap
 def test_the_worker_sees_no_course_code_and_runs_unprivileged(session: WorkerSession) -> None:
-    assert session.info["sees"] == {"reference": False, "grader.checks": False, "grader.exercises": False,
-                                    "grader.notebook": False,
-                                    "grader.quiz": False}
+    assert session.info["sees"] == dict.fromkeys(refused_modules(), False)
     assert SANDBOX_UIDS[0] <= session.info["uid"] < SANDBOX_UIDS[1]
     run = session.run_cell("probe", (
         "import os, glob\n"
@@ -64,6 +64,46 @@ def test_the_worker_sees_no_course_code_and_runs_unprivileged(session: WorkerSes
     assert all(".venv" in p for p in eval(lines[0]))  # at most the read-only environment  # noqa: S307
     assert lines[1] == "False False"
     assert lines[2] == "[]"
+
+
+def _trusted_modules() -> list[str]:
+    """Every module of the checkout that knows answers or grades: all of reference/ and of grader/ but
+    grader/learner/, read from the files."""
+    names = []
+    for top in ("grader", "reference"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            if parts[:2] != ("grader", "learner") and parts != ("grader", "__init__"):
+                names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def test_the_worker_is_told_to_refuse_every_trusted_module_and_no_learner_one() -> None:
+    refused = refused_modules()
+    trusted = _trusted_modules()
+    assert len(trusted) > 50  # the walk found the tree
+    uncovered = [m for m in trusted if not any(m == r or m.startswith(r + ".") for r in refused)]
+    assert uncovered == []
+    assert not [r for r in refused if r == "grader" or r.startswith("grader.learner")]
+
+
+def test_the_workers_check_sees_every_trusted_module_where_they_are_importable() -> None:
+    # Here, on the trusted side, everything is importable: the check must say so for each one.
+    assert forbidden_visible(list(refused_modules())) == dict.fromkeys(refused_modules(), True)
+    assert forbidden_visible(["grader.learner.core.wire", "grader.no_such_module", "no_such_package.x"]) == {
+        "grader.learner.core.wire": True, "grader.no_such_module": False, "no_such_package.x": False}
+
+
+def test_a_greeting_that_sees_a_trusted_module_or_skipped_one_is_refused() -> None:
+    clean = dict.fromkeys(refused_modules(), False)
+    assert accept_greeting({"ready": True, "sees": clean}, "the grading worker", isolated=True)["sees"] == clean
+    with pytest.raises(SandboxSeesAnswers, match="can import grader.exercises: refusing"):
+        accept_greeting({"ready": True, "sees": {**clean, "grader.exercises": True}}, "w", isolated=True)
+    with pytest.raises(SandboxSeesAnswers, match="did not say whether it can import reference"):
+        accept_greeting({"ready": True, "sees": {k: v for k, v in clean.items() if k != "reference"}}, "w",
+                        isolated=True)
+    # Without a sandbox nothing is sealed, and grading says so elsewhere.
+    assert accept_greeting({"ready": True, "sees": {}}, "w", isolated=False)
 
 
 @needs_bwrap
@@ -143,6 +183,20 @@ def test_a_function_that_hangs_on_call_times_out_and_the_session_goes_on(session
     hung = ns["f"].__wire_call__((1,), {}, ("x",), 0.5, None)
     assert hung.kind == "timeout"
     assert ns["g"].__wire_call__((1,), {}, ("x",), 1, None).value == 2
+
+
+def test_a_worker_failure_that_says_it_timed_out_is_still_a_crash(session: WorkerSession) -> None:
+    # Learner code can make the worker itself fail, with words of its choosing: what kind of failure
+    # it was comes from where it was seen (here: the worker's own error reply), never from the words.
+    session.run_cell("a", (
+        "import grader.learner.core.calls as calls\n"
+        "def lie(*a, **k):\n    raise RuntimeError('it did not finish in time and did not stop when interrupted')\n"
+        "calls.safe_call = lie\n"
+        "def f(x):\n    return x"
+    ), 10)
+    result, _ = session.call("f", (1,), {}, ("x",), 2)
+    assert result.kind == "crashed"
+    assert result.error.startswith("grading failed: calling `f` the worker failed: RuntimeError: it did not finish")
 
 
 @needs_bwrap

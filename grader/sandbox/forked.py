@@ -6,7 +6,6 @@ notebook command starts one before anything else).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import time
@@ -110,12 +109,9 @@ class ForkedSession(WorkerSession):
         except WorkerDied as exc:
             self.close()
             raise WorkerCouldNotStart(f"the grading worker could not start: {exc}") from None
-        if hello.get("ready") is False:
-            self.close()
-            raise WorkerCouldNotStart(f"the grading worker could not start: {hello.get('error')}")
         self._accept(hello)
 
-    def _terminate(self, proc: Any) -> None:
+    def _terminate(self, proc: Any, wait_s: float = 0.0) -> None:
         proc.reap()
 
     def close(self) -> None:

@@ -14,6 +14,7 @@ that plainly.
 
 from __future__ import annotations
 
+import enum
 import functools
 import json
 import os
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grader
+from grader.learner.sandboxed.worker import REFUSED_ENV
 
 GRADER_DIR = Path(grader.__file__).resolve().parent
 LEARNER_DIR = GRADER_DIR / "learner"
@@ -47,13 +49,47 @@ REQUIRED_ENV = "DLCOURSE_SANDBOX"  # "required": refuse to grade without bubblew
 START_TIMEOUT_S = 60.0
 
 
+class Failure(enum.Enum):
+    """How a worker failed, decided where the failure is seen (a clock, an exit status, a frame's size)."""
+
+    #: Past its wall-clock time, the interrupt ignored.
+    TIMEOUT = "timeout"
+    #: Killed by SIGXCPU: its CPU time limit.
+    CPU_LIMIT = "cpu limit"
+    #: Killed by SIGKILL: the memory limit most likely (the kernel's kill does not say which limit).
+    MEMORY = "memory"
+    #: A reply larger than a frame may be.
+    OUTPUT_LIMIT = "output limit"
+    #: Anything else: a signal, an exit, an unreadable reply, a channel gone.
+    CRASH = "crash"
+
+
 class WorkerDied(Exception):
-    """The worker stopped answering; the message says why, in words a learner can read."""
+    """The worker stopped answering; the message says why, in words a learner can read, and ``kind``
+    says how, for the code that decides what follows (never the message)."""
+
+    def __init__(self, reason: str, kind: Failure) -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
 class WorkerCouldNotStart(RuntimeError):
     """No worker could be started for a submission (its message, "the grading worker could not start: ...",
     is for learners); callers catch the type, never the text."""
+
+
+@functools.lru_cache(maxsize=1)
+def refused_modules() -> tuple[str, ...]:
+    """What the worker must be unable to import: ``reference`` and everything under ``grader/`` but
+    ``grader.learner``, read from the tree here, so a trusted module is refused the day it is added.
+
+    The top of each suffices: a submodule's import imports its package first. Every folder counts,
+    with or without ``__init__.py`` (a bare folder imports as a namespace package).
+    """
+    tops = [f"grader.{entry.stem}" for entry in sorted(GRADER_DIR.iterdir())
+            if entry.name not in ("__init__.py", "__pycache__", LEARNER_DIR.name)
+            and (entry.is_dir() or entry.suffix == ".py")]
+    return ("reference", *tops)
 
 
 def sandbox_init_pid(info_fd: int) -> int | None:
@@ -276,6 +312,7 @@ def worker_env(sandbox: Sandbox, home: str, lib: str, limits: Limits, learner: s
     if sandbox.isolated and os.getuid() == 0:
         env["DLCOURSE_SANDBOX_UID"] = str(random.randrange(*SESSION_UIDS))
     env["DLCOURSE_RLIMIT_NPROC"] = str(limits.max_processes)
+    env[REFUSED_ENV] = ",".join(refused_modules())
     if learner:
         # Only for display (the personal values a quiz cell prints); grading uses the trusted side's id.
         env["DLCOURSE_LEARNER"] = learner

@@ -10,7 +10,6 @@ only what needed the crashed cell or call.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import select
@@ -26,9 +25,10 @@ from typing import Any
 
 from grader.learner.core import wire
 from grader.learner.core.calls import CallResult
-from grader.sandbox.launch import (START_TIMEOUT_S, Limits, Sandbox, WorkerDied, font_cache, sandbox_python,
+from grader.sandbox.launch import (START_TIMEOUT_S, Failure, Limits, Sandbox, WorkerDied, font_cache, sandbox_python,
                                   unsandboxed_library)
 from grader.sandbox.launch import sandbox_init_pid as _child_pid
+from grader.sandbox.lifecycle import accept_greeting, end_sandbox
 
 #: Time the worker gets beyond a request's own limit before it is killed as hung.
 GRACE_S = 3.0
@@ -131,71 +131,60 @@ class WorkerSession:
 
     def _accept(self, hello: dict[str, Any]) -> None:
         """Take the worker's greeting, or refuse a worker that could import what knows the answers."""
-        if not hello.get("ready"):
-            raise RuntimeError(f"the grading worker sent {hello!r} instead of its greeting")
-        self.info = hello
-        seen = [m for m, yes in (hello.get("sees") or {}).items() if yes]
-        if seen and self.sandbox.isolated:
+        try:
+            self.info = accept_greeting(hello, "the grading worker", self.sandbox.isolated)
+        except RuntimeError:
             self.close()
-            raise RuntimeError(f"the sandbox can import {', '.join(seen)}: refusing to grade in it")
+            raise
 
     def close(self) -> None:
         """End the worker and everything it started; returns once they are all gone."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        if proc.poll() is None and proc.stdin is not None:
-            # Politely first: on end of input the worker exits, and the sandbox's init takes every
-            # remaining process of the sandbox with it before bubblewrap itself returns.
+        polite = proc.poll() is None and proc.stdin is not None
+        if polite:
+            # On end of input the worker exits, and the sandbox's init takes every remaining process
+            # of the sandbox with it before bubblewrap itself returns.
             try:
                 proc.stdin.close()
-                proc.wait(timeout=1)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-        self._terminate(proc)
+            except OSError:
+                polite = False
+        self._terminate(proc, wait_s=1.0 if polite else 0.0)
         for stream in (proc.stdin, proc.stdout):
             if stream:
                 stream.close()
 
-    def _terminate(self, proc: subprocess.Popen[bytes]) -> None:
-        if proc.poll() is None and self._init_pid:
-            # Killing the sandbox's init kills every process in its PID namespace; bubblewrap, which
-            # waits for it, then exits and is reaped below, so nothing is left running after this.
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._init_pid, signal.SIGKILL)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=5)
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.kill()
-        proc.wait()
+    def _terminate(self, proc: subprocess.Popen[bytes], wait_s: float = 0.0) -> None:
+        end_sandbox(proc, self._init_pid, wait_s)
 
-    def _death_reason(self, hung: bool) -> str:
+    def _death(self, hung: bool) -> WorkerDied:
+        """Why the worker is gone, and how: read from the clock (``hung``) or its exit status."""
         proc = self._proc
         assert proc is not None
         if hung:
-            return "it did not finish in time and did not stop when interrupted"
+            return WorkerDied("it did not finish in time and did not stop when interrupted", Failure.TIMEOUT)
         try:
             code = proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            return "the grading worker stopped answering"
+            return WorkerDied("the grading worker stopped answering", Failure.CRASH)
         signum = -code if code < 0 else code - 128 if code > 128 else 0
         if signum == signal.SIGKILL:
-            return (f"the process was killed (signal SIGKILL), most likely for passing the memory limit of "
-                    f"{self.limits.memory_mb} MB or the CPU limit")
+            return WorkerDied(f"the process was killed (signal SIGKILL), most likely for passing the memory limit of "
+                              f"{self.limits.memory_mb} MB or the CPU limit", Failure.MEMORY)
         if signum == signal.SIGXCPU:
-            return f"it used more than the CPU time limit of {self.limits.cpu_s:g} s"
+            return WorkerDied(f"it used more than the CPU time limit of {self.limits.cpu_s:g} s", Failure.CPU_LIMIT)
         if signum:
-            return f"the process crashed ({_signal_name(signum)})"
-        return f"the process exited (exit status {code}), e.g. through os._exit or sys.exit in a thread"
+            return WorkerDied(f"the process crashed ({_signal_name(signum)})", Failure.CRASH)
+        return WorkerDied(f"the process exited (exit status {code}), e.g. through os._exit or sys.exit in a thread",
+                          Failure.CRASH)
 
     # -- frames --------------------------------------------------------------------------------
 
     def _read(self, deadline: float) -> dict[str, Any]:
         proc = self._proc
         if proc is None or proc.stdout is None:
-            raise WorkerDied("the grading worker is not running")
+            raise WorkerDied("the grading worker is not running", Failure.CRASH)
         fd = proc.stdout.fileno()
         buf = b""
         need = 4
@@ -203,29 +192,30 @@ class WorkerSession:
         while len(buf) < need:
             left = min(deadline, self.deadline) - time.monotonic()
             if left <= 0:
-                reason = self._death_reason(hung=True)
+                died = self._death(hung=True)
                 self._kill()
-                raise WorkerDied(reason)
+                raise died
             ready, _, _ = select.select([fd], [], [], left)
             if not ready:
                 continue
             chunk = os.read(fd, min(1 << 20, need - len(buf)))
             if not chunk:
-                reason = self._death_reason(hung=False)
+                died = self._death(hung=False)
                 self._kill()
-                raise WorkerDied(reason)
+                raise died
             buf += chunk
             if size is None and len(buf) >= 4:
                 (size,) = struct.unpack(">I", buf[:4])
                 if size > wire.MAX_FRAME_BYTES:
                     self._kill()
-                    raise WorkerDied(f"it sent back more than {wire.MAX_FRAME_BYTES >> 20} MB at once")
+                    raise WorkerDied(f"it sent back more than {wire.MAX_FRAME_BYTES >> 20} MB at once",
+                                     Failure.OUTPUT_LIMIT)
                 need = 4 + size
         try:
             return wire.parse_frame(buf[4:])
         except wire.WireError as exc:
             self._kill()
-            raise WorkerDied(f"its reply could not be read ({exc})") from None
+            raise WorkerDied(f"its reply could not be read ({exc})", Failure.CRASH) from None
 
     def _kill(self) -> None:
         if self._proc is not None:
@@ -234,7 +224,8 @@ class WorkerSession:
     def _request(self, message: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         proc = self._proc
         if proc is None or proc.stdin is None or proc.poll() is not None:
-            raise WorkerDied(self._death_reason(hung=False) if proc is not None else "the grading worker is not running")
+            raise (self._death(hung=False) if proc is not None
+                   else WorkerDied("the grading worker is not running", Failure.CRASH))
         # Learner code can write frames into the channel too; an unguessable id per request means a
         # forged or stale frame is skipped instead of being taken as the answer to a later request.
         request_id = secrets.randbits(62)
@@ -242,9 +233,9 @@ class WorkerSession:
             proc.stdin.write(wire.dumps({**message, "id": request_id}))
             proc.stdin.flush()
         except (BrokenPipeError, OSError):
-            reason = self._death_reason(hung=False)
+            died = self._death(hung=False)
             self._kill()
-            raise WorkerDied(reason) from None
+            raise died from None
         deadline = time.monotonic() + timeout_s + GRACE_S
         while True:
             reply = self._read(deadline)
@@ -252,7 +243,7 @@ class WorkerSession:
                 break
         reply.pop("id")
         if "error" in reply and len(reply) == 1:
-            raise WorkerDied(f"the worker failed: {str(reply['error'])[:300]}")
+            raise WorkerDied(f"the worker failed: {str(reply['error'])[:300]}", Failure.CRASH)
         return reply
 
     def _restart(self) -> None:
@@ -265,7 +256,7 @@ class WorkerSession:
             self.close()
             self.restarts += 1
             if self.restarts > MAX_RESTARTS or time.monotonic() > self.deadline:
-                raise WorkerDied("grading gave up after the worker crashed too often")
+                raise WorkerDied("grading gave up after the worker crashed too often", Failure.CRASH)
             self.start()
             for cell_id, source, timeout in list(self._replay):
                 try:
@@ -326,7 +317,7 @@ class WorkerSession:
         except WorkerDied as exc:
             reason = str(exc)
             self.crashes.append(f"{function}: {reason}")
-            kind = "timeout" if "did not finish in time" in reason else "crashed"
+            kind = "timeout" if exc.kind is Failure.TIMEOUT else "crashed"
             text = (f"your function did not finish within {timeout:g} s and ignored the interrupt"
                     if kind == "timeout" else f"grading failed: calling `{function}` {reason}")
             try:

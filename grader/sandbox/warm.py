@@ -18,7 +18,6 @@ elsewhere the batch starts a sandbox per submission, as ``nbgrader autograde`` d
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
@@ -32,8 +31,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.launch import (FORK_UIDS, START_TIMEOUT_S, Limits, Sandbox, WorkerCouldNotStart, WorkerDied,
-                                  sandbox_init_pid, sandbox_python)
+from grader.sandbox.launch import FORK_UIDS, START_TIMEOUT_S, Failure, Limits, Sandbox, WorkerDied, sandbox_init_pid, sandbox_python
+from grader.sandbox.lifecycle import accept_greeting, end_sandbox
 
 #: A zygote lives as long as its batch; only the forks get the per-submission CPU limit.
 ZYGOTE_CPU_S = 7 * 24 * 3600
@@ -134,14 +133,11 @@ class WarmSandbox:
             self._init_pid = sandbox_init_pid(self._info_read)
         finally:
             os.close(self._info_read)
-        if not hello.get("ready"):
+        try:
+            self.info = accept_greeting(hello, "the warm grading worker", isolated=True)
+        except RuntimeError:
             self.close()
-            raise WorkerCouldNotStart(f"the warm grading worker could not start: {hello.get('error') or hello!r}")
-        seen = [m for m, yes in (hello.get("sees") or {}).items() if yes]
-        if seen:
-            self.close()
-            raise RuntimeError(f"the sandbox can import {', '.join(seen)}: refusing to grade in it")
-        self.info = hello
+            raise
         return self
 
     def close(self) -> None:
@@ -150,19 +146,8 @@ class WarmSandbox:
             control.close()  # the zygote exits on end of input
         proc, self._proc = self._proc, None
         if proc is not None:
-            if self.single_use and self._init_pid:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(self._init_pid, 9)  # the sandbox's init: everything inside dies with it
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=2)
-            if proc.poll() is None and self._init_pid:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(self._init_pid, 9)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=5)
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            # A single-use sandbox's fork was never reaped: no waiting for what would not end on its own.
+            end_sandbox(proc, self._init_pid, wait_s=0.0 if self.single_use else 2.0)
         if self._scratch is not None:
             self._scratch.cleanup()
             self._scratch = None
@@ -194,12 +179,12 @@ class WarmSandbox:
         except (TimeoutError, OSError) as exc:
             # Its late answer would be read as the next request's: this zygote is not asked again.
             self.discard(f"the zygote stopped answering ({exc})")
-            raise WorkerDied(f"the warm grading worker stopped answering ({exc})") from None
+            raise WorkerDied(f"the warm grading worker stopped answering ({exc})", Failure.CRASH) from None
         if not data:
-            raise WorkerDied("the warm grading worker exited")
+            raise WorkerDied("the warm grading worker exited", Failure.CRASH)
         reply = json.loads(data)
         if "error" in reply and reply.get("ready") is None:
-            raise WorkerDied(f"the warm grading worker failed: {reply['error']}")
+            raise WorkerDied(f"the warm grading worker failed: {reply['error']}", Failure.CRASH)
         return reply
 
     def request(self, message: dict[str, Any], fds: tuple[int, ...] = (), timeout_s: float = CONTROL_TIMEOUT_S) -> dict[str, Any]:
@@ -209,7 +194,7 @@ class WarmSandbox:
         try:
             socket.send_fds(self._control, [json.dumps(message).encode()], list(fds))
         except OSError as exc:
-            raise WorkerDied(f"the warm grading worker is gone ({exc})") from None
+            raise WorkerDied(f"the warm grading worker is gone ({exc})", Failure.CRASH) from None
         return self._receive(timeout_s)
 
     def fork(self, uid: int, limits: Limits, env: dict[str, str], files: dict[str, bytes], fds: tuple[int, int]) -> int:

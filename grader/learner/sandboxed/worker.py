@@ -237,20 +237,27 @@ def _apply_limits() -> None:
             resource.setrlimit(getattr(resource, f"RLIMIT_{name}"), (limit, limit))
 
 
-FORBIDDEN = ("reference", "grader.checks", "grader.exercises", "grader.notebook", "grader.quiz")
+#: Where the trusted side names the modules that know answers (``grader.sandbox.launch.refused_modules``,
+#: derived from its tree, which this side cannot see).
+REFUSED_ENV = "DLCOURSE_REFUSED_MODULES"
 
 
-def forbidden_visible() -> dict[str, bool]:
-    """Which modules that know answers this process can import (the trusted side refuses any)."""
+def forbidden_visible(names: list[str] | None = None) -> dict[str, bool]:
+    """Which of the modules that know answers this process could import (the trusted side refuses any).
+
+    ``names``: by default those the trusted side named, taken out of the environment learner code
+    will see. Finding a module's spec is enough to see it, without running any of it.
+    """
+    if names is None:
+        names = [n for n in os.environ.pop(REFUSED_ENV, "").split(",") if n]
     sees = {}
-    for module in FORBIDDEN:
+    for module in names:
         try:
-            __import__(module)
+            sees[module] = importlib.util.find_spec(module) is not None
+        except ImportError:
+            sees[module] = False  # its package is not there either
+        except Exception:  # noqa: BLE001 - whatever the import system says, this cannot show it hidden
             sees[module] = True
-        except BaseException:  # noqa: BLE001 - unimportable is what we want
-            sees[module] = False
-    for name in [m for m in sys.modules if m.split(".")[0] == "reference" or m.startswith(FORBIDDEN[1:])]:
-        del sys.modules[name]
     return sees
 
 
