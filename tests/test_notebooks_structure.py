@@ -29,7 +29,8 @@ import yaml  # noqa: E402
 
 from grader.learner.kernel import plots  # noqa: E402
 from grader.course.config import Assignment, Course, load_course, parse_course  # noqa: E402
-from grader.release.notebook_rules import BEGIN_HIDDEN, END_HIDDEN, END_SOLUTION, nbgrader_meta, notebook_problems  # noqa: E402
+from grader.nbgrader_glue.cells import nbgrader_metadata  # noqa: E402
+from grader.release.notebook_rules import BEGIN_HIDDEN, END_HIDDEN, END_SOLUTION, notebook_problems  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE_YAML = ROOT / "course.yaml"
@@ -95,7 +96,7 @@ def test_a_part_added_or_removed_in_course_yaml_is_detected(real_course: Course)
 
 
 def _cell(nb: Any, grade_id: str) -> Any:
-    return next(c for c in nb.cells if nbgrader_meta(c).get("grade_id") == grade_id)
+    return next(c for c in nb.cells if nbgrader_metadata(c).get("grade_id") == grade_id)
 
 
 def _hidden_block(nb: Any) -> None:
@@ -128,7 +129,7 @@ def _no_latex(nb: Any) -> None:
 
 
 def _no_plots(nb: Any) -> None:
-    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and not nbgrader_meta(c) and "plots." in c.source)]
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and not nbgrader_metadata(c) and "plots." in c.source)]
 
 
 def _wrong_points(nb: Any) -> None:
@@ -136,7 +137,7 @@ def _wrong_points(nb: Any) -> None:
 
 
 def _no_gpu_cell(nb: Any) -> None:
-    nb.cells = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") != "gpu"]
+    nb.cells = [c for c in nb.cells if nbgrader_metadata(c).get("grade_id") != "gpu"]
 
 
 def _grading_the_wrong_part(nb: Any) -> None:
@@ -283,7 +284,7 @@ def _errors(nb: Any) -> list[str]:
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                found.append(f"cell {i} ({nbgrader_meta(cell).get('grade_id', 'plain')}): {out.get('ename')}: {out.get('evalue')}")
+                found.append(f"cell {i} ({nbgrader_metadata(cell).get('grade_id', 'plain')}): {out.get('ename')}: {out.get('evalue')}")
     return found
 
 
@@ -299,7 +300,7 @@ def test_released_notebook_runs_top_to_bottom(
     notes = "".join(
         out.get("text", "")
         for cell in nb.cells
-        if cell.cell_type == "code" and not nbgrader_meta(cell) and "plots." in cell.source
+        if cell.cell_type == "code" and not nbgrader_metadata(cell) and "plots." in cell.source
         for out in cell.outputs
         if out.get("output_type") == "stream"
     )
@@ -317,7 +318,7 @@ def test_source_notebook_passes_every_self_check(
     assert _errors(nb) == []
     reports = {}
     for cell in nb.cells:
-        meta = nbgrader_meta(cell)
+        meta = nbgrader_metadata(cell)
         if meta.get("grade") and meta["grade_id"] != "gpu":
             reports[meta["grade_id"]] = "".join(o.get("text", "") for o in cell.outputs)
     for part in assignment.parts:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from grader.nbgrader_glue.cells import grading_meta
 from grader.nbgrader_glue.masters import Master
 from grader.batch.results import write_atomic
 from grader.learner.core.text import display_name
@@ -31,9 +32,9 @@ def graded_parts(master: Master) -> list[tuple[str, float]]:
     """(part, max points) of every test cell that is worth points, in notebook order."""
     out = []
     for gid, cell in master.cells.items():
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and float(meta.get("points") or 0) > 0:
-            out.append((gid, float(meta["points"])))
+        meta = grading_meta(cell)
+        if meta.grade and meta.max_points > 0:
+            out.append((gid, meta.max_points))
     return out
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.nbgrader_glue.notebook import NotebookGrade
+from grader.nbgrader_glue.cells import grading_meta
 from grader.nbgrader_glue.masters import Master
 from grader.batch.reading import Submission, storage_name
 
@@ -59,9 +60,9 @@ def failed_document(sub: Submission, master: Master | None, error: str, sandbox:
     """Nothing could be graded (an unreadable notebook, say): every part scores 0 as grading-failed."""
     parts = {}
     for gid, cell in (master.cells.items() if master else ()):
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade"):
-            parts[gid] = {"points": 0.0, "max": float(meta.get("points") or 0), "status": "grading-failed",
+        meta = grading_meta(cell)
+        if meta.grade:
+            parts[gid] = {"points": 0.0, "max": meta.max_points, "status": "grading-failed",
                           "message": f"This submission could not be graded: {error}", "diagnoses": []}
     return {**_header(sub), "status": "grading-failed", "error": error, "total": 0.0,
             "max": sum(p["max"] for p in parts.values()), "sandbox": sandbox, "parts": parts}

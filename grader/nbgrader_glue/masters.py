@@ -19,11 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.course.config import Course
+from grader.nbgrader_glue.cells import copy_grading, grading_meta, grading_shape_problem, make_plain
 from grader.release.notebook_rules import stamp_course
-
-
-def _meta(cell: Any) -> dict[str, Any]:
-    return cell.get("metadata", {}).get("nbgrader") or {}
 
 
 @dataclass(frozen=True)
@@ -35,7 +32,7 @@ class Master:
 
     @property
     def grade_ids(self) -> set[str]:
-        return {gid for gid, cell in self.cells.items() if _meta(cell).get("grade")}
+        return {gid for gid, cell in self.cells.items() if grading_meta(cell).grade}
 
 
 #: More cells than any notebook of the course needs; running each of 100,000 would take the whole
@@ -91,17 +88,15 @@ def _check_shape(nb: Any) -> None:
         meta = cell.get("metadata", {})
         if not isinstance(meta, dict):
             raise NotANotebook(f"cell {i}: its metadata is {type(meta).__name__}, not a mapping")
-        grading = meta.get("nbgrader")
-        if grading is not None and not isinstance(grading, dict):
-            raise NotANotebook(f"cell {i}: metadata.nbgrader is {type(grading).__name__}, not a mapping")
-        if isinstance(grading, dict) and not isinstance(grading.get("grade_id", ""), str):
-            raise NotANotebook(f"cell {i}: metadata.nbgrader.grade_id is not text")
+        problem = grading_shape_problem(cell)
+        if problem:
+            raise NotANotebook(f"cell {i}: {problem}")
         if cell.get("cell_type") == "code" and not isinstance(cell.get("outputs", []), list):
             raise NotANotebook(f"cell {i}: its outputs are not a list")
 
 
 def _master(assignment: str, nb: Any) -> Master:
-    return Master(assignment, nb, {_meta(c)["grade_id"]: c for c in nb.cells if _meta(c).get("grade_id")})
+    return Master(assignment, nb, {grading_meta(c).grade_id: c for c in nb.cells if grading_meta(c).grade_id})
 
 
 class Masters(Mapping[str, Master]):
@@ -161,7 +156,7 @@ def detect_assignment(nb: Any, masters: Masters) -> str | None:
 
     Exercises are tried first, so an exercise notebook never needs the quizzes loaded.
     """
-    ids = {_meta(c).get("grade_id") for c in nb.get("cells", [])}
+    ids = {grading_meta(c).grade_id for c in nb.get("cells", [])}
     for group in (masters.exercise_ids, [q for q in masters if q not in masters.exercise_ids]):
         best = max(group, key=lambda a: len(masters[a].grade_ids & ids), default=None)
         if best is not None and masters[best].grade_ids & ids:
@@ -174,14 +169,14 @@ def restore(nb: Any, master: Master) -> list[str]:
     changes: list[str] = []
     seen: set[str] = set()
     for cell in nb.cells:
-        meta = _meta(cell)
-        if not meta:
+        meta = grading_meta(cell)
+        if not meta.present:
             continue
-        gid = meta.get("grade_id")
+        gid = meta.grade_id
         if gid not in master.cells or gid in seen:
             changes.append(f"cell with grade id {gid!r}: {'a duplicate' if gid in seen else 'not in the assignment'}, "
                            "graded as a plain cell")
-            del cell.metadata["nbgrader"]
+            make_plain(cell)
             continue
         seen.add(gid)
         source = master.cells[gid]
@@ -193,18 +188,18 @@ def restore(nb: Any, master: Master) -> list[str]:
             else:
                 cell.pop("outputs", None)
                 cell.pop("execution_count", None)
-        cell.metadata["nbgrader"] = copy.deepcopy(_meta(source))
-        if _meta(source).get("locked") and cell.source != source.source:
+        copy_grading(source, cell)
+        if grading_meta(source).locked and cell.source != source.source:
             changes.append(f"cell {gid!r}: locked, its source restored")
             cell.source = source.source
     order = list(master.cells)
     for position, gid in enumerate(order):
-        if gid in seen or not _meta(master.cells[gid]).get("grade"):
+        if gid in seen or not grading_meta(master.cells[gid]).grade:
             continue
         # Back after the closest earlier cell of the master that the submission still has, as nbgrader does.
         index = 0
         for earlier in reversed(order[:position]):
-            found = [i for i, c in enumerate(nb.cells) if _meta(c).get("grade_id") == earlier]
+            found = [i for i, c in enumerate(nb.cells) if grading_meta(c).grade_id == earlier]
             if found:
                 index = found[0] + 1
                 break

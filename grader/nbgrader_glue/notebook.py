@@ -18,6 +18,7 @@ from typing import Any
 
 import nbformat
 
+from grader.nbgrader_glue.cells import grading_meta
 from grader.nbgrader_glue.figures import feedback_figures
 from grader.checks import CHECKS, check_for
 from grader.checks.context import context_for
@@ -76,13 +77,9 @@ class NotebookGrade:
         }
 
 
-def _nbgrader(cell: Any) -> dict[str, Any]:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
-
-
 def is_test_cell(cell: Any) -> bool:
-    meta = _nbgrader(cell)
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+    meta = grading_meta(cell)
+    return cell.cell_type == "code" and meta.grade and not meta.solution
 
 
 def defined_names(source: str) -> list[str]:
@@ -194,7 +191,7 @@ class NotebookGrader:
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or is_test_cell(cell):
                     continue
-                cell_id = _nbgrader(cell).get("grade_id") or f"cell {index + 1}"
+                cell_id = grading_meta(cell).grade_id or f"cell {index + 1}"
                 run = session.run_cell(cell_id, cell.source, grading.cell_timeout_s, grading.max_output_kb * 1024)
                 result.cells.append(run)
                 cell.outputs = _outputs(run)
@@ -208,8 +205,8 @@ class NotebookGrader:
             for cell in nb.cells:
                 if not is_test_cell(cell):
                     continue
-                grade_id = _nbgrader(cell).get("grade_id", "")
-                max_points = float(_nbgrader(cell).get("points", 0) or 0)
+                meta = grading_meta(cell)
+                grade_id, max_points = meta.grade_id or "", meta.max_points
                 crashes_before = len(session.crashes)
                 part = self._grade_cell(assignment, grade_id, max_points, namespace, session, student)
                 if len(session.crashes) > crashes_before and part.status != "grading-failed":

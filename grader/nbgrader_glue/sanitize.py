@@ -14,6 +14,8 @@ from typing import Any
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from grader.nbgrader_glue.cells import grading_meta, make_plain, nbgrader_metadata
+
 
 class DropUnknownGradeCells(NbGraderPreprocessor):
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -24,9 +26,8 @@ class DropUnknownGradeCells(NbGraderPreprocessor):
             except MissingEntry:
                 return nb, resources
         for cell in nb.cells:
-            meta = cell.get("metadata", {})
-            if "nbgrader" in meta and meta["nbgrader"].get("grade_id") not in known:
+            if grading_meta(cell).present and grading_meta(cell).grade_id not in known:
                 self.log.warning("A cell with unknown nbgrader grade id %r becomes a plain cell",
-                                 meta["nbgrader"].get("grade_id"))
-                del meta["nbgrader"]
+                                 nbgrader_metadata(cell).get("grade_id"))
+                make_plain(cell)
         return nb, resources

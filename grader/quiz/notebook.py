@@ -21,6 +21,7 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from grader.nbgrader_glue.cells import grading_meta
 from grader.quiz import symbolic
 from grader.quiz.checking import answer_name, expected_answer
 from grader.quiz.model import (
@@ -227,9 +228,9 @@ def solved_notebook(quiz: Quiz, learner_id: str) -> nbformat.NotebookNode:
     """
     notebook = source_notebook(quiz)
     for cell in notebook.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            qid = meta["grade_id"].removesuffix("_answer")
+        meta = grading_meta(cell)
+        if meta.solution and meta.grade_id is not None:
+            qid = meta.grade_id.removesuffix("_answer")
             answer = expected_answer(quiz, quiz.question(qid), learner_id)
             literal = "{" + ", ".join(repr(a) for a in sorted(answer)) + "}" if isinstance(answer, set) else repr(answer)
             cell.source = f"{answer_name(qid)} = {literal}"

@@ -13,15 +13,16 @@ from typing import Any
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from grader.learner.kernel.quiz import answer_name
+from grader.nbgrader_glue.cells import grading_meta
 
 STUB = "raise NotImplementedError()"
 
 
 class QuizAnswerStubs(NbGraderPreprocessor):
     def preprocess_cell(self, cell: Any, resources: dict[str, Any], index: int) -> tuple[Any, dict[str, Any]]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        grade_id = str(meta.get("grade_id", ""))
-        if cell.cell_type == "code" and meta.get("solution") and grade_id.endswith("_answer"):
+        meta = grading_meta(cell)
+        grade_id = meta.grade_id or ""
+        if cell.cell_type == "code" and meta.solution and grade_id.endswith("_answer"):
             name = answer_name(grade_id.removesuffix("_answer"))
             cell.source = "\n".join(
                 f"{name} = None  # replace None with your answer" if line.strip() == STUB else line

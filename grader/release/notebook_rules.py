@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from grader.course.config import Assignment
+from grader.nbgrader_glue.cells import grading_meta, nbgrader_metadata
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -22,10 +23,6 @@ PLOT_CALL = re.compile(r"\bplots\.\w+\(")
 
 
 # ---- the rules -------------------------------------------------------------------------------
-
-
-def nbgrader_meta(cell: Any) -> dict[str, Any]:
-    return dict(cell.get("metadata", {}).get("nbgrader", {}))
 
 
 def _blocks(source: str, begin: str, end: str) -> tuple[list[str], str, str | None]:
@@ -81,29 +78,29 @@ def notebook_problems(assignment: Assignment, nb: Any) -> list[str]:
     # grade_ids: unique, schema 3
     seen: dict[str, int] = {}
     for i, cell in enumerate(cells):
-        meta = nbgrader_meta(cell)
-        if not meta:
+        meta = grading_meta(cell)
+        if not meta.present:
             continue
-        gid = meta.get("grade_id")
+        gid = meta.grade_id
         if gid in seen:
             problems.append(f"grade_id {gid!r} is used by cells {seen[gid]} and {i}")
         seen.setdefault(gid, i)
-        if meta.get("schema_version") != 3:
-            problems.append(f"cell {i} ({gid}): nbgrader schema_version is {meta.get('schema_version')}, expected 3")
+        if meta.schema_version != 3:
+            problems.append(f"cell {i} ({gid}): nbgrader schema_version is {meta.schema_version}, expected 3")
 
     # set-up
-    first = nbgrader_meta(code[0]) if code else {}
-    if first.get("grade_id") != "setup":
+    first = grading_meta(code[0] if code else {})
+    if first.grade_id != "setup":
         problems.append("the first code cell is not the set-up cell (grade_id 'setup')")
     else:
-        if not (first.get("locked") and not first.get("grade") and not first.get("solution")):
+        if not (first.locked and not first.grade and not first.solution):
             problems.append("the set-up cell must be locked, with grade and solution false")
         if f'Exercise("{a}", globals())' not in code[0].get("source", ""):
             problems.append(f'the set-up cell does not create Exercise("{a}", globals())')
 
     # grade cells: exactly the parts, in order, with course.yaml's points, then the 0-point gpu cell
-    graded = [(i, nbgrader_meta(c)) for i, c in enumerate(cells) if nbgrader_meta(c).get("grade")]
-    found = [(m.get("grade_id"), m.get("points")) for _, m in graded]
+    graded = [(i, grading_meta(c)) for i, c in enumerate(cells) if grading_meta(c).grade]
+    found = [(m.grade_id, m.points) for _, m in graded]
     wanted = [*parts, ("gpu", 0)]
     found_ids, wanted_ids = [g for g, _ in found], [g for g, _ in wanted]
     for gid, pts in wanted:
@@ -121,9 +118,9 @@ def notebook_problems(assignment: Assignment, nb: Any) -> list[str]:
             problems.append(f"grade cell {gid!r} is worth {pts} points in the notebook, course.yaml says {want}")
 
     for i, meta in graded:
-        gid = meta.get("grade_id")
+        gid = meta.grade_id
         source = cells[i].get("source", "")
-        if meta.get("solution") or not meta.get("locked"):
+        if meta.solution or not meta.locked:
             problems.append(f"test cell {gid!r} must be locked and not a solution cell")
         # Test cells are never run by grading (the sandboxed grader judges the part by its grade_id),
         # so a hidden block would be dead code that misleads the reader.
@@ -133,13 +130,13 @@ def notebook_problems(assignment: Assignment, nb: Any) -> list[str]:
             problems.append(f'test cell {gid!r} does not call exercise.check("{gid}")')
 
     # solution cells: markers, metadata, one per part before its test cell
-    test_index = {m.get("grade_id"): i for i, m in graded}
+    test_index = {m.grade_id: i for i, m in graded}
     for i, cell in enumerate(cells):
-        meta = nbgrader_meta(cell)
-        if not meta.get("solution"):
+        meta = grading_meta(cell)
+        if not meta.solution:
             continue
-        gid = meta.get("grade_id")
-        if meta.get("grade") or meta.get("locked"):
+        gid = meta.grade_id
+        if meta.grade or meta.locked:
             problems.append(f"solution cell {gid!r} must have grade and locked false")
         inside, _, broken = _blocks(cell.get("source", ""), BEGIN_SOLUTION, END_SOLUTION)
         if broken:
@@ -148,7 +145,7 @@ def notebook_problems(assignment: Assignment, nb: Any) -> list[str]:
             problems.append(f"solution cell {gid!r} has no {BEGIN_SOLUTION} ... {END_SOLUTION} block")
     for part in part_ids:
         sol = seen.get(f"{part}_code")
-        if sol is None or not nbgrader_meta(cells[sol]).get("solution"):
+        if sol is None or not grading_meta(cells[sol]).solution:
             problems.append(f"part {part!r} has no solution cell with grade_id '{part}_code'")
         elif part in test_index and sol > test_index[part]:
             problems.append(f"the solution cell of {part!r} comes after its test cell")
@@ -156,7 +153,7 @@ def notebook_problems(assignment: Assignment, nb: Any) -> list[str]:
     # teaching material
     if not any(c.get("cell_type") == "markdown" and LATEX.search(c.get("source", "")) for c in cells):
         problems.append("no markdown cell with LaTeX math")
-    if not any(c.get("cell_type") == "code" and not nbgrader_meta(c) and PLOT_CALL.search(c.get("source", "")) for c in cells):
+    if not any(c.get("cell_type") == "code" and not grading_meta(c).present and PLOT_CALL.search(c.get("source", "")) for c in cells):
         problems.append("no plot cell (a plain code cell calling grader.learner.kernel.plots)")
     return problems
 
@@ -166,9 +163,9 @@ def stamp_course(assignment: Assignment, nb: Any) -> list[str]:
     points = {p.id: p.points for p in assignment.parts}
     changed = []
     for cell in nb.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        gid = meta.get("grade_id")
-        if meta.get("grade") and gid in points and not _same_points(meta.get("points") or 0, points[gid]):
-            changed.append(f"part {gid!r}: {meta.get('points')} -> {points[gid]:g} points")
-            meta["points"] = points[gid]
+        meta = grading_meta(cell)
+        gid = meta.grade_id
+        if meta.grade and gid in points and not _same_points(meta.points or 0, points[gid]):
+            changed.append(f"part {gid!r}: {meta.points} -> {points[gid]:g} points")
+            nbgrader_metadata(cell)["points"] = points[gid]
     return changed
