@@ -47,6 +47,10 @@ itself. Parts a later part depends on (perceptron_forward calls sigmoid;
 dropout's functions call check_p_drop) are only honest if what they call is.
 
 The student id of a file is its stem with ``_`` replaced by ``-``.
+
+``__CHECKOUT__`` in a file stands for this checkout's folder, wherever it lives:
+the strongest attacker knows where the course's code is, and the attack must
+find nothing there from inside the sandbox all the same.
 """
 
 from __future__ import annotations
@@ -60,7 +64,6 @@ import site
 import sqlite3
 import sys
 import sysconfig
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,8 +142,11 @@ def _chunk(spec: str, source: str, path: Path) -> Chunk:
     raise ValueError(f"{path}: cannot read chunk line '# %% {spec}'")
 
 
+CHECKOUT = "__CHECKOUT__"
+
+
 def load(path: Path) -> Attack:
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace(CHECKOUT, str(ROOT))
     header = ast.get_docstring(ast.parse(text)) or ""
     fields: dict[str, str] = {}
     for line in header.splitlines():
@@ -295,7 +301,6 @@ class Batch:
     cdir: CourseDirectory
     book: pd.DataFrame
     runs: dict[str, NbgraderRun]
-    seconds: dict[str, float]
     statuses: dict[tuple[str, str], dict[str, Any]]
     planted_before: set[str]
     planted_after: set[str]
@@ -339,18 +344,16 @@ def batch(tmp_path_factory) -> Batch:
                 if att.assignment == a:
                     cdir.submit(att.student, a, build_notebook(att, source, released))
                     students.append((att.student, a))
-        runs, seconds, feedback = {}, {}, {}
+        runs, feedback = {}, {}
         for a in assignments:
-            start = time.monotonic()
             runs[a] = cdir.autograde(a)  # the one batch: every submission of the assignment
-            seconds[a] = time.monotonic() - start
         processes_after = settled(str(scratch))  # a process killed a moment ago may still be on its way out
         # Feedback only where an attack aims at it (the whole batch's would double the run time).
         for att in ATTACKS:
             if any(marker in att.path.read_text(encoding="utf-8") for marker in INJECTED_HTML):
                 feedback[att.student] = cdir.nbgrader("generate_feedback", att.assignment, "--force",
                                                       f"--student={att.student}", check=False)
-    return Batch(cdir, cdir.gradebook(), runs, seconds, _statuses(cdir, students), planted_before,
+    return Batch(cdir, cdir.gradebook(), runs, _statuses(cdir, students), planted_before,
                  planted_files(course_root), processes_before, processes_after, feedback)
 
 
@@ -480,9 +483,15 @@ def test_grading_failures_are_reported_as_such(batch, att) -> None:
     assert not wrong, f"{att.name}: expected grading-failed, got {wrong}"
 
 
-def test_report_timing(batch, capsys) -> None:
-    with capsys.disabled():
-        print("\nautograde seconds per assignment:", {a: round(s, 1) for a, s in batch.seconds.items()})
+@pytest.mark.parametrize("att", [a for a in ATTACKS if a.name.startswith("hang_")], ids=lambda a: a.name)
+def test_a_hang_is_cut_and_costs_only_its_own_part(batch, att) -> None:
+    # Timing targets belong to the benchmarks; what a hang must do here is end, with the reason said.
+    status = batch.statuses.get((att.student, att.assignment))
+    assert status is not None, f"no autograded notebook for {att.student}"
+    assert att.grading_failed, f"{att.name}: a hang must name the part it costs"
+    for part in att.grading_failed:
+        assert "did not finish" in status[part]["message"], status[part]["message"]
+    assert all(status[p]["status"] == "passed" for p in att.honest)
 
 
 # ---- the same attacks on the batch path (warm sandboxes, one fork per submission) ----------------

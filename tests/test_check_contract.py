@@ -12,7 +12,10 @@ For every check:
 4. the same learner always gets the same cases, and two learners get different drawn ones; the
    hidden grading draws something for every learner;
 5. no answer that ignores its input (``grader.learner.core.floor``: None, constants, the right shape
-   filled with a constant, zeros_like of an argument) earns anything, for two learners.
+   filled with a constant, zeros_like of an argument) earns anything, for two learners;
+6. work split differently into helpers earns the same;
+7. every exercise has one check per course.yaml part, in course order, and the same learner gets
+   the same verdict, word for word, every time it is judged.
 
 Grading goes through ``grader.checks.validation.validate_part`` (what ``dlcourse validate`` runs) and
 ``grader.checks.runner.run_check``; cases are built in one place, ``cases_of``. Facts about one
@@ -30,10 +33,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.checks import CHECKS
+from grader.checks import CHECKS, check_for
 from grader.checks.context import context_for
 from grader.checks.runner import run_check
 from grader.course.config import Course
+from grader.exercises import exercise_modules
+from grader.learner.core.feedback import render_part
 from grader.learner.core import wire
 from grader.learner.core.model import Case, Check, PartResult
 from grader.release.public_data import public_data
@@ -280,3 +285,43 @@ def test_a_wrong_inlined_helper_gets_the_diagnosis_of_the_wrong_helper(check: Ch
             assert result.points < _points(course, check) and [m.name for m in result.diagnoses] == [mistake.name]
         compared += 1
     assert compared == len([m for m in check.mistakes if m.wrong is not None])
+
+
+# ---- 7. one check per part, in course order; one verdict per learner -----------------------------
+
+
+@pytest.mark.parametrize("assignment", sorted(exercise_modules()))
+def test_one_check_per_course_part_in_course_order(assignment: str, course: Course) -> None:
+    checks = exercise_modules()[assignment].CHECKS
+    assert [c.part for c in checks] == [p.id for p in course.assignment(assignment).parts]
+    for c in checks:
+        assert c.assignment == assignment
+        assert check_for(assignment, c.part) is c
+        # Two mistakes of one name are two ways of making it (backprop's mean taken or not): one diagnosis.
+        hints = {m.name: m.hint for m in c.mistakes}
+        assert all(m.hint == hints[m.name] for m in c.mistakes), f"{c.part}: one mistake name with two hints"
+        for m in c.mistakes:
+            assert m.hint.strip() and (m.wrong is not None) + (m.warning is not None) + (m.mutates is not None) == 1
+
+
+def test_every_course_assignment_has_an_exercise_module(course: Course) -> None:
+    assert sorted(exercise_modules()) == sorted(a.id for a in course.assignments)
+
+
+@parametrize_with_checks
+def test_same_learner_same_verdict(check: Check, course: Course) -> None:
+    """Judged twice from scratch, a learner gets the same outcomes and the same words: the reference,
+    and the first simulated mistake (whose diagnosis is where an unstable order would show)."""
+    from grader.learner.core.model import with_context
+
+    def verdict(wrong: Any) -> tuple[Any, str]:
+        ctx = context_for(course, "s1234567", True)
+        namespace = reference_namespace(course, check.assignment)
+        if wrong is not None:
+            namespace = {**namespace, check.function: with_context(wrong, ctx)}
+        result = run_check(check, namespace, ctx, _points(course, check), trusted=True)
+        return result.outcomes, render_part(result)
+
+    wrong = next((m.wrong for m in check.mistakes if m.wrong is not None), None)
+    for learner in {None, wrong}:
+        assert verdict(learner) == verdict(learner)

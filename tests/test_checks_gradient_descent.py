@@ -109,15 +109,7 @@ def quartic_learner(coefficients, scale):
 # ---- the checks as data -------------------------------------------------------------------------
 
 
-def test_one_check_per_course_part_in_course_order() -> None:
-    assert [c.part for c in gd_checks.CHECKS] == [p.id for p in course().assignment(A).parts] == list(PARTS)
-    for c in gd_checks.CHECKS:
-        assert c.assignment == A
-        assert c.function == c.part
-        assert check_for(A, c.part) is c
-        assert len({m.name for m in c.mistakes}) == len(c.mistakes)
-        for m in c.mistakes:
-            assert m.hint.strip() and (m.wrong is not None) + (m.warning is not None) + (m.mutates is not None) == 1
+def test_the_only_argument_a_mistake_changes_in_place_is_w_init() -> None:
     mutations = [m.mutates for m in check("gradient_descent").mistakes if m.mutates]
     assert mutations == ["w_init"] and "w_init" in check("gradient_descent").arg_names
 
@@ -484,13 +476,6 @@ def test_a_list_from_dg_dw_for_an_array_is_judged_by_value_and_shape() -> None:
 
 
 # ---- 4. the same learner, the same verdict -------------------------------------------------------
-
-
-def test_same_learner_same_verdict() -> None:
-    first = grade("gradient_descent", {"gradient_descent": one_short}, ctx_for("s1234567"))
-    second = grade("gradient_descent", {"gradient_descent": one_short}, ctx_for("s1234567"))
-    assert first.outcomes == second.outcomes
-    assert render_part(first) == render_part(second)
 
 
 # ---- 5. the course's own quartic -----------------------------------------------------------------

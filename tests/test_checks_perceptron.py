@@ -10,7 +10,6 @@ import pytest
 from check_support import ctx_for as shared_ctx_for, learner_mistake_tests
 from check_support import course, grade_part, points_of
 from grader.checks import check_for
-from grader.exercises import perceptron as perceptron_checks
 from grader.learner.core.feedback import render_part
 from grader.learner.core.model import Check, Context, PartResult
 
@@ -103,17 +102,6 @@ CORRECT = {"reference-like": BASE, "other forms": OTHER}
 
 
 # ---- the checks as data -------------------------------------------------------------------------
-
-
-def test_one_check_per_course_part_in_course_order() -> None:
-    assert [c.part for c in perceptron_checks.CHECKS] == [p.id for p in course().assignment(A).parts] == list(PARTS)
-    for c in perceptron_checks.CHECKS:
-        assert c.assignment == A
-        assert c.function == c.part
-        assert check_for(A, c.part) is c
-        assert len({m.name for m in c.mistakes}) == len(c.mistakes), "mistake names must be unique within a part"
-        for m in c.mistakes:
-            assert m.hint.strip() and (m.wrong is not None) + (m.warning is not None) + (m.mutates is not None) == 1
 
 
 # ---- 1. other correct forms score full points ----------------------------------------------------

@@ -15,7 +15,7 @@ import glob, os, sqlite3, time
 time.sleep(5)
 end = time.time() + 120
 while time.time() < end:
-    paths = ["../../gradebook.db", "../../../gradebook.db", "/work/main/gradebook.db"]
+    paths = ["../../gradebook.db", "../../../gradebook.db", "__CHECKOUT__/gradebook.db"]
     paths += glob.glob("/tmp/*/gradebook.db") + glob.glob("/tmp/*/*/gradebook.db") + glob.glob("/tmp/*/*/*/gradebook.db")
     for p in paths:
         try:

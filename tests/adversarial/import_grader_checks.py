@@ -11,10 +11,10 @@ import sys
 
 import grader
 
-for _p in ("/work/main/grader", "/opt/dlcourse/../grader"):
+for _p in ("__CHECKOUT__/grader", "/opt/dlcourse/../grader"):
     if _p not in grader.__path__:
         grader.__path__.append(_p)
-sys.path.insert(0, "/work/main")
+sys.path.insert(0, "__CHECKOUT__")
 _checks = {}
 for _name in ("grader.exercises.perceptron", "grader.checks", "grader.notebook", "grader.quiz", "grader.course.config"):
     try:

@@ -10,7 +10,7 @@ import importlib
 import sys
 from pathlib import Path
 
-_guesses = ["/work/main", str(Path(sys.prefix).parent), str(Path.cwd().parent.parent.parent), "/opt/dlcourse", "/srv/course",
+_guesses = ["__CHECKOUT__", str(Path(sys.prefix).parent), str(Path.cwd().parent.parent.parent), "/opt/dlcourse", "/srv/course",
             str(Path.home().parent.parent)]
 try:
     import __editable___intro_dl_grader_0_1_0_finder as _finder

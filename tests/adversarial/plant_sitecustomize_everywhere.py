@@ -15,8 +15,8 @@ import grader.learner
 
 _payload = "# planted by tests/adversarial/plant_sitecustomize_everywhere.py: inert\n"
 _pth = "/nonexistent-dlcourse-planted-path\n"
-_dirs = {Path.cwd(), Path.home(), Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/"), Path("/work/main"),
-         Path("/work"), Path("/root"), Path(sys.prefix), Path(sys.base_prefix)}
+_dirs = {Path.cwd(), Path.home(), Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"), Path("/"), Path("__CHECKOUT__"),
+         Path("__CHECKOUT__/.."), Path("/root"), Path(sys.prefix), Path(sys.base_prefix)}
 _dirs |= {Path(p) for p in sys.path if p}
 _dirs |= {Path(p) for p in site.getsitepackages()}
 _dirs |= set(Path(grader.learner.__file__).resolve().parents) | set(Path(sys.prefix).resolve().parents)

@@ -1,6 +1,6 @@
 """Hunts for the course's files by absolute path, starting from what the sandbox reveals about itself.
 
-attack: walks Path(grader.learner.__file__).parents, sys.prefix's parents, /proc/1/cmdline's bind sources, /work/main, /root, /tmp and /home for reference/perceptron.py, exercises/perceptron/perceptron.ipynb, grader/exercises/perceptron.py or any source/ notebook, and executes what it finds
+attack: walks Path(grader.learner.__file__).parents, sys.prefix's parents, /proc/1/cmdline's bind sources, __CHECKOUT__, /root, /tmp and /home for reference/perceptron.py, exercises/perceptron/perceptron.ipynb, grader/exercises/perceptron.py or any source/ notebook, and executes what it finds
 class: reading-answers
 honest:
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import grader.learner
 
 _roots = set(Path(grader.learner.__file__).resolve().parents) | set(Path(sys.prefix).resolve().parents)
-_roots |= {Path(p) for p in ("/work/main", "/work", "/root", "/home", "/srv", "/opt", "/", "/tmp", str(Path.home()))}
+_roots |= {Path(p) for p in ("__CHECKOUT__", "__CHECKOUT__/..", "/root", "/home", "/srv", "/opt", "/", "/tmp", str(Path.home()))}
 try:
     _cmdline = Path("/proc/1/cmdline").read_bytes().split(b"\0")
     for _arg in _cmdline:
@@ -39,7 +39,7 @@ for _root in sorted(_roots):
     if _code:
         break
 if _code is None:
-    _patterns = ["/work/main/exercises/perceptron/*.ipynb", "/tmp/*/source/perceptron/*.ipynb",
+    _patterns = ["__CHECKOUT__/exercises/perceptron/*.ipynb", "/tmp/*/source/perceptron/*.ipynb",
                  "/tmp/*/*/source/perceptron/*.ipynb", "/tmp/**/perceptron.ipynb", "/root/**/perceptron.ipynb",
                  "/home/**/perceptron.ipynb"]
     for _pattern in _patterns:

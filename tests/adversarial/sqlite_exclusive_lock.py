@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import time
 
-_guesses = ["../../../gradebook.db", "../../gradebook.db", "../gradebook.db", "/work/main/gradebook.db",
+_guesses = ["../../../gradebook.db", "../../gradebook.db", "../gradebook.db", "__CHECKOUT__/gradebook.db",
             *glob.glob("/tmp/**/gradebook.db", recursive=True)[:20], "/tmp/locked.db", "gradebook.db"]
 
 

