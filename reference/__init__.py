@@ -1,9 +1,6 @@
 """The NumPy/array-API reference implementation every grade is measured against.
 
-One module per exercise, each defining exactly the learner-facing functions
-of the contract in README.md. Never shipped to learners.
+One module per exercise, ``reference/<id>.py``, each defining exactly the learner-facing functions
+of the contract in README.md; imported by name (``from reference import <id>``), never listed here.
+Never shipped to learners.
 """
-
-from reference import backprop, bce, dropout, gradient_descent, perceptron
-
-__all__ = ["backprop", "bce", "dropout", "gradient_descent", "perceptron"]

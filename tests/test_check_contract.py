@@ -73,7 +73,7 @@ def same_value(u: Any, v: Any) -> bool:
         return u.keys() == v.keys() and all(same_value(u[k], v[k]) for k in u)
     if isinstance(u, (list, tuple)):
         return len(u) == len(v) and all(same_value(x, y) for x, y in zip(u, v))
-    if dataclasses.is_dataclass(u):  # a gradient that travels as its data (wire.Polynomial, wire.LinearMap)
+    if dataclasses.is_dataclass(u):  # a gradient that travels as its data (wire.Rebuilt)
         return all(same_value(getattr(u, f.name), getattr(v, f.name)) for f in dataclasses.fields(u))
     if isinstance(u, str) or callable(u):
         return u is v or u == v
@@ -254,9 +254,9 @@ def test_a_solution_that_inlines_a_scaffold_helper_scores_full_marks(assignment,
                                                                       course: Course) -> None:
     """The helper left as the notebook's stand-in, its work done inline (the reference's functions
     compute everything themselves): every part of the assignment still scores full marks."""
-    from grader.learner.core.standins import STAND_INS
+    from grader.learner.exercises import stand_in as declared_stand_in
 
-    namespace = {**reference_namespace(course, assignment), helper: STAND_INS[stand_in]}
+    namespace = {**reference_namespace(course, assignment), helper: declared_stand_in(stand_in)}
     ctx = context_for(course, learner, True)
     for check in (c for c in _ALL if c.assignment == assignment):
         result = run_check(check, namespace, ctx, _points(course, check), trusted=True)
@@ -269,7 +269,7 @@ VIA = [c for c in _ALL if c.via is not None]
 @pytest.mark.parametrize("check", VIA, ids=[f"{c.assignment}/{c.part}" for c in VIA])
 def test_a_wrong_inlined_helper_gets_the_diagnosis_of_the_wrong_helper(check: Check, course: Course) -> None:
     from grader.learner.core.model import with_context
-    from grader.learner.core.standins import STAND_INS
+    from grader.learner.exercises import stand_in
 
     ctx = context_for(course, A, True)
     base = reference_namespace(course, check.assignment)
@@ -278,7 +278,7 @@ def test_a_wrong_inlined_helper_gets_the_diagnosis_of_the_wrong_helper(check: Ch
     for mistake in (m for m in check.mistakes if m.wrong is not None):
         assert mistake.name in inlined, f"{mistake.name!r} has no version made inside {check.via.function}"
         in_helper = {**base, check.function: with_context(mistake.wrong, ctx)}
-        inline = {**base, check.function: STAND_INS[check.stand_in],
+        inline = {**base, check.function: stand_in(check.stand_in),
                   check.via.function: with_context(inlined[mistake.name].wrong, ctx)}
         for namespace in (in_helper, inline):
             result = run_check(check, namespace, ctx, _points(course, check), trusted=True)

@@ -14,7 +14,6 @@ import reference.gradient_descent as R
 from grader.checks import check_for
 from grader.exercises import gradient_descent as gd_checks
 from grader.learner.core.model import Check, Context, PartResult
-from grader.course.config import QuarticConfig
 from grader.learner.core.feedback import render_part
 from check_support import ctx_for as shared_ctx_for, learner_mistake_tests
 from check_support import grade_part, points_of
@@ -35,7 +34,12 @@ STEEP = Quartic((4.0, 0.0, -3.0, 5.0, 0.0), 1.0)
 
 def ctx_for(learner: str = "ada", randomized: bool = True, quartic: Quartic | None = None) -> Context:
     ctx = shared_ctx_for(learner, randomized)
-    return ctx if quartic is None else dataclasses.replace(ctx, settings={**ctx.settings, "quartic": quartic})
+    return ctx if quartic is None else dataclasses.replace(ctx, settings={**ctx.settings, A: settings_of(quartic)})
+
+
+def settings_of(quartic: Quartic) -> gd_checks.Settings:
+    """gradient_descent's settings in a course.yaml whose quartic is this one."""
+    return gd_checks.Settings(quartic=gd_checks.QuarticSettings(coefficients=quartic.coefficients, scale=quartic.scale))
 
 
 def check(part: str) -> Check:
@@ -492,7 +496,8 @@ def test_dg_dw_is_graded_against_the_quartic_in_the_context() -> None:
 
 
 def test_a_course_yaml_with_another_quartic_reaches_the_check() -> None:
-    changed = course().model_copy(update={"quartic": QuarticConfig(coefficients=OTHER.coefficients, scale=OTHER.scale)})
+    changed = course().model_copy()
+    changed._settings = {**changed._settings, A: settings_of(OTHER)}
     ctx = context_for(changed, learner="ada", randomized=True)
     other = quartic_learner(OTHER.coefficients, OTHER.scale)
     assert grade("dg_dw", {"dg_dw": other}, ctx).passed

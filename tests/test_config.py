@@ -20,7 +20,18 @@ def test_bundled_course_loads(course) -> None:
     assert course.course.id == "intro-dl"
     assert [a.id for a in course.assignments] == ["perceptron", "bce", "backprop", "gradient_descent", "dropout"]
     assert all(a.points == 10 for a in course.assignments)
-    assert course.quartic.coefficients == (1, 0, -3, 5, 0) and course.quartic.scale == 16
+    quartic = course.settings_of("gradient_descent").quartic
+    assert quartic.coefficients == (1, 0, -3, 5, 0) and quartic.scale == 16
+    assert course.settings_of("perceptron") is None
+
+
+GD = 3  # gradient_descent's place in course.yaml's assignments
+QUARTIC_PATH = f"assignments[{GD}](id=gradient_descent).settings.quartic"
+
+
+def _quartic(data: dict) -> dict:
+    assert data["assignments"][GD]["id"] == "gradient_descent"
+    return data["assignments"][GD]["settings"]["quartic"]
 
 
 @pytest.fixture
@@ -74,8 +85,38 @@ def test_a_wrong_id_says_which_characters_are_allowed(broken) -> None:
 
 
 def test_too_few_quartic_coefficients_are_named_not_a_crash(broken) -> None:
-    msg = _problems(broken(lambda d: d["quartic"].update(coefficients=[1, 2])))
-    assert "quartic.coefficients[2]: required item is missing (the list is too short)" in msg
+    msg = _problems(broken(lambda d: _quartic(d).update(coefficients=[1, 2])))
+    assert f"{QUARTIC_PATH}.coefficients[2]: required item is missing (the list is too short)" in msg
+
+
+def test_the_quartic_is_gradient_descents_own_setting_and_required_there(broken) -> None:
+    msg = _problems(broken(lambda d: d["assignments"][GD].pop("settings")))
+    assert f"{QUARTIC_PATH}: required key is missing" in msg
+
+
+def test_a_misspelt_setting_is_named_by_its_key_path(broken) -> None:
+    msg = _problems(broken(lambda d: d["assignments"][GD]["settings"].update(quartik={})))
+    assert f"assignments[{GD}](id=gradient_descent).settings.quartik: unknown key" in msg
+
+
+def test_an_exercise_that_declares_no_settings_takes_none(broken) -> None:
+    msg = _problems(broken(lambda d: d["assignments"][0].update(settings={"quartic": {}})))
+    assert "assignments[0](id=perceptron).settings: perceptron takes no settings" in msg
+
+
+def test_a_top_level_quartic_is_no_longer_part_of_the_course_format(broken) -> None:
+    msg = _problems(broken(lambda d: d.update(quartic=_quartic(d))))
+    assert "quartic: unknown key" in msg
+
+
+def test_a_course_without_gradient_descent_needs_no_quartic(broken) -> None:
+    def without(d):
+        d["assignments"] = [a for a in d["assignments"] if a["id"] != "gradient_descent"]
+        d["quizzes"] = [q for q in d["quizzes"] if "gradient_descent" not in q]
+
+    course = load_course(broken(without))
+    assert "gradient_descent" not in [a.id for a in course.assignments]
+    assert course.settings_of("gradient_descent") is None
 
 
 def test_missing_field_is_named(broken) -> None:
@@ -98,8 +139,8 @@ def test_missing_notebook_is_named(broken) -> None:
 
 
 def test_quartic_without_a_minimum_is_rejected(broken) -> None:
-    msg = _problems(broken(lambda d: d["quartic"].update(coefficients=[-1, 0, 0, 0, 0])))
-    assert "quartic.coefficients" in msg and "must be > 0" in msg
+    msg = _problems(broken(lambda d: _quartic(d).update(coefficients=[-1, 0, 0, 0, 0])))
+    assert f"{QUARTIC_PATH}.coefficients" in msg and "must be > 0" in msg
 
 
 def test_duplicate_part_ids_are_rejected(broken) -> None:
@@ -110,12 +151,13 @@ def test_duplicate_part_ids_are_rejected(broken) -> None:
 
 
 def test_all_problems_are_reported_at_once(broken) -> None:
-    def two(d):
+    def three(d):
         d["grading"]["rtol"] = -1
         d["course"]["colour"] = "red"
+        _quartic(d)["scale"] = 0
 
-    msg = _problems(broken(two))
-    assert "2 problem(s)" in msg and "grading.rtol" in msg and "course.colour" in msg
+    msg = _problems(broken(three))
+    assert "3 problem(s)" in msg and "grading.rtol" in msg and "course.colour" in msg and f"{QUARTIC_PATH}.scale" in msg
 
 
 def test_invalid_yaml_names_the_line(tmp_path) -> None:

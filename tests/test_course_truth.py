@@ -66,7 +66,8 @@ def test_a_part_added_to_course_yaml_fails_validate(tmp_path: Path) -> None:
 
 def test_a_changed_quartic_fails_validate_for_every_statement_of_the_old_one(tmp_path: Path) -> None:
     def steeper(data: dict[str, Any]) -> None:
-        data["quartic"] = {"coefficients": [2, 0, -3, 5, 0], "scale": 16}
+        next(a for a in data["assignments"] if a["id"] == "gradient_descent")["settings"] = {
+            "quartic": {"coefficients": [2, 0, -3, 5, 0], "scale": 16}}
 
     problems = course_problems(load_course(edited_course(tmp_path, steeper)))
     notebook = [p for p in problems if "gradient_descent.ipynb" in p]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from grader.nbgrader_glue.figures import feedback_figures
+from grader.checks import feedback_figure
 from grader.checks.context import context_for
 from grader.course.config import load_course
 from grader.exercises import exercise_modules
@@ -17,6 +18,11 @@ from grader.checks.validation import reference_namespace
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course(ROOT / "course.yaml")
 DRAWN = [(a, part) for a, m in exercise_modules().items() for part in getattr(m, "FEEDBACK_FIGURES", {})]
+
+
+def test_a_part_without_a_figure_draws_none() -> None:
+    assert feedback_figure("bce", "mse_loss") is None and feedback_figure("no_such_exercise", "x") is None
+    assert feedback_figures(None, {}, context_for(COURSE, "ada")) == []
 
 
 def test_the_figures_cover_what_the_issue_asks_for() -> None:
@@ -28,7 +34,8 @@ def test_the_figures_cover_what_the_issue_asks_for() -> None:
 
 @pytest.mark.parametrize("assignment, part", DRAWN, ids=lambda v: str(v))
 def test_the_reference_gets_one_png(assignment: str, part: str) -> None:
-    figures = feedback_figures(assignment, part, reference_namespace(COURSE, assignment), context_for(COURSE, "ada"))
+    figures = feedback_figures(feedback_figure(assignment, part), reference_namespace(COURSE, assignment),
+                               context_for(COURSE, "ada"))
     assert len(figures) == 1
     assert base64.b64decode(figures[0]).startswith(b"\x89PNG\r\n\x1a\n")
 
@@ -47,7 +54,7 @@ def test_unusable_work_draws_nothing_and_never_raises(assignment: str, part: str
             namespace.pop(name, None)
         else:
             namespace[name] = learner
-    assert feedback_figures(assignment, part, namespace, context_for(COURSE, "ada")) == []
+    assert feedback_figures(feedback_figure(assignment, part), namespace, context_for(COURSE, "ada")) == []
 
 
 def test_the_descent_figure_plots_the_learners_own_iterates() -> None:

@@ -42,7 +42,7 @@ def test_the_grader_package_root_holds_no_code() -> None:
     assert all(isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) for n in tree.body)
 
 
-def test_each_exercise_is_one_trusted_module_and_one_learner_side_plots_module() -> None:
+def test_each_exercise_is_one_trusted_module_and_one_learner_side_module() -> None:
     import numpy as np
 
     from grader.checks.context import context_for
@@ -57,9 +57,39 @@ def test_each_exercise_is_one_trusted_module_and_one_learner_side_plots_module()
     for assignment, module in modules.items():
         parts = {c.function for c in module.CHECKS}
         assert [c.part for c in module.CHECKS] == [p.id for p in course.assignment(assignment).parts]
-        assert (ROOT / "grader" / "learner" / "kernel" / "plots" / f"{assignment}.py").is_file()
+        assert (ROOT / "grader" / "learner" / "exercises" / f"{assignment}.py").is_file()
         for case in module.GPU_CASES:
             # The GPU cases are real: on NumPy, their arguments fit the reference function they name.
             assert case.function in parts
             args = case.make_args(np, np.random.default_rng(0))
             assert np.all(np.isfinite(np.asarray(with_context(case.reference, ctx)(*args), dtype=float)))
+
+
+def test_no_exercise_is_listed_outside_its_own_modules() -> None:
+    """An exercise is found by name: no module outside its own (trusted, learner side, reference) names it."""
+    from grader.exercises import exercise_modules
+
+    ids = sorted(exercise_modules())
+    own = {ROOT / "grader" / "exercises", ROOT / "grader" / "learner" / "exercises", ROOT / "reference"}
+    allowed = {
+        # The quartic of gradient_descent is a statement the course material makes: validate checks it.
+        (ROOT / "grader" / "course" / "consistency.py", "gradient_descent"),
+    }
+    offenders = []
+    for path in sorted((ROOT / "grader").rglob("*.py")):
+        if path.parent in own:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names = [node.value]
+            for name in names:
+                for exercise in ids:
+                    mentioned = name == exercise or name.endswith(f".{exercise}") or f".{exercise}." in name
+                    if mentioned and (path, exercise) not in allowed:
+                        offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []

@@ -27,7 +27,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from grader.learner.kernel import plots  # noqa: E402
+from grader.learner.exercises import every_module  # noqa: E402
+from grader.learner.kernel.plots import generic  # noqa: E402
 from grader.course.config import Assignment, Course, load_course, parse_course  # noqa: E402
 from grader.nbgrader_glue.cells import nbgrader_metadata  # noqa: E402
 from grader.release.notebook_rules import BEGIN_HIDDEN, END_HIDDEN, END_SOLUTION, notebook_problems  # noqa: E402
@@ -35,6 +36,8 @@ from grader.release.notebook_rules import BEGIN_HIDDEN, END_HIDDEN, END_SOLUTION
 ROOT = Path(__file__).resolve().parents[1]
 COURSE_YAML = ROOT / "course.yaml"
 EXERCISES = tuple(a.id for a in load_course(COURSE_YAML).assignments)
+#: Every plot a notebook may call: each exercise's (its learner-side module's ``__all__``) and the generic ones.
+PLOTS = {name: getattr(m, name) for m in [*every_module(), generic] for name in m.__all__}
 
 def _notebook(course: Course, assignment: Assignment) -> Any:
     return nbformat.read(course.path(assignment.notebook), as_version=4)
@@ -210,21 +213,21 @@ def _working_functions() -> dict[str, tuple[Any, ...]]:
 
 
 def test_every_plot_is_exercised_here() -> None:
-    assert set(_working_functions()) == set(plots.__all__)
+    assert set(_working_functions()) == set(PLOTS)
 
 
-@pytest.mark.parametrize("name", plots.__all__)
+@pytest.mark.parametrize("name", sorted(PLOTS))
 def test_plot_draws_with_working_functions(name: str, recwarn: pytest.WarningsRecorder) -> None:
     out = io.StringIO()
     with redirect_stdout(out):
-        result = getattr(plots, name)(*_working_functions()[name])
+        result = PLOTS[name](*_working_functions()[name])
     assert result is None
     assert out.getvalue() == ""
     assert plt.get_fignums() == []
     assert [str(w.message) for w in recwarn if not issubclass(w.category, DeprecationWarning)] == []
 
 
-@pytest.mark.parametrize("name", plots.__all__)
+@pytest.mark.parametrize("name", sorted(PLOTS))
 def test_plot_with_an_unfinished_function_prints_a_note_instead(name: str) -> None:
     functions = _working_functions()[name]
     for i in [i for i, f in enumerate(functions) if callable(f)]:
@@ -232,7 +235,7 @@ def test_plot_with_an_unfinished_function_prints_a_note_instead(name: str) -> No
         given[i] = _unfinished
         out = io.StringIO()
         with redirect_stdout(out):
-            getattr(plots, name)(*given)
+            PLOTS[name](*given)
         assert "above to see this plot" in out.getvalue()
         assert plt.get_fignums() == []
 
@@ -245,9 +248,9 @@ def test_plot_names_the_broken_function_and_survives_garbage() -> None:
 
     out = io.StringIO()
     with redirect_stdout(out):
-        plots.sigmoid_and_decision_line(broken, perceptron.perceptron_forward)
-        plots.predict_regions(lambda X, W, w0: "not an array")
-        plots.dropout_masks(lambda a, p, rng, training=True: np.zeros(3))
+        PLOTS["sigmoid_and_decision_line"](broken, perceptron.perceptron_forward)
+        PLOTS["predict_regions"](lambda X, W, w0: "not an array")
+        PLOTS["dropout_masks"](lambda a, p, rng, training=True: np.zeros(3))
     lines = out.getvalue().splitlines()
     assert len(lines) == 3
     assert "`sigmoid` does not work yet (ZeroDivisionError: oops)" in lines[0]
@@ -340,7 +343,7 @@ def test_a_hanging_function_costs_a_plot_seconds_not_the_notebook(monkeypatch: p
     out = io.StringIO()
     start = time.monotonic()
     with redirect_stdout(out):
-        plots.activation_functions(hangs)
+        PLOTS["activation_functions"](hangs)
     assert time.monotonic() - start < 5
     assert "did not finish within 0.5 s" in out.getvalue()
     assert plt.get_fignums() == []

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import sympy
 
-from grader.course.config import Course
+from grader.course.config import Course, load_course
 from grader.quiz import checking, compute
 from grader.quiz.load import load_course_quizzes, load_quiz
 from grader.quiz.model import Compute, Numeric, Symbolic
@@ -21,7 +21,7 @@ from reference.gradient_descent import DEFAULT_QUARTIC
 ROOT = Path(__file__).resolve().parents[1]
 QUIZ_DIR = ROOT / "exercises" / "quizzes"
 QUIZ_FILES = sorted(QUIZ_DIR.glob("*.yaml"))
-SETTINGS = compute.course_settings(DEFAULT_QUARTIC)
+SETTINGS = compute.course_settings(load_course(ROOT / "course.yaml"))
 QUIZZES = {path.stem: load_quiz(path, SETTINGS) for path in QUIZ_FILES}
 ALL_QUESTIONS = [(quiz, q) for quiz in QUIZZES.values() for q in quiz.questions]
 LEARNERS = ["alice", "bob", "s1234567"]
@@ -128,6 +128,16 @@ def test_symbolic_answers_agree_with_the_reference() -> None:
 
 
 def test_compute_functions_return_plain_python_numbers() -> None:
-    assert type(compute.count_parameters([29, 16, 1])) is int
-    assert type(compute.perceptron_output([-1, 2], [3, -2], 1)) is float
-    assert type(compute.perceptron_class([-1, 2], [3, -2], 1)) is int
+    functions = compute.functions()
+    assert type(functions["count_parameters"]([29, 16, 1])) is int
+    assert type(functions["perceptron_output"]([-1, 2], [3, -2], 1)) is float
+    assert type(functions["perceptron_class"]([-1, 2], [3, -2], 1)) is int
+
+
+def test_every_compute_function_is_found_in_its_exercise_module() -> None:
+    from grader.exercises import exercise_modules
+
+    declared = {name: a for a, m in exercise_modules().items() for name in getattr(m, "COMPUTE", {})}
+    assert set(compute.functions()) == set(declared)
+    assert declared["count_parameters"] == "perceptron" and declared["gradient_descent_iterate"] == "gradient_descent"
+    assert {"coefficients", "scale"} <= set(compute.setting_names())

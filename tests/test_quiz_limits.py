@@ -21,7 +21,7 @@ from grader.learner.core import answers
 from grader.quiz import checking, compute, symbolic
 from grader.quiz.load import load_quiz, parse_quiz
 from grader.quiz.model import Symbolic
-from reference.gradient_descent import DEFAULT_QUARTIC
+from grader.course.config import load_course
 
 ROOT = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
@@ -297,7 +297,7 @@ def test_warm_checker_is_replaced_before_its_lifetime_cpu_runs_out(monkeypatch) 
     assert set(statuses) == {"equivalent"}
 
 
-COURSE_QUIZZES = [load_quiz(path, compute.course_settings(DEFAULT_QUARTIC))
+COURSE_QUIZZES = [load_quiz(path, compute.course_settings(load_course(ROOT / "course.yaml")))
                   for path in sorted((ROOT / "exercises" / "quizzes").glob("*.yaml"))]
 FORMULA_QUESTIONS = [(quiz, q) for quiz in COURSE_QUIZZES for q in quiz.questions if isinstance(q, Symbolic)]
 

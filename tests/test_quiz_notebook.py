@@ -11,11 +11,11 @@ import pytest
 
 from grader.quiz.compute import course_settings
 from grader.quiz.load import load_quiz
-from reference.gradient_descent import DEFAULT_QUARTIC
+from grader.course.config import load_course
 from grader.quiz.notebook import answer_form, source_notebook, write_source_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-QUIZZES = [load_quiz(p, course_settings(DEFAULT_QUARTIC)) for p in sorted((ROOT / "exercises" / "quizzes").glob("*.yaml"))]
+QUIZZES = [load_quiz(p, course_settings(load_course(ROOT / "course.yaml"))) for p in sorted((ROOT / "exercises" / "quizzes").glob("*.yaml"))]
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
 SOLUTION = re.compile(r"### BEGIN SOLUTION.*?### END SOLUTION", re.S)
 

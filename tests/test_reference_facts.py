@@ -36,7 +36,7 @@ def test_predict_boundary_is_class_one() -> None:
 
 
 def test_gradient_descent_reaches_the_quartic_minimum_in_four_steps(course: Course) -> None:
-    q = course.quartic.quartic()
+    q = course.settings_of("gradient_descent").quartic.quartic()
     path = gradient_descent.gradient_descent(q.dg_dw, 2.5, 1.0, 4)
     assert path.shape == (5,)
     assert path[0] == 2.5
@@ -52,7 +52,7 @@ def _sympy_derivative(coefficients, scale):
 
 
 def test_course_quartic_is_the_reference_default(course: Course) -> None:
-    assert course.quartic.quartic() == gradient_descent.DEFAULT_QUARTIC
+    assert course.settings_of("gradient_descent").quartic.quartic() == gradient_descent.DEFAULT_QUARTIC
 
 
 @pytest.mark.parametrize(
@@ -67,9 +67,9 @@ def test_dg_dw_equals_sympy_derivative(coefficients, scale) -> None:
 
 
 def test_dg_dw_of_course_quartic_equals_sympy(course: Course) -> None:
-    expected = _sympy_derivative(course.quartic.coefficients, course.quartic.scale)
+    expected = _sympy_derivative(course.settings_of("gradient_descent").quartic.coefficients, course.settings_of("gradient_descent").quartic.scale)
     w = np.linspace(-3, 3, 25)
-    np.testing.assert_allclose(course.quartic.quartic().dg_dw(w), expected(w), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(course.settings_of("gradient_descent").quartic.quartic().dg_dw(w), expected(w), rtol=1e-13, atol=1e-13)
 
 
 def test_gradient_descent_never_modifies_w_init() -> None:

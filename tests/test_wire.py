@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import base64
 
 import numpy as np
@@ -65,11 +66,48 @@ def test_a_generator_travels_as_its_state_and_draws_the_same() -> None:
 
 
 def test_gradients_travel_as_coefficients_and_evaluate_the_same() -> None:
-    p = wire.Polynomial((0.25, 0.0, -0.375, 0.3125))
+    coefficients = [0.25, 0.0, -0.375, 0.3125]
+    p = wire.Rebuilt("gradient_descent", "polynomial", {"coefficients": coefficients})
     w = np.linspace(-2, 2, 7)
-    assert np.allclose(roundtrip(p)(w), np.polyval(p.coefficients, w))
-    m = wire.LinearMap(np.array([[2.0, 1.0], [1.0, 3.0]]))
+    assert np.array_equal(p(w), np.polyval(coefficients, w))
+    assert np.array_equal(roundtrip(p)(w), p(w)) and type(roundtrip(p)(0.5)) is float
+    m = wire.Rebuilt("gradient_descent", "linear_map", {"matrix": np.array([[2.0, 1.0], [1.0, 3.0]])})
     assert np.array_equal(roundtrip(m)(np.array([1.0, -1.0])), np.array([1.0, -2.0]))
+
+
+def test_a_rebuilt_value_travels_as_plain_data_naming_its_exercise() -> None:
+    p = wire.Rebuilt("gradient_descent", "polynomial", {"coefficients": [1.0, 2.0]})
+    encoded = json.loads(json.dumps(wire.encode(p)))
+    assert encoded["$"] == "rebuilt" and (encoded["exercise"], encoded["builder"]) == ("gradient_descent", "polynomial")
+    assert wire.decode(encoded["data"]) == {"coefficients": [1.0, 2.0]}
+
+
+@pytest.mark.parametrize("exercise, builder", [
+    ("gradient_descent", "quartic"),        # a plot of that module, not a declared builder
+    ("gradient_descent", "__init__"),
+    ("gradient_descent", "np"),
+    ("backprop", "polynomial"),             # declared by another exercise only
+    ("os", "system"),
+    ("../reference", "polynomial"),
+    ("gradient_descent.np", "polynomial"),
+])
+def test_a_builder_the_module_does_not_declare_is_a_wire_error(exercise: str, builder: str) -> None:
+    frame = {"$": "rebuilt", "exercise": exercise, "builder": builder, "data": {"$": "dict", "items": []}}
+    with pytest.raises(wire.WireError):
+        wire.decode(frame)
+    with pytest.raises(wire.WireError):
+        wire.Rebuilt(exercise, builder, {})
+
+
+@pytest.mark.parametrize("data", [
+    {"$": "dict", "items": []},
+    {"$": "dict", "items": [["coefficients", "oops"]]},
+    {"$": "dict", "items": [["coefficients", [True, 1]]]},
+    [1.0, 2.0],
+])
+def test_data_a_builder_refuses_is_a_wire_error(data) -> None:
+    with pytest.raises(wire.WireError):
+        wire.decode({"$": "rebuilt", "exercise": "gradient_descent", "builder": "polynomial", "data": data})
 
 
 class Liar:
@@ -155,3 +193,27 @@ def test_a_call_result_round_trips() -> None:
     assert (back.kind, back.error, back.error_type, back.warnings, back.mutated) == (
         "raised", "ValueError: x", "ValueError", ["RuntimeWarning: overflow"], ["z"])
     assert np.array_equal(back.value, np.arange(3))
+
+
+class BrokenRepr:
+    def __repr__(self):
+        return {"not": "text"}
+
+
+def test_a_value_whose_repr_is_broken_is_described_not_raised() -> None:
+    from grader.learner.core.compare import describe
+
+    assert describe(BrokenRepr()) == "BrokenRepr (whose repr fails)"
+
+
+def test_a_function_returning_an_object_with_a_broken_repr_scores_zero_in_process(course) -> None:
+    from grader.checks import check_for
+    from grader.checks.context import context_for
+    from grader.checks.runner import run_check
+
+    def backward(x, y, params, cache):
+        return BrokenRepr()
+
+    result = run_check(check_for("backprop", "backward_output"), {"backward": backward},
+                       context_for(course, "ada"), 3.0)
+    assert result.points == 0 and "BrokenRepr (whose repr fails)" in " ".join(o.problem or "" for o in result.outcomes)

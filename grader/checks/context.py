@@ -1,4 +1,4 @@
-"""The context a check runs in, from the course: tolerances, time limit, the quartic, the learner."""
+"""The context a check runs in, from the course: tolerances, time limit, the exercises' settings, the learner."""
 
 from __future__ import annotations
 
@@ -14,5 +14,6 @@ def context_for(course: Course, learner: str, randomized: bool = True) -> Contex
         learner_id=learner,
         randomized=randomized,
         timeout_s=min(5.0, course.grading.cell_timeout_s / 4),
-        settings={"quartic": course.quartic.quartic()},
+        # By assignment id, as each exercise's Settings model read them (gradient_descent's quartic).
+        settings={a.id: course.settings_of(a.id) for a in course.assignments if course.settings_of(a.id) is not None},
     )

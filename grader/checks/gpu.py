@@ -8,7 +8,7 @@ on the device. They never cost points: without CuPy or a GPU they are skipped.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,21 +45,14 @@ class GpuCase:
     reference: Callable[..., Any] | NeedsContext
 
 
-def gpu_cases(assignment: str) -> tuple[GpuCase, ...]:
-    """The exercise's GPU cases (``GPU_CASES`` in ``grader/exercises/<assignment>.py``)."""
-    from grader.exercises import exercise
-
-    return tuple(getattr(exercise(assignment), "GPU_CASES", ()))
-
-
-def gpu_report(assignment: str, namespace: Mapping[str, Any], ctx: Context) -> list[str]:
+def gpu_report(cases: Sequence[GpuCase], namespace: Mapping[str, Any], ctx: Context) -> list[str]:
     """One line per GPU check; the first line says when and why they were skipped."""
     cupy, reason = cupy_or_reason()
     if cupy is None:
         return [f"GPU checks skipped: {reason}. They cost no points."]
     lines = [f"GPU checks on {cupy.cuda.runtime.getDeviceProperties(0)['name'].decode()} (no points, for your information):"]
     rng = np.random.default_rng(0)
-    for case in gpu_cases(assignment):
+    for case in cases:
         fn = namespace.get(case.function)
         if not callable(fn):
             lines.append(f"  {case.function}: not defined, skipped")

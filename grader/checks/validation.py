@@ -72,9 +72,9 @@ def validate_part(course: Course, assignment: str, part_id: str, points: float, 
     row = PartValidation(assignment, part_id, points, points)
     _validate_into(row, check, check, namespace, ctx, "")
     if check.via is not None:
-        from grader.learner.core.standins import STAND_INS
+        from grader.learner.exercises import stand_in
 
-        scaffold = {**namespace, check.function: STAND_INS[check.stand_in]} if check.stand_in else dict(namespace)
+        scaffold = {**namespace, check.function: stand_in(check.stand_in)} if check.stand_in else dict(namespace)
         _validate_into(row, check, check.via, scaffold, ctx, left_as_stand_in(check))
     return row
 

@@ -1,7 +1,9 @@
 """course.yaml, loaded into typed objects.
 
 Every problem is reported as ``<file>: <key path>: <what was expected>``,
-all problems of the file at once, through ``CourseError``.
+all problems of the file at once, through ``CourseError``. An assignment's ``settings:`` belong to
+its exercise: they are validated by the ``Settings`` model that ``grader/exercises/<id>.py``
+declares (gradient_descent's quartic), and an exercise that declares none takes none.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from grader.errors import CourseError
 from grader.course.typed import Number, Strict, WholeNumber, validation_problems
-from reference.gradient_descent import Quartic
+from grader.exercises import exercise_modules
 
 
 class Part(Strict):
@@ -30,6 +32,8 @@ class Assignment(Strict):
     title: str
     notebook: Path
     parts: Annotated[list[Part], Field(min_length=1)]
+    #: The exercise's own keys, checked against its module's ``Settings`` (``parse_course``).
+    settings: dict[str, Any] | None = None
 
     @property
     def points(self) -> float:
@@ -66,25 +70,6 @@ class Grading(Strict):
     max_notebook_mb: Annotated[Number, Field(gt=0)] = 20
 
 
-class QuarticConfig(Strict):
-    """g(w) = (c4 w**4 + c3 w**3 + c2 w**2 + c1 w + c0) / scale, coefficients highest power first."""
-
-    coefficients: tuple[Number, Number, Number, Number, Number]
-    scale: Annotated[Number, Field(gt=0)] = 1.0
-
-    @field_validator("coefficients")
-    @classmethod
-    def _bounded_below(cls, c: tuple[float, ...]) -> tuple[float, ...]:
-        if c[0] <= 0:
-            raise ValueError(
-                f"the w**4 coefficient (first) must be > 0 so that g has a minimum, got {c[0]}"
-            )
-        return c
-
-    def quartic(self) -> Quartic:
-        return Quartic(coefficients=self.coefficients, scale=self.scale)
-
-
 class CourseInfo(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     title: str
@@ -93,7 +78,6 @@ class CourseInfo(Strict):
 class Course(Strict):
     course: CourseInfo
     grading: Grading = Grading()
-    quartic: QuarticConfig
     assignments: Annotated[list[Assignment], Field(min_length=1)]
     quizzes: list[Path] = []
 
@@ -101,6 +85,8 @@ class Course(Strict):
     root: Path = Field(default=Path("."), exclude=True)
     #: The file this course was read from, handed on to every process that grades it.
     source: Path | None = Field(default=None, exclude=True)
+    #: Each assignment's settings as its exercise's ``Settings`` model validated them.
+    _settings: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @property
     def file(self) -> Path:
@@ -125,15 +111,46 @@ class Course(Strict):
     def path(self, relative: Path) -> Path:
         return relative if relative.is_absolute() else self.root / relative
 
+    def settings_of(self, assignment_id: str) -> Any:
+        """The assignment's settings, typed by its exercise's ``Settings``; None where it has none."""
+        return self._settings.get(assignment_id)
+
+
+def _exercise_settings(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Each assignment's ``settings:`` validated by its exercise module, and every problem with them."""
+    modules = exercise_modules()
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    assignments = data.get("assignments")
+    for i, entry in enumerate(assignments if isinstance(assignments, list) else []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or entry["id"] not in modules:
+            continue
+        assignment_id, raw = entry["id"], entry.get("settings")
+        model = getattr(modules[assignment_id], "Settings", None)
+        where = f"assignments[{i}](id={assignment_id}).settings"
+        if model is None:
+            if raw is not None:
+                problems.append(f"{where}: {assignment_id} takes no settings (grader/exercises/{assignment_id}.py declares none)")
+            continue
+        try:
+            values[assignment_id] = model.model_validate({} if raw is None else raw)
+        except ValidationError as exc:
+            problems += validation_problems(exc, raw, "course", prefix=where)
+    return values, problems
+
 
 def parse_course(data: Any, source: str, root: Path, file: Path | None = None) -> Course:
     """Validate an already-parsed course.yaml mapping."""
     if not isinstance(data, dict):
         raise CourseError(source, [f"(top level): expected a mapping of keys, got {type(data).__name__}"])
+    settings, problems = _exercise_settings(data)
     try:
         course = Course.model_validate({**data, "root": root, "source": file})
     except ValidationError as exc:
-        raise CourseError(source, validation_problems(exc, data, "course")) from None
+        raise CourseError(source, validation_problems(exc, data, "course") + problems) from None
+    if problems:
+        raise CourseError(source, problems)
+    course._settings = settings
     missing = [
         f"assignments[{i}](id={a.id}).notebook: file {a.notebook} does not exist under {root}"
         for i, a in enumerate(course.assignments)

@@ -4,7 +4,7 @@
   notebook rules and has exactly course.yaml's parts (``grader.release.notebook_rules``);
 * every formula of the quartic that a notebook or a quiz states, ``g(w) = ...`` or ``g'(w) = ...``
   in its math or its docstrings, and every quiz formula answer asked for as ``g'(w)``, is course.yaml's
-  quartic. Numbers that flow from course.yaml (self-check data, plots, compute answers) need no check;
+  quartic (gradient_descent's setting; a course without that exercise states none). Numbers that flow from course.yaml (self-check data, plots, compute answers) need no check;
   the words an author wrote do.
 
 Each problem names the file, where in it (cell or question), and both values.
@@ -22,6 +22,7 @@ import sympy
 from sympy.parsing.sympy_parser import convert_xor, implicit_multiplication, parse_expr, standard_transformations
 
 from grader.course.config import Course
+from grader.exercises.gradient_descent import ASSIGNMENT as QUARTIC_EXERCISE, quartic_of
 from grader.release.notebook_rules import notebook_problems, stamp_course
 from reference.gradient_descent import Quartic
 
@@ -76,8 +77,8 @@ def _statements(text: str, code: bool) -> Iterator[tuple[bool, str, sympy.Expr]]
                 yield bool(m.group(1)), m.group(2).strip(), expr
 
 
-def _disagreement(course: Course, derivative: bool, written: str, expr: sympy.Expr) -> str | None:
-    want = quartic_expr(course.quartic.quartic(), derivative)
+def _disagreement(quartic: Quartic, derivative: bool, written: str, expr: sympy.Expr) -> str | None:
+    want = quartic_expr(quartic, derivative)
     if sympy.simplify(expr - want) == 0:
         return None
     name = "g'(w)" if derivative else "g(w)"
@@ -101,23 +102,26 @@ def quartic_problems(course: Course, notebooks: dict[str, nbformat.NotebookNode]
     from grader.quiz.load import load_course_quizzes
     from grader.quiz.model import Symbolic
 
+    if course.settings_of(QUARTIC_EXERCISE) is None:
+        return []
+    quartic = quartic_of(course.settings_of(QUARTIC_EXERCISE))
     problems = []
     for assignment in course.assignments:
         path = course.path(assignment.notebook)
         for i, cell in enumerate(notebooks[assignment.id].cells if assignment.id in notebooks else []):
             for derivative, written, expr in _statements(cell.source, code=cell.cell_type == "code"):
-                if why := _disagreement(course, derivative, written, expr):
+                if why := _disagreement(quartic, derivative, written, expr):
                     problems.append(f"{path}: cell {i}: {why}")
     for quiz in load_course_quizzes(course):
         texts = [("intro", quiz.intro or "")]
         texts += [(f"{q.id}.{field}", getattr(q, field, "") or "") for q in quiz.questions for field in ("prompt", "explanation")]
         for where, text in texts:
             for derivative, written, expr in _statements(text, code=False):
-                if why := _disagreement(course, derivative, written, expr):
+                if why := _disagreement(quartic, derivative, written, expr):
                     problems.append(f"{quiz.source}: {where}: {why}")
         for q in quiz.questions:
             if isinstance(q, Symbolic) and "g'(w)" in q.prompt and (expr := _from_code(q.answer)) is not None:
-                if why := _disagreement(course, True, q.answer, expr):
+                if why := _disagreement(quartic, True, q.answer, expr):
                     problems.append(f"{quiz.source}: {q.id}.answer: asks for g'(w) and {why.removeprefix('states ')}")
     return problems
 

@@ -6,11 +6,13 @@ Each module ``grader/exercises/<assignment id>.py`` defines
 * ``CHECKS``: one ``Check`` per graded part (cases, the reference's answer, known mistakes);
 * ``GPU_CASES``: the parts the GPU checks run on CuPy arrays (``grader.checks.gpu``), possibly none;
 * ``reference_extras(course)``, optionally: names a learner's namespace holds besides the
-  reference module's own (the course's ``g``, a ``sigmoid`` from an earlier notebook).
+  reference module's own (the course's ``g``, a ``sigmoid`` from an earlier notebook);
+* optionally ``Settings`` (its own keys under ``settings:`` in course.yaml), ``public_settings``
+  (what the notebook may read of them), ``COMPUTE`` / ``COMPUTE_SETTINGS`` / ``compute_settings``
+  (quiz compute functions, ``grader.quiz.compute``), ``FEEDBACK_FIGURES``.
 
-Its learner-side half, which imports nothing that knows an answer, is ``grader/learner/kernel/plots/<id>.py``
-(and ``grader/learner/core/probes/<id>.py`` where a part is judged by probes). docs/adding-an-exercise.md
-walks through adding one.
+Its learner-side half, which imports nothing that knows an answer, is ``grader/learner/exercises/<id>.py``
+(plots, probes, stand-ins, wire builders). docs/adding-an-exercise.md walks through adding one.
 """
 
 from __future__ import annotations

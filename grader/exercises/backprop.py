@@ -29,6 +29,7 @@ from grader.learner.core.model import Case, Cases, Context, Mistake, check_decla
 from grader.learner.core.compare import compare_entries, describe
 from grader.checks.finite_diff import numeric_param_gradient, relative_error
 from grader.learner.core.calls import safe_call
+from grader.quiz.compute import scalar
 from reference import backprop as ref
 from reference.bce import bce_loss
 from reference.perceptron import sigmoid
@@ -583,7 +584,7 @@ BACKWARD_OUTPUT = check(
     mistakes=OUTPUT_MISTAKES,
     explain=_explain_backward(("w2", "b2"), "backward"),
     # backward calls part 3's helper; an unwritten or broken one must not cost part 2 (w1, b1 are not looked at).
-    stand_ins=(("hidden_layer_gradients", "nan_pair"),),
+    stand_ins=(("hidden_layer_gradients", "backprop.nan_pair"),),
 )
 
 HIDDEN_FIXED = tuple(_as_hidden(BACKWARD_FIXED))
@@ -623,7 +624,7 @@ BACKWARD_HIDDEN = check(
     result_keys=("w1", "b1"),
     mistakes=HIDDEN_MISTAKES,
     explain=_explain_backward(("w1", "b1"), "hidden_layer_gradients"),
-    stand_in="nan_pair", via=BACKWARD_HIDDEN_VIA_BACKWARD,
+    stand_in="backprop.nan_pair", via=BACKWARD_HIDDEN_VIA_BACKWARD,
 )
 
 CHECKS = (FORWARD, BACKWARD_OUTPUT, BACKWARD_HIDDEN)
@@ -682,3 +683,28 @@ def _hidden_gradients(namespace, ctx):
 
 
 FEEDBACK_FIGURES = {"backward_output": _output_gradients, "backward_hidden": _hidden_gradients}
+
+
+# ---- quiz "compute" questions (grader.quiz.compute) -------------------------------------------------
+
+
+def _network(w1: float, b1: float, w2: float, b2: float) -> dict[str, float]:
+    return {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
+
+
+def _backprop_forward(x: float, w1: float, b1: float, w2: float, b2: float, value: str) -> float:
+    """One of z1, a1, z2, yhat of the one-hidden-neuron network for a single input x."""
+    cache = ref.forward(np.array([float(x)]), _network(w1, b1, w2, b2))
+    return scalar(cache[value])
+
+
+def _backprop_gradient(
+    x: float, y: float, w1: float, b1: float, w2: float, b2: float, wrt: str
+) -> float:
+    """dJ/d<wrt> (wrt one of w1, b1, w2, b2) of the BCE loss for one example (x, y)."""
+    params = _network(w1, b1, w2, b2)
+    xs, ys = np.array([float(x)]), np.array([float(y)])
+    return scalar(ref.backward(xs, ys, params, ref.forward(xs, params))[wrt])
+
+
+COMPUTE = {"backprop_forward": _backprop_forward, "backprop_gradient": _backprop_gradient}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +11,7 @@ import numpy as np
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.nbgrader_glue.figures import RIGHT, YOURS, call, figure, numbers
 from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
+from grader.quiz.compute import scalar
 from reference import bce as ref
 from reference.perceptron import relu as _relu
 from reference.perceptron import sigmoid as _sigmoid
@@ -564,3 +566,18 @@ def _bce_curves(namespace, ctx):
 
 
 FEEDBACK_FIGURES = {"bce_loss": _bce_curves}
+
+
+# ---- quiz "compute" questions (grader.quiz.compute) -------------------------------------------------
+
+
+def _bce_loss(y: Sequence[float] | float, p: Sequence[float] | float) -> float:
+    """Mean binary cross-entropy (natural log) of labels y and probabilities p."""
+    return scalar(ref.bce_loss(np.atleast_1d(np.asarray(y, dtype=float)), np.atleast_1d(np.asarray(p, dtype=float))))
+
+
+def _mse_loss(y: Sequence[float] | float, yhat: Sequence[float] | float) -> float:
+    return scalar(ref.mse_loss(np.atleast_1d(np.asarray(y, dtype=float)), np.atleast_1d(np.asarray(yhat, dtype=float))))
+
+
+COMPUTE = {"bce_loss": _bce_loss, "mse_loss": _mse_loss}

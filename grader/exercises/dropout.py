@@ -21,16 +21,18 @@ import numpy as np
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.nbgrader_glue.figures import BAND, RIGHT, YOURS, call, figure, numbers
 from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
-from grader.learner.core.probes.dropout import SIGMAS, A as ASSIGNMENT, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES, shape_of
+from grader.learner.exercises.dropout import SIGMAS, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES, shape_of
+from grader.quiz.compute import scalar
 from reference import dropout as ref
 
+ASSIGNMENT = "dropout"
 check = check_declarer(ASSIGNMENT)
 
 DROPOUT_FORWARD = check(
     "dropout_forward", ARG_NAMES, Cases(), None,
     probes=FORWARD_PROBES, shape_of=shape_of,
     # dropout_forward calls check_p_drop (the inference part's); training is judged with valid p_drop only.
-    stand_ins=(("check_p_drop", "p_drop_as_float"),),
+    stand_ins=(("check_p_drop", "dropout.p_drop_as_float"),),
 )
 
 DROPOUT_INFERENCE = check(
@@ -155,3 +157,21 @@ def _kept_fraction(namespace, ctx):
 
 
 FEEDBACK_FIGURES = {"dropout_forward": _kept_fraction}
+
+
+# ---- quiz "compute" questions (grader.quiz.compute) -------------------------------------------------
+
+
+def _dropout_scale(p_drop: float) -> float:
+    """The factor inverted dropout multiplies a kept unit by in training."""
+    kept = np.array([True])
+    return scalar(ref.dropout_backward(np.ones(1), kept, p_drop))
+
+
+def _dropout_inference(a: float, p_drop: float) -> float:
+    """What a dropout layer outputs for activation a at inference (training=False)."""
+    out, _ = ref.dropout_forward(np.array([float(a)]), p_drop, np.random.default_rng(0), training=False)
+    return scalar(out)
+
+
+COMPUTE = {"dropout_scale": _dropout_scale, "dropout_inference": _dropout_inference}

@@ -1,7 +1,8 @@
 """Checks for the gradient_descent exercise: g' of the course's quartic, and the iterates of descent.
 
-The quartic g comes from course.yaml and reaches the checks as ``ctx.settings["quartic"]``, so a
-course with other coefficients grades its own g'. The cases on g are built from the context, and the
+The quartic g is this exercise's own setting in course.yaml (``assignments: - id: gradient_descent
+... settings: {quartic: ...}``, validated by ``Settings``) and reaches the checks as
+``ctx.settings["gradient_descent"]``, so a course with other coefficients grades its own g'. The cases on g are built from the context, and the
 expected value of dg_dw and every mistake that needs g (dg_dw's, and the gradient_descent mistake that
 calls the quartic's dg_dw instead of the ``grad`` passed in) are marked ``needs_context``, so the runner
 hands them the check's context and they read the quartic from it (``on_course_quartic``).
@@ -9,15 +10,18 @@ hands them the check's context and they read the quartic from it (``on_course_qu
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import Field, field_validator
 
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
+from grader.course.typed import Number, Strict
 from grader.nbgrader_glue.figures import RIGHT, YOURS, call, curve_against_right, figure, numbers
 from grader.learner.core.model import Case, Cases, Context, Mistake, NeedsContext, check_declarer, needs_context
-from grader.learner.core.wire import LinearMap, Polynomial
+from grader.learner.core.wire import Rebuilt
+from grader.quiz.compute import scalar
 from reference import gradient_descent as ref
 from reference.gradient_descent import DEFAULT_QUARTIC, Quartic
 
@@ -25,9 +29,48 @@ ASSIGNMENT = "gradient_descent"
 check = check_declarer(ASSIGNMENT)
 
 
+# ---- this exercise's settings in course.yaml --------------------------------------------------------
+
+
+class QuarticSettings(Strict):
+    """g(w) = (c4 w**4 + c3 w**3 + c2 w**2 + c1 w + c0) / scale, coefficients highest power first."""
+
+    coefficients: tuple[Number, Number, Number, Number, Number]
+    scale: Annotated[Number, Field(gt=0)] = 1.0
+
+    @field_validator("coefficients")
+    @classmethod
+    def _bounded_below(cls, c: tuple[float, ...]) -> tuple[float, ...]:
+        if c[0] <= 0:
+            raise ValueError(
+                f"the w**4 coefficient (first) must be > 0 so that g has a minimum, got {c[0]}"
+            )
+        return c
+
+    def quartic(self) -> Quartic:
+        return Quartic(coefficients=self.coefficients, scale=self.scale)
+
+
+class Settings(Strict):
+    """``settings:`` of the gradient_descent entry in course.yaml."""
+
+    quartic: QuarticSettings
+
+
+def quartic_of(settings: Settings | None) -> Quartic:
+    """The course's g from this exercise's settings; the reference default where there are none."""
+    return settings.quartic.quartic() if settings is not None else DEFAULT_QUARTIC
+
+
 def course_quartic(ctx: Context) -> Quartic:
     """The course's g; the reference default when the context carries none."""
-    return ctx.settings.get("quartic", DEFAULT_QUARTIC)
+    return quartic_of(ctx.settings.get(ASSIGNMENT))
+
+
+def public_settings(settings: Settings) -> dict[str, Any]:
+    """What the notebook reads as ``exercise.settings()``: the quartic's coefficients and scale."""
+    q = settings.quartic
+    return {"quartic": {"coefficients": [float(c) for c in q.coefficients], "scale": float(q.scale)}}
 
 
 def on_course_quartic(fn: Callable[..., Any]) -> NeedsContext:
@@ -175,14 +218,19 @@ DG_DW = check(
 # ---- gradient_descent ------------------------------------------------------------------------
 
 
-def _quadratic_grad(A_: np.ndarray) -> LinearMap:
+def _polynomial(coefficients: Sequence[float]) -> Rebuilt:
+    """p(w) with these coefficients (highest power first): crosses the sandbox wall as them."""
+    return Rebuilt(ASSIGNMENT, "polynomial", {"coefficients": [float(c) for c in coefficients]})
+
+
+def _quadratic_grad(A_: np.ndarray) -> Rebuilt:
     """grad of the bowl w @ A w / 2 for a symmetric positive definite A (sent to the sandbox as A)."""
-    return LinearMap(np.asarray(A_, dtype=float))
+    return Rebuilt(ASSIGNMENT, "linear_map", {"matrix": np.asarray(A_, dtype=float)})
 
 
-def _gradient_of(q: Quartic) -> Polynomial:
+def _gradient_of(q: Quartic) -> Rebuilt:
     """g' as a polynomial that crosses the sandbox wall as its coefficients."""
-    return Polynomial(tuple(c / q.scale for c in q.derivative_coefficients))
+    return _polynomial([c / q.scale for c in q.derivative_coefficients])
 
 
 def _tame_rate(q: Quartic, w_init: float, learning_rate: float, num_steps: int) -> float:
@@ -216,7 +264,7 @@ def _on_g(q: Quartic, label: str, w_init, learning_rate: float, num_steps: int) 
 SETTLING_RUN = Case(
     "a long run that settles: grad(w) = 0.3 (w - 3), w_init = -1, learning rate 1, 90 steps "
     "(the last steps are tiny, yet every one is taken)",
-    (Polynomial((0.3, -0.9)), -1.0, 1.0, 90),
+    (_polynomial((0.3, -0.9)), -1.0, 1.0, 90),
 )
 
 
@@ -453,8 +501,51 @@ GPU_CASES = (
 
 def reference_extras(course: Any) -> dict[str, Any]:
     """The notebook's set-up defines the course's g; the reference's dg_dw is the course's too."""
-    quartic = course.quartic.quartic()
+    quartic = quartic_of(course.settings_of(ASSIGNMENT))
     return {"g": quartic.g, "dg_dw": quartic.dg_dw}
+
+
+# ---- quiz "compute" questions (grader.quiz.compute): on the course's quartic ---------------------------
+
+
+def _compute_quartic(w: float, coefficients: Sequence[float], scale: float) -> float:
+    """g(w) for the quartic with these coefficients (highest power first) and scale."""
+    return scalar(Quartic(tuple(coefficients), scale).g(w))  # type: ignore[arg-type]
+
+
+def _compute_quartic_derivative(w: float, coefficients: Sequence[float], scale: float) -> float:
+    """dg/dw at w."""
+    return scalar(Quartic(tuple(coefficients), scale).dg_dw(w))  # type: ignore[arg-type]
+
+
+def _compute_gradient_descent_iterate(
+    w_init: float,
+    learning_rate: float,
+    num_steps: int,
+    coefficients: Sequence[float],
+    scale: float,
+) -> float:
+    """w after ``num_steps`` steps of gradient descent on the quartic, starting at w_init."""
+    g = Quartic(tuple(coefficients), scale)  # type: ignore[arg-type]
+    iterates = ref.gradient_descent(g.dg_dw, float(w_init), learning_rate, int(num_steps))
+    return scalar(iterates[-1])
+
+
+COMPUTE = {
+    "quartic": _compute_quartic,
+    "quartic_derivative": _compute_quartic_derivative,
+    "gradient_descent_iterate": _compute_gradient_descent_iterate,
+}
+
+
+def compute_settings(settings: Settings | None) -> dict[str, Any]:
+    """The course's values of the compute functions' keyword arguments ``coefficients`` and ``scale``."""
+    q = quartic_of(settings)
+    return {"coefficients": [float(c) for c in q.coefficients], "scale": float(q.scale)}
+
+
+#: The keyword arguments ``compute_settings`` gives (named in a quiz loaded outside its course).
+COMPUTE_SETTINGS = ("coefficients", "scale")
 
 
 # ---- feedback figures (grader.nbgrader_glue.figures): on the course's quartic -------------------------------

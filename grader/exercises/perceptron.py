@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.nbgrader_glue.figures import curve_against_right
 from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
+from grader.quiz.compute import scalar
 from reference import perceptron as ref
 
 ASSIGNMENT = "perceptron"
@@ -338,4 +341,46 @@ _Z = np.linspace(-8.0, 8.0, 161)
 FEEDBACK_FIGURES = {
     "sigmoid": lambda namespace, ctx: curve_against_right(namespace, ctx, "sigmoid", _Z, ref.sigmoid(_Z), "z"),
     "relu": lambda namespace, ctx: curve_against_right(namespace, ctx, "relu", _Z, ref.relu(_Z), "z"),
+}
+
+
+# ---- quiz "compute" questions (grader.quiz.compute) -------------------------------------------------
+
+
+def _count_parameters(layer_sizes: Sequence[int]) -> int:
+    """Weights plus biases of dense layers of these widths, input layer first."""
+    return scalar(ref.count_parameters(layer_sizes))
+
+
+def _perceptron_z(x: Sequence[float], W: Sequence[float], w0: float) -> float:
+    """The weighted sum plus bias, w0 + x . W, before the non-linearity."""
+    # The reference keeps this step private (_linear); the definition is one line.
+    return scalar(w0 + np.dot(np.asarray(x, dtype=float), np.asarray(W, dtype=float)))
+
+
+def _perceptron_output(x: Sequence[float], W: Sequence[float], w0: float) -> float:
+    """sigmoid(w0 + x . W)."""
+    return scalar(ref.perceptron_forward(np.asarray(x, dtype=float), W, w0))
+
+
+def _perceptron_class(x: Sequence[float], W: Sequence[float], w0: float) -> int:
+    """1 where w0 + x . W >= 0, else 0."""
+    return scalar(ref.predict(np.asarray(x, dtype=float), W, w0))
+
+
+def _sigmoid(z: float) -> float:
+    return scalar(ref.sigmoid(z))
+
+
+def _relu(z: float) -> float:
+    return scalar(ref.relu(z))
+
+
+COMPUTE = {
+    "count_parameters": _count_parameters,
+    "perceptron_z": _perceptron_z,
+    "perceptron_output": _perceptron_output,
+    "perceptron_class": _perceptron_class,
+    "sigmoid": _sigmoid,
+    "relu": _relu,
 }

@@ -1,6 +1,8 @@
 """Pictures in a learner's feedback: their own result drawn next to the right one.
 
-Each exercise module may define ``FEEDBACK_FIGURES``: part id → ``draw(namespace, ctx) -> Figure``.
+Each exercise module may define ``FEEDBACK_FIGURES``: part id → ``draw(namespace, ctx) -> Figure``
+(found by ``grader.checks.feedback_figure``; this module, which the exercises import for its drawing
+helpers, knows no exercise).
 A drawing calls the learner's functions the way the checks do (``safe_call``: across the wall,
 with a time limit) and the reference on the trusted side, and is rendered here to a PNG that goes
 into the part's test cell, so nbgrader's feedback HTML shows it. A figure never costs points and
@@ -79,11 +81,9 @@ def png_base64(fig: Figure) -> str:
 Draw = Callable[[Mapping[str, Any], Context], "Figure"]
 
 
-def feedback_figures(assignment: str, part: str, namespace: Mapping[str, Any], ctx: Context) -> list[str]:
-    """The part's feedback figures as base64 PNGs (none where the exercise draws none, or could not)."""
-    from grader.exercises import exercise
-
-    draw: Draw | None = getattr(exercise(assignment), "FEEDBACK_FIGURES", {}).get(part)
+def feedback_figures(draw: Draw | None, namespace: Mapping[str, Any], ctx: Context) -> list[str]:
+    """A part's feedback figure (``grader.checks.feedback_figure``) as base64 PNGs: none where the
+    exercise draws none, or could not."""
     if draw is None:
         return []
     try:

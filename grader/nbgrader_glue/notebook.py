@@ -20,7 +20,7 @@ import nbformat
 
 from grader.nbgrader_glue.cells import grading_meta
 from grader.nbgrader_glue.figures import feedback_figures
-from grader.checks import CHECKS, check_for
+from grader.checks import CHECKS, check_for, feedback_figure
 from grader.checks.context import context_for
 from grader.checks.runner import run_check
 from grader.course.config import Course
@@ -225,7 +225,7 @@ class NotebookGrader:
             ctx = context_for(self.course, student)
             part: PartResult = run_check(check_for(assignment, grade_id), namespace, ctx, max_points)
             points = min(max(part.points, 0.0), max_points)
-            figures = (feedback_figures(assignment, grade_id, namespace, ctx)
+            figures = (feedback_figures(feedback_figure(assignment, grade_id), namespace, ctx)
                        if part.grading_failed is None and self.figures else [])
             return PartGrade(grade_id, points, max_points, part.status, render_part(part),
                              [m.name for m in part.diagnoses], figures, unanswered=part.unanswered)

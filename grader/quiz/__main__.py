@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     except CourseError as exc:
         print(exc, file=sys.stderr)
         return 2
-    settings = course_settings(course.quartic.quartic())
+    settings = course_settings(course)
 
     failed = False
     for path in args.files:

@@ -84,7 +84,7 @@ def expected_answer(quiz: Quiz, question: Question, learner_id: str) -> Any:
 
 
 def compute_answer(question: Compute, values: dict[str, Any]) -> int | float:
-    function = compute.FUNCTIONS[question.compute.function]
+    function = compute.functions()[question.compute.function]
     return function(**variants.substitute(dict(question.compute.args), values))
 
 

@@ -126,11 +126,11 @@ def _check_numeric(label: str, q: Numeric) -> list[str]:
 
 def _check_compute(label: str, q: Compute) -> list[str]:
     problems = _check_ranges(label, q.feedback)
-    function = compute.FUNCTIONS.get(q.compute.function)
+    function = compute.functions().get(q.compute.function)
     if function is None:
         return problems + [
             f"{label}.compute.function: unknown compute function {q.compute.function!r} "
-            f"(known: {', '.join(sorted(compute.FUNCTIONS))})"
+            f"(known: {', '.join(sorted(compute.functions()))})"
         ]
     declared = set(q.parameters)
     used = variants.referenced(q.compute.args)
@@ -180,16 +180,19 @@ def _with_course_settings(raw: dict[str, Any], label: str, settings: Mapping[str
     so a changed quartic changes these answers too.
     """
     spec = raw.get("compute")
-    function = compute.FUNCTIONS.get(spec.get("function")) if isinstance(spec, dict) else None
+    function = compute.functions().get(spec.get("function")) if isinstance(spec, dict) else None
     args = spec.get("args", {}) if isinstance(spec, dict) else None
     if function is None or not isinstance(args, dict):
         return raw, []
-    wanted = [name for name in compute.COURSE_SETTINGS if name in inspect.signature(function).parameters and name not in args]
+    wanted = [name for name in compute.setting_names() if name in inspect.signature(function).parameters and name not in args]
     if not wanted:
         return raw, []
     if settings is None:
         return raw, [f"{label}.compute: {spec['function']} is computed on the course's "
                      f"{', '.join(wanted)}; load this quiz through its course (course.yaml's quizzes: list)"]
+    if missing := [n for n in wanted if n not in settings]:
+        return raw, [f"{label}.compute: {spec['function']} is computed on the course's {', '.join(missing)}, "
+                     "which no assignment of this course sets (its exercise is not in course.yaml)"]
     return {**raw, "compute": {**spec, "args": {**args, **{n: settings[n] for n in wanted}}}}, []
 
 
@@ -245,7 +248,7 @@ def load_quiz(path: str | Path, settings: Mapping[str, Any] | None = None) -> Qu
 
 def load_course_quizzes(course: Course) -> list[Quiz]:
     """Every quiz listed under ``quizzes:`` in course.yaml, computed on its settings; duplicate ids are an error."""
-    settings = compute.course_settings(course.quartic.quartic())
+    settings = compute.course_settings(course)
     quizzes = [load_quiz(course.path(p), settings) for p in course.quizzes]
     by_id: dict[str, str] = {}
     problems = []

@@ -154,7 +154,7 @@ def notebook_problems(assignment: Assignment, nb: Any) -> list[str]:
     if not any(c.get("cell_type") == "markdown" and LATEX.search(c.get("source", "")) for c in cells):
         problems.append("no markdown cell with LaTeX math")
     if not any(c.get("cell_type") == "code" and not grading_meta(c).present and PLOT_CALL.search(c.get("source", "")) for c in cells):
-        problems.append("no plot cell (a plain code cell calling grader.learner.kernel.plots)")
+        problems.append("no plot cell (a plain code cell calling its learner-side module's plots, plots.<name>(...))")
     return problems
 
 

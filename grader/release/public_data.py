@@ -3,7 +3,8 @@
 For every part: its fixed cases (inputs), the reference's value on each, and
 what each known mistake returns there, so the "Likely mistake" line works
 without the reference. Plus the course's public settings (tolerances, time
-limit, the quartic's coefficients). Written beside the released notebook as
+limit) and what the exercise publishes of its own settings (``public_settings``
+in its module: gradient_descent's quartic). Written beside the released notebook as
 ``<assignment>.public.json`` in the wire format, and handed to the sandboxed
 worker so a submission's set-up cell finds the same file. Nothing here is an
 answer a learner could not see in the notebook: the fixed cases are the ones
@@ -16,6 +17,7 @@ import json
 from typing import Any
 
 from grader.checks import checks_of
+from grader.exercises import exercise_modules
 from grader.checks.context import context_for
 from grader.checks.runner import ReferenceAnswers
 from grader.course.config import Course
@@ -71,7 +73,8 @@ def _part(check: Any, ctx: Any) -> dict[str, Any]:
 def public_data(course: Course, assignment: str, with_cases: bool = True) -> dict[str, Any]:
     """The release data; without cases (settings only) for the grading sandbox, which never self-checks."""
     ctx = context_for(course, PUBLIC_LEARNER, randomized=False)
-    q = course.quartic
+    own = course.settings_of(assignment)
+    publish = getattr(exercise_modules().get(assignment), "public_settings", None)
     points = {p.id: p.points for p in course.assignment(assignment).parts}
     return {
         "format": FORMAT_VERSION,
@@ -79,7 +82,7 @@ def public_data(course: Course, assignment: str, with_cases: bool = True) -> dic
         "rtol": course.grading.rtol,
         "atol": course.grading.atol,
         "timeout_s": ctx.timeout_s,
-        "quartic": {"coefficients": [float(c) for c in q.coefficients], "scale": float(q.scale)},
+        "settings": publish(own) if publish is not None and own is not None else {},
         "parts": {c.part: {**_part(c, ctx), "points": points.get(c.part, 0.0)} for c in checks_of(assignment)}
         if with_cases else {},
     }

@@ -52,7 +52,11 @@ def describe(value: Any) -> str:
     value = to_numpy(value)
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
-    return f"{type(value).__name__} {value!r}"[:120]
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a learner's object may have a broken repr; judging goes on
+        text = "(whose repr fails)"
+    return f"{type(value).__name__} {text}"[:120]
 
 
 def _as_number_array(value: Any, what: str) -> tuple[np.ndarray | None, str | None]:

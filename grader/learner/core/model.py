@@ -34,7 +34,7 @@ class Context:
     xp: Any = np
     timeout_s: float = 10.0
     settings: Mapping[str, Any] = field(default_factory=dict)
-    #: Helpers replaced while this part's calls run: name -> key of grader.learner.core.standins.STAND_INS.
+    #: Helpers replaced while this part's calls run: name -> "<exercise>.<stand-in>" (grader.learner.exercises.stand_in).
     stand_ins: Mapping[str, str] = field(default_factory=dict)
 
     def rng(self, *salt: str) -> np.random.Generator:
@@ -162,13 +162,13 @@ class Check:
     #: expected value and each mistake's value (``Mistake.wrong`` returns what the function would)
     #: are all judged as the dict these keys make of them, so ``keys`` and the mistakes' keys apply.
     result_keys: tuple[str, ...] | None = None
-    #: A later part's helpers replaced by stand-ins while this part is graded, as (name, stand-in key) pairs.
+    #: A later part's helpers replaced by stand-ins while this part is graded, as (name, "<exercise>.<stand-in>") pairs.
     stand_ins: tuple[tuple[str, str], ...] = ()
     #: For a part judged by probes alone: any value of the shape the function returns for these
     #: arguments (the trivial floor fills it with constants; ``grader.learner.core.floor``).
     shape_of: Callable[..., Any] | None = None
-    #: For a part built on a scaffold helper: the notebook's stand-in for ``function`` (a key of
-    #: ``grader.learner.core.standins.STAND_INS``), and the check of the function the contract names
+    #: For a part built on a scaffold helper: the notebook's stand-in for ``function`` (``"<exercise>.<name>"``,
+    #: declared by the exercise's learner-side module), and the check of the function the contract names
     #: (backward's w1 and b1). While the learner's helper is still the stand-in, or not written, the
     #: part is graded by ``via`` instead, on the work wherever the learner did it.
     stand_in: str | None = None

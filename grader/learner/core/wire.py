@@ -6,10 +6,11 @@ object from a short, closed list. A value of any other type is sent as its
 type name and a short text (``Unsupported``), so an object whose ``__eq__``
 lies arrives as what it is: not a number.
 
-Objects a learner's function needs (a gradient, a random generator) travel as
-the data that rebuilds them on the other side: ``Polynomial`` and
-``LinearMap`` from their coefficients, a ``numpy.random.Generator`` from its
-bit generator's state.
+Objects a learner's function needs travel as the data that rebuilds them on
+the other side: a ``numpy.random.Generator`` from its bit generator's state,
+a function argument (a gradient) as a ``Rebuilt``: plain data and the name of
+the builder, declared by the exercise's learner-side module, that makes the
+function from it. The wire itself knows no exercise.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from grader.learner.core.text import clean
+from grader.learner.exercises import declared
 
 #: Largest frame either side accepts; a reply above it is the worker's fault, not a crash of ours.
 MAX_FRAME_BYTES = 64 * 1024 * 1024
@@ -47,24 +49,31 @@ class Unsupported:
 
 
 @dataclass(frozen=True, eq=False)
-class Polynomial:
-    """p(w) = c[0] w**n + ... + c[n], elementwise: a function that travels as its coefficients."""
+class Rebuilt:
+    """A function argument that travels as plain data, called the same in-process and in the worker.
 
-    coefficients: tuple[float, ...]
+    ``grader/learner/exercises/<exercise>.py`` declares ``builder`` in its ``BUILDERS``; the builder
+    makes the function from ``data`` (wire values only) wherever a ``Rebuilt`` is made or read. A name
+    the module does not declare, or data its builder refuses, is a ``WireError``.
+    """
 
-    def __call__(self, w: Any) -> np.ndarray | float:
-        value = np.polyval(np.asarray(self.coefficients, dtype=float), np.asarray(w, dtype=float))
-        return float(value) if np.ndim(value) == 0 else value
+    exercise: str
+    builder: str
+    data: Any
 
+    def __post_init__(self) -> None:
+        try:
+            make = declared(self.exercise, "BUILDERS", self.builder)
+        except KeyError as exc:
+            raise WireError(exc.args[0]) from None
+        try:
+            function = make(self.data)
+        except Exception as exc:  # noqa: BLE001 - data a builder refuses is not in the wire format
+            raise WireError(f"{self.exercise}.{self.builder}: {exc}") from None
+        object.__setattr__(self, "_function", function)
 
-@dataclass(frozen=True, eq=False)
-class LinearMap:
-    """w -> M @ w: a quadratic bowl's gradient that travels as its matrix."""
-
-    matrix: np.ndarray
-
-    def __call__(self, w: Any) -> np.ndarray:
-        return self.matrix @ np.asarray(w, dtype=float)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._function(*args, **kwargs)  # type: ignore[attr-defined]
 
 
 def _npy(arr: np.ndarray) -> str:
@@ -121,10 +130,9 @@ def encode(value: Any, _depth: int = 0) -> Any:
         return {TAG: "float", "value": float.__repr__(value)}
     if isinstance(value, str):
         return str.__str__(value)
-    if isinstance(value, Polynomial):
-        return {TAG: "polynomial", "coefficients": [float(c) for c in value.coefficients]}
-    if isinstance(value, LinearMap):
-        return {TAG: "linear_map", "matrix": encode(np.asarray(value.matrix, dtype=float), _depth + 1)}
+    if type(value) is Rebuilt:  # a subclass could make its fields say anything: it is not one
+        return {TAG: "rebuilt", "exercise": value.exercise, "builder": value.builder,
+                "data": encode(value.data, _depth + 1)}
     # Subclasses travel as their base type, read through the base class's own methods.
     if isinstance(value, list):
         return [encode(v, _depth + 1) for v in list.__iter__(value)]
@@ -194,16 +202,11 @@ def decode(data: Any, _depth: int = 0) -> Any:
         return out
     if tag == "rng":
         return _rng(data.get("state"))
-    if tag == "polynomial":
-        coefficients = data.get("coefficients")
-        if not isinstance(coefficients, list) or not all(isinstance(c, (int, float)) for c in coefficients):
-            raise WireError("bad polynomial")
-        return Polynomial(tuple(float(c) for c in coefficients))
-    if tag == "linear_map":
-        matrix = decode(data.get("matrix"), _depth + 1)
-        if not isinstance(matrix, np.ndarray) or matrix.ndim != 2 or matrix.dtype.kind != "f":
-            raise WireError("bad linear map")
-        return LinearMap(matrix)
+    if tag == "rebuilt":
+        exercise, builder = data.get("exercise"), data.get("builder")
+        if not isinstance(exercise, str) or not isinstance(builder, str):
+            raise WireError("a rebuilt value names its exercise and builder as text")
+        return Rebuilt(exercise, builder, decode(data.get("data"), _depth + 1))
     if tag == "unsupported":
         return Unsupported(str(data.get("type", "?"))[:80], str(data.get("text", ""))[:200])
     raise WireError(f"unknown wire tag {tag!r}")

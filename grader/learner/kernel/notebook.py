@@ -1,4 +1,4 @@
-"""What an exercise notebook's cells call in the learner's kernel: the self-check and the course's g.
+"""What an exercise notebook's cells call in the learner's kernel: the self-check and the exercise's settings.
 
 Grading never runs these: the test cells are graded on the trusted side of
 the sandbox. Here they only tell the learner how they are doing, from the
@@ -12,7 +12,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from grader.learner.core.feedback import render_part
-from grader.learner.kernel.selfcheck import PublicQuartic, check_part, in_validate_mode, load_public, refuse_in_autograde
+from grader.learner.kernel.selfcheck import check_part, in_validate_mode, load_public, refuse_in_autograde
 
 
 class SelfCheckFailed(AssertionError):
@@ -48,6 +48,6 @@ class Exercise:
         elif in_validate_mode():
             raise SelfCheckFailed(f"{part}: {result.points:g} of {result.max_points:g} points on the public checks")
 
-    def quartic(self) -> PublicQuartic:
-        q = self.public()["quartic"]
-        return PublicQuartic(tuple(float(c) for c in q["coefficients"]), float(q["scale"]))
+    def settings(self) -> dict[str, Any]:
+        """The exercise's own settings in course.yaml, as released (gradient_descent's quartic)."""
+        return dict(self.public().get("settings") or {})

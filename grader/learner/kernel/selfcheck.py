@@ -4,7 +4,7 @@
 released notebook) holds each part's fixed cases, the right value on each and
 what each known mistake returns there. This module judges the learner's
 functions against it with ``grader.learner.core.judge``, the very code the trusted
-grader uses, and adds the property probes of random layers.
+grader uses, and adds the property probes of random layers (the exercise's learner-side module).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from grader.learner.core import wire
 from grader.learner.core.compare import Tolerance
 from grader.learner.core.judge import NotComputable, graded_via, judge, via_note
 from grader.learner.core.model import Case, Check, Context, Mistake, PartResult
-from grader.learner.core.probes import PROBES, SHAPES
+from grader.learner.exercises import part_probes, part_shape
 
 #: The learner id the public cases are drawn for: the same for everyone, unlike the hidden ones.
 PUBLIC_LEARNER = "public"
@@ -45,18 +44,6 @@ def load_public(assignment: str, folder: str | Path | None = None) -> dict[str, 
         f"{name} was not found next to this notebook; it comes with the released assignment "
         "(fetch the assignment again, or ask your instructor)"
     )
-
-
-@dataclass(frozen=True)
-class PublicQuartic:
-    """The course's quartic g, from its public coefficients (highest power first)."""
-
-    coefficients: tuple[float, ...]
-    scale: float
-
-    @property
-    def g(self) -> wire.Polynomial:
-        return wire.Polynomial(tuple(c / self.scale for c in self.coefficients))
 
 
 class FrozenAnswers:
@@ -96,7 +83,7 @@ def _frozen_check(assignment: str, part: str, data: dict[str, Any]) -> tuple[Che
         mistakes=mistakes, forbid_warnings=bool(data.get("forbid_warnings", True)),
         result_keys=tuple(data["result_keys"]) if data.get("result_keys") else None,
         stand_ins=tuple((str(a), str(b)) for a, b in data.get("stand_ins") or ()),
-        shape_of=SHAPES.get((assignment, part)),
+        shape_of=part_shape(assignment, part),
         stand_in=data.get("stand_in"),
         via=_frozen_check(assignment, part, data["via"])[0] if data.get("via") else None,
     )
@@ -120,7 +107,7 @@ def check_part(public: dict[str, Any], part: str, namespace: Mapping[str, Any]) 
     check, cases = _frozen_check(assignment, part, data)
     ctx = Context(Tolerance(public["rtol"], public["atol"]), learner_id=PUBLIC_LEARNER, randomized=False,
                   timeout_s=float(public.get("timeout_s", 5.0)))
-    probes = tuple((p.label, p.run) for p in PROBES.get((assignment, part), ()))
+    probes = tuple((p.label, p.run) for p in part_probes(assignment, part))
     points = float(data.get("points", 1.0))
     result = judge(check, namespace, ctx, points, FrozenAnswers(data["cases"]), cases, probes=probes)
     if graded_via(check, result):

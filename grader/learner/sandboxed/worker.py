@@ -160,9 +160,9 @@ class Worker:
         args = tuple(wire.decode(request.get("args", [])))
         kwargs = wire.decode(request.get("kwargs", {"$": "dict", "items": []}))
         arg_names = tuple(str(n) for n in request.get("arg_names", []))
-        from grader.learner.core.standins import STAND_INS
+        from grader.learner.exercises import is_stand_in
 
-        stand_ins = {str(k): str(v) for k, v in (request.get("stand_ins") or {}).items() if v in STAND_INS}
+        stand_ins = {str(k): str(v) for k, v in (request.get("stand_ins") or {}).items() if is_stand_in(v)}
         result = safe_call(fn, args, kwargs, arg_names, request.get("timeout_s"), request.get("np_random_seed"),
                            stand_ins)
         # Generators are passed as themselves; their final states go back so the caller's copies advance too.
@@ -314,10 +314,13 @@ def preload(lazy_pyplot: bool = False) -> None:
             _defer("matplotlib.pyplot")
     # What the notebooks' set-up cells import; a fork server imports it once for every submission.
     # The figures backend only where pyplot is loaded anyway: it imports matplotlib's Agg canvas.
-    for module in ("matplotlib.pyplot", *(() if lazy_pyplot else ("grader.learner.sandboxed.figures",)), "grader.learner.kernel.plots",
-                   "grader.learner.kernel.notebook", "grader.learner.kernel.quiz", "grader.learner.core.calls", "grader.learner.core.standins"):
+    for module in ("matplotlib.pyplot", *(() if lazy_pyplot else ("grader.learner.sandboxed.figures",)), 
+                   "grader.learner.kernel.notebook", "grader.learner.kernel.quiz", "grader.learner.core.calls"):
         with contextlib.suppress(ImportError):
             __import__(module)
+    from grader.learner.exercises import every_module
+
+    every_module()  # the exercises' plots, probes and stand-ins
 
 
 def main() -> None:

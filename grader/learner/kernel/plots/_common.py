@@ -1,4 +1,6 @@
-"""What every plot shares: colours, the time limit on a learner's call, and never raising.
+"""What every plot shares: colours, the time limit on a learner's call, never raising, and pyplot
+imported only when a picture is drawn (the trusted side imports an exercise's learner module for its
+probes and stand-ins, and never draws with pyplot).
 
 A plot wraps itself in ``friendly``: while a learner's function is unfinished or broken, it prints
 one line saying which function and why, instead of raising, so an unfinished notebook still runs
@@ -10,19 +12,33 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Callable
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from grader.learner.core.calls import CallTimeout, time_limit
 from grader.learner.core.rendering import rendering
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
 
 BLUE, ORANGE, GREEN, RED, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#7f7f7f"
 
 #: Each call of a learner's function from a plot gets this long, as in the self-check: a hanging
 #: function costs a plot a few seconds, never the notebook.
 CALL_TIMEOUT_S = 5.0
+
+
+def pyplot() -> ModuleType:
+    import matplotlib.pyplot
+
+    return matplotlib.pyplot
+
+
+def subplots(*args: Any, **kwargs: Any) -> Any:
+    """``plt.subplots``: a new figure in pyplot's list, which ``friendly`` shows or closes."""
+    return pyplot().subplots(*args, **kwargs)
 
 
 # ---- never raising ------------------------------------------------------------------------
@@ -95,8 +111,8 @@ def show(fig: plt.Figure) -> None:
     fig.tight_layout()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        plt.show()
-    plt.close(fig)
+        pyplot().show()
+    pyplot().close(fig)
 
 
 def friendly(plot: Callable[..., plt.Figure]) -> Callable[..., None]:
@@ -106,7 +122,7 @@ def friendly(plot: Callable[..., plt.Figure]) -> Callable[..., None]:
             # A grading batch that keeps no notebook shows nobody these pictures; they are never graded,
             # and drawing them would be most of a submission's time.
             return None
-        before = set(plt.get_fignums())
+        before = set(pyplot().get_fignums())
         try:
             with np.errstate(all="ignore"):
                 fig = plot(*args, **kwargs)
@@ -125,10 +141,5 @@ def friendly(plot: Callable[..., plt.Figure]) -> Callable[..., None]:
 
 
 def close_new(before: set[int]) -> None:
-    for number in set(plt.get_fignums()) - before:
-        plt.close(number)
-
-
-def stable_sigmoid(z: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    for number in set(pyplot().get_fignums()) - before:
+        pyplot().close(number)

@@ -1,16 +1,80 @@
-"""Gradient descent on the quartic: the curve, its slopes, descent paths in 1-D and 2-D."""
+"""Gradient descent, learner side: the course's quartic from the released data, the gradients the
+checks hand to a learner's ``gradient_descent`` rebuilt from plain data, and the notebook's plots
+(the curve, its slopes, descent paths in 1-D and 2-D)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from grader.learner.kernel.plots._common import BLUE, GREEN, GREY, ORANGE, RED, call_learner, friendly, as_numbers, Unavailable
+from grader.learner.kernel.plots._common import BLUE, GREEN, GREY, ORANGE, RED, call_learner, friendly, as_numbers, Unavailable, subplots
 
-__all__ = ["quartic", "slopes", "descent_paths", "descent_2d"]
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
+
+__all__ = ["quartic", "slopes", "descent_paths", "descent_2d"]  # its plots
+
+
+# ---- the course's quartic, as released ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicQuartic:
+    """The course's quartic g, from its public coefficients (highest power first)."""
+
+    coefficients: tuple[float, ...]
+    scale: float
+
+    @property
+    def g(self) -> Callable[[Any], Any]:
+        return polynomial({"coefficients": [c / self.scale for c in self.coefficients]})
+
+
+def course_quartic(exercise: Any) -> PublicQuartic:
+    """The quartic of course.yaml (gradient_descent's settings), from the data released with the notebook."""
+    q = exercise.settings()["quartic"]
+    return PublicQuartic(tuple(float(c) for c in q["coefficients"]), float(q["scale"]))
+
+
+# ---- gradients that travel as plain data (grader.learner.core.wire.Rebuilt) -----------------------
+
+
+def polynomial(data: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """p(w) = c[0] w**n + ... + c[n], elementwise, from ``{"coefficients": [c[0], ..., c[n]]}``."""
+    coefficients = data.get("coefficients") if isinstance(data, Mapping) else None
+    if not isinstance(coefficients, (list, tuple)) or not all(
+            isinstance(c, (int, float)) and not isinstance(c, bool) for c in coefficients):
+        raise ValueError("a polynomial is {'coefficients': [numbers]}")
+    c = np.asarray([float(v) for v in coefficients], dtype=float)
+
+    def p(w: Any) -> np.ndarray | float:
+        value = np.polyval(c, np.asarray(w, dtype=float))
+        return float(value) if np.ndim(value) == 0 else value
+
+    return p
+
+
+def linear_map(data: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """w -> M @ w (a quadratic bowl's gradient), from ``{"matrix": M}`` with M a 2-d float array."""
+    matrix = data.get("matrix") if isinstance(data, Mapping) else None
+    if not isinstance(matrix, np.ndarray) or matrix.ndim != 2 or matrix.dtype.kind != "f":
+        raise ValueError("a linear map is {'matrix': a 2-d float array}")
+    m = matrix.copy()
+
+    def apply(w: Any) -> np.ndarray:
+        return m @ np.asarray(w, dtype=float)
+
+    return apply
+
+
+#: What ``Rebuilt("gradient_descent", name, data)`` may name.
+BUILDERS = {"polynomial": polynomial, "linear_map": linear_map}
+
+
+# ---- plots ------------------------------------------------------------------------------------------
 
 
 def _curve(name: str, fn: Callable[..., Any], w: np.ndarray) -> np.ndarray:
@@ -39,7 +103,7 @@ def quartic(g: Callable[..., Any], w_init: float = 2.5) -> plt.Figure:
     w_min = _argmin(g)
     g_min, g_init = _curve("g", g, np.array([w_min, w_init]))
 
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig, ax = subplots(figsize=(6.5, 4))
     ax.plot(w, values, color=BLUE, lw=2, label="g(w)")
     ax.plot([w_init], [g_init], "o", color=ORANGE, ms=8, label=f"start w = {w_init:g}")
     ax.plot([w_min], [g_min], "*", color=RED, ms=14, label=f"minimum near w = {w_min:.2f}")
@@ -59,7 +123,7 @@ def slopes(g: Callable[..., Any], dg_dw: Callable[..., Any], points: Sequence[fl
     g_at = _curve("g", g, at)
     slope_at = _curve("dg_dw", dg_dw, at)
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.9))
+    fig, (left, right) = subplots(1, 2, figsize=(11, 3.9))
     left.plot(w, values, color=BLUE, lw=2, label="g(w)")
     for w0, g0, s0 in zip(at, g_at, slope_at):
         span = np.linspace(w0 - 0.55, w0 + 0.55, 2)
@@ -108,7 +172,7 @@ def descent_paths(
     top = float(values.max())
 
     colours = [GREEN, BLUE, RED, ORANGE, "purple", "brown"]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.3))
+    fig, (left, right) = subplots(1, 2, figsize=(12, 4.3))
     left.plot(w, values, color=GREY, lw=2)
     left.plot([w_min], [g_min], "*", color="k", ms=12, zorder=5)
     for i, (lr, path) in enumerate(zip(learning_rates, paths)):
@@ -160,7 +224,7 @@ def descent_2d(
         paths.append(path)
     a, b = np.meshgrid(np.linspace(-3, 3, 121), np.linspace(-2, 2, 81))
 
-    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    fig, ax = subplots(figsize=(7.5, 4.6))
     ax.contour(a, b, a**2 + 5 * b**2, levels=14, colors=GREY, linewidths=0.7)
     for lr, path, colour in zip(learning_rates, paths, (GREEN, BLUE, RED)):
         ax.plot(path[:, 0], path[:, 1], "o-", color=colour, ms=3, lw=1.2, label=f"α = {lr:g}")

@@ -1,6 +1,7 @@
-"""Dropout's random behaviour judged by properties, never by the reference's own draws.
+"""Dropout, learner side: its random behaviour judged by properties, the stand-in for ``check_p_drop``,
+and the notebook's plots (the masks it draws, the fraction of units it keeps).
 
-Shared by the trusted grader (with per-learner seeds) and the learner's
+The probes judge by properties, never by the reference's own draws. Shared by the trusted grader (with per-learner seeds) and the learner's
 self-check (with fixed seeds): these probes know no answer, only what any
 correct inverted dropout must do: keep about 1 - p_drop of the units, scale
 kept units by 1 / (1 - p_drop), zero the others, draw the mask from the
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +24,12 @@ from grader.learner.core.calls import CallResult, safe_call
 from grader.learner.core.compare import Tolerance, compare_numbers, describe, to_numpy
 from grader.learner.core.model import Context, Outcome, Probe
 from grader.learner.core.numpy_errors import explain
+from grader.learner.kernel.plots._common import BLUE, GREY, ORANGE, Unavailable, as_numbers, call_learner, friendly, subplots
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
+
+__all__ = ["dropout_masks", "kept_fraction"]  # its plots
 
 A = "dropout"
 ARG_NAMES = ("a", "p_drop", "rng", "training")
@@ -457,8 +464,8 @@ INFERENCE_PROBES = (
     Probe("identity at inference", _probe_identity),
     Probe("p_drop validated", _probe_validation),
 )
-#: The probes of each probe-judged part, found by (assignment, part) by the self-check too.
-PROBES = {(A, "dropout_forward"): FORWARD_PROBES, (A, "dropout_inference"): INFERENCE_PROBES}
+#: The probes of each probe-judged part (``grader.learner.exercises.part_probes``), for the checks and the self-check.
+PROBES = {"dropout_forward": FORWARD_PROBES, "dropout_inference": INFERENCE_PROBES}
 
 
 def shape_of(a: Any, p_drop: Any = 0.5, rng: Any = None, training: bool = True) -> tuple[Any, Any]:
@@ -468,4 +475,73 @@ def shape_of(a: Any, p_drop: Any = 0.5, rng: Any = None, training: bool = True) 
 
 
 #: The shape of the result of each probe-judged part, for the trivial floor (``grader.learner.core.floor``).
-SHAPES = {(A, "dropout_forward"): shape_of, (A, "dropout_inference"): shape_of}
+SHAPES = {"dropout_forward": shape_of, "dropout_inference": shape_of}
+
+
+# ---- the stand-in: dropout_forward (training) calls check_p_drop, written in the later part -----
+
+
+def p_drop_as_float(p_drop: Any) -> float:
+    """check_p_drop while dropout's training behaviour is graded (with valid p_drop only)."""
+    return float(p_drop)
+
+
+#: Named by the checks as ``"dropout.<name>"`` (``grader.learner.exercises.stand_in``).
+STAND_INS = {"p_drop_as_float": p_drop_as_float}
+
+
+# ---- the notebook's plots: the masks it draws and the fraction of units it keeps -------------
+def _mask_of(dropout_forward: Callable[..., Any], a: np.ndarray, p_drop: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    result = call_learner("dropout_forward", dropout_forward, a, p_drop, np.random.default_rng(seed))
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise Unavailable("dropout_forward", TypeError("it should return the pair (out, mask)"))
+    out, mask = result
+    if mask is None:
+        raise Unavailable("dropout_forward", ValueError("in training it returned mask None"))
+    return as_numbers("dropout_forward", out, a.shape), as_numbers("dropout_forward", mask, a.shape) != 0
+
+
+@friendly
+def dropout_masks(
+    dropout_forward: Callable[..., Any],
+    p_drops: Sequence[float] = (0.2, 0.5, 0.8),
+    shape: tuple[int, int] = (16, 32),
+    seed: int = 0,
+) -> plt.Figure:
+    """The learner's masks as images (white: kept, black: dropped), one per p_drop, on a batch of
+    all-ones activations (rows: samples, columns: units)."""
+    a = np.ones(shape)
+    masks = [_mask_of(dropout_forward, a, p, seed)[1] for p in p_drops]
+
+    fig, axes = subplots(1, len(p_drops), figsize=(4.2 * len(p_drops), 2.9), squeeze=False)
+    for ax, p, mask in zip(axes[0], p_drops, masks):
+        ax.imshow(mask, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        ax.set(title=f"p_drop = {p:g}: kept {mask.mean():.0%} (expect {1 - p:.0%})", xlabel="unit", ylabel="sample")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig
+
+
+@friendly
+def kept_fraction(dropout_forward: Callable[..., Any], size: int = 10_000, seed: int = 0) -> plt.Figure:
+    """Left: the fraction of units the learner's dropout keeps, against 1 - p_drop.
+    Right: the mean of out divided by the mean of a, which inverted dropout keeps near 1."""
+    p_drops = np.linspace(0.0, 0.9, 19)
+    rng = np.random.default_rng(seed + 1)
+    a = rng.uniform(0.5, 1.5, size=size)
+    kept, ratio = [], []
+    for i, p in enumerate(p_drops):
+        out, mask = _mask_of(dropout_forward, a, float(p), seed + i)
+        kept.append(mask.mean())
+        ratio.append(out.mean() / a.mean())
+
+    fig, (left, right) = subplots(1, 2, figsize=(11, 3.8))
+    left.plot(p_drops, 1 - p_drops, color=GREY, lw=2, ls="--", label="1 - p_drop")
+    left.plot(p_drops, kept, "o", color=BLUE, label="kept fraction of your mask")
+    left.set(xlabel="p_drop", ylabel="fraction of units kept", title=f"{size} units per draw")
+    left.legend()
+    right.axhline(1.0, color=GREY, lw=2, ls="--", label="no change on average")
+    right.plot(p_drops, ratio, "o", color=ORANGE, label="mean(out) / mean(a)")
+    right.set(xlabel="p_drop", ylabel="ratio", ylim=(0, 2), title="rescaling by 1/(1 - p_drop) keeps the mean")
+    right.legend()
+    return fig

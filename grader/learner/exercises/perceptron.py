@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from grader.learner.kernel.plots._common import BLUE, GREY, ORANGE, RED, call_learner, friendly, as_numbers
+from grader.learner.kernel.plots._common import BLUE, GREY, ORANGE, RED, call_learner, friendly, as_numbers, subplots
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
 
 __all__ = ["activation_functions", "sigmoid_and_decision_line", "predict_regions", "parameter_growth"]
 
@@ -24,7 +26,7 @@ def activation_functions(sigmoid: Callable[..., Any], relu: Callable[..., Any] |
     z = np.linspace(-6.0, 6.0, 241)
     s = as_numbers("sigmoid", call_learner("sigmoid", sigmoid, z), z.shape)
     r = as_numbers("relu", call_learner("relu", relu, z), z.shape) if relu is not None else None
-    fig, axes = plt.subplots(1, 2 if r is not None else 1, figsize=(10 if r is not None else 5.5, 3.4), squeeze=False)
+    fig, axes = subplots(1, 2 if r is not None else 1, figsize=(10 if r is not None else 5.5, 3.4), squeeze=False)
     ax = axes[0, 0]
     ax.plot(z, s, color=BLUE, lw=2)
     ax.axhline(0.5, color=GREY, ls=":", lw=1)
@@ -61,7 +63,7 @@ def sigmoid_and_decision_line(
     prob = as_numbers("perceptron_forward", call_learner("perceptron_forward", perceptron_forward, grid, W, w0), (grid.shape[0],))
     p_forward = float(as_numbers("perceptron_forward", call_learner("perceptron_forward", perceptron_forward, x, W, w0)).reshape(-1)[0])
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.3))
+    fig, (left, right) = subplots(1, 2, figsize=(11, 4.3))
     left.plot(zs, s, color=BLUE, lw=2)
     left.axhline(0.5, color=GREY, ls=":", lw=1)
     left.axvline(0.0, color=GREY, ls=":", lw=1)
@@ -97,7 +99,7 @@ def predict_regions(
     classes = as_numbers("predict", call_learner("predict", predict, X, W, w0), (X.shape[0],))
     on_line = np.isclose(w0 + X @ W, 0.0)
 
-    fig, ax = plt.subplots(figsize=(5.2, 4.8))
+    fig, ax = subplots(figsize=(5.2, 4.8))
     for value, colour, label in ((0, BLUE, "predict = 0"), (1, RED, "predict = 1")):
         chosen = classes == value
         ax.scatter(X[chosen, 0], X[chosen, 1], color=colour, s=28, label=label)
@@ -121,7 +123,7 @@ def parameter_growth(count_parameters: Callable[..., Any], n_inputs: int = 29, m
     two = [int(call_learner("count_parameters", count_parameters, [n_inputs, int(h), int(h), 1])) for h in widths]
     marked = int(call_learner("count_parameters", count_parameters, [n_inputs, marked_width, 1]))
 
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig, ax = subplots(figsize=(6.5, 4))
     ax.plot(widths, one, color=BLUE, lw=2, label=f"one hidden layer  [{n_inputs}, h, 1]")
     ax.plot(widths, two, color=ORANGE, lw=2, label=f"two hidden layers [{n_inputs}, h, h, 1]")
     ax.plot([marked_width], [marked], "o", color=RED)

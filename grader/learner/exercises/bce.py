@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from grader.learner.kernel.plots._common import BLUE, GREEN, GREY, ORANGE, RED, call_learner, friendly, as_numbers, stable_sigmoid, Unavailable
+from grader.learner.kernel.plots._common import BLUE, GREEN, GREY, ORANGE, RED, call_learner, friendly, as_numbers, Unavailable, subplots
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
 
 __all__ = ["bce_curves", "bce_vs_mse", "logits_vs_probabilities"]
 
@@ -33,7 +35,7 @@ def bce_curves(bce_loss: Callable[..., Any]) -> plt.Figure:
     marks = np.array([0.001, 0.5, 0.9])
     marks1 = _loss_per_probability("bce_loss", bce_loss, 1.0, marks)
 
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = subplots(figsize=(7.5, 4.2))
     ax.plot(p, loss1, color=RED, lw=2, label="y = 1: loss = -ln p")
     ax.plot(p, loss0, color=BLUE, lw=2, label="y = 0: loss = -ln(1 - p)")
     for pm, lm in zip(marks, marks1):
@@ -52,7 +54,7 @@ def bce_vs_mse(bce_loss: Callable[..., Any], mse_loss: Callable[..., Any]) -> pl
     bce = _loss_per_probability("bce_loss", bce_loss, 1.0, p)
     mse = _loss_per_probability("mse_loss", mse_loss, 1.0, p)
 
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = subplots(figsize=(7, 4))
     ax.plot(p, bce, color=RED, lw=2, label="binary cross-entropy")
     ax.plot(p, mse, color=GREEN, lw=2, label="squared error (1 - p)²")
     ax.set(xlabel="predicted probability p (the true label is y = 1)", ylabel="loss", ylim=(-0.2, 7.5),
@@ -63,12 +65,15 @@ def bce_vs_mse(bce_loss: Callable[..., Any], mse_loss: Callable[..., Any]) -> pl
 
 @friendly
 def logits_vs_probabilities(bce_loss: Callable[..., Any], bce_with_logits: Callable[..., Any]) -> plt.Figure:
-    """For y = 1 and logits z: the loss from logits against the loss from clipped probabilities sigmoid(z)."""
+    """For y = 1 and logits z: the loss from logits against the loss from clipped probabilities sigmoid(z).
+
+    The probabilities come from the learner's own bce_with_logits: for y = 1 its loss is -ln sigmoid(z),
+    so sigmoid(z) = exp(-loss), and this module computes no graded function itself."""
     z = np.linspace(-60.0, 10.0, 281)
     from_logits = _loss_per_probability("bce_with_logits", bce_with_logits, 1.0, z)
-    from_probs = _loss_per_probability("bce_loss", bce_loss, 1.0, stable_sigmoid(z))
+    from_probs = _loss_per_probability("bce_loss", bce_loss, 1.0, np.exp(-from_logits))
 
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = subplots(figsize=(7.5, 4.2))
     ax.plot(z, from_logits, color=BLUE, lw=2.5, label="bce_with_logits(1, z)")
     ax.plot(z, from_probs, color=ORANGE, lw=2, ls="--", label="bce_loss(1, sigmoid(z))")
     ax.axhline(-np.log(1e-12), color=GREY, ls=":", lw=1)

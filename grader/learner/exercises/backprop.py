@@ -1,14 +1,19 @@
-"""Backpropagation: the computational graph with the learner's values, and a training curve."""
+"""Backpropagation, learner side: the computational graph with the learner's values, a training
+curve, and the stand-in for ``hidden_layer_gradients`` while the output layer is graded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+import math
 
-import matplotlib.pyplot as plt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
-from grader.learner.kernel.plots._common import BLUE, GREEN, GREY, RED, call_learner, friendly, as_numbers, Unavailable
+from grader.learner.kernel.plots._common import BLUE, GREEN, GREY, RED, call_learner, friendly, as_numbers, Unavailable, subplots
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
 
 __all__ = ["computational_graph", "training_curve"]
 
@@ -41,6 +46,13 @@ def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], c
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color=colour, lw=1.4))
 
 
+def _label_log_loss(y: np.ndarray, yhat: np.ndarray) -> float:
+    """J for labels that are exactly 0 or 1, as the pictures use: minus the mean log of the probability
+    given to each sample's label. Not bce_loss (no soft labels, no clipping): the pictures' data and
+    parameters keep yhat away from 0 and 1."""
+    return float(-np.mean(np.log(np.where(y == 1, yhat, 1 - yhat))))
+
+
 @friendly
 def computational_graph(
     forward: Callable[..., Any],
@@ -61,7 +73,7 @@ def computational_graph(
         z1, a1, z2, yhat = (_first("forward", cache[k]) for k in ("z1", "a1", "z2", "yhat"))
     except KeyError as exc:
         raise Unavailable("forward", KeyError(f"its dict has no key {exc}")) from None
-    loss = float(-(y * np.log(max(yhat, 1e-12)) + (1 - y) * np.log(max(1 - yhat, 1e-12))))
+    loss = _label_log_loss(np.array([y]), np.array([yhat]))
 
     grads: dict[str, float] | None = None
     inner: dict[str, float] = {}
@@ -83,7 +95,7 @@ def computational_graph(
             "z1": da1 * a1 * (1 - a1),
         }
 
-    fig, ax = plt.subplots(figsize=(12, 4.4))
+    fig, ax = subplots(figsize=(12, 4.4))
     ax.set(xlim=(-0.8, 11.8), ylim=(-2.2, 2.75))
     ax.axis("off")
     nodes = {"x": 0.0, "z1": 2.2, "a1": 4.4, "z2": 6.6, "yhat": 8.8, "J": 11.0}
@@ -139,14 +151,13 @@ def training_curve(
     losses = []
     for _ in range(num_steps):
         cache = call_learner("forward", forward, x, params)
-        yhat = np.clip(as_numbers("forward", cache["yhat"], x.shape), 1e-12, 1 - 1e-12)
-        losses.append(float(np.mean(-(y * np.log(yhat) + (1 - y) * np.log(1 - yhat)))))
+        losses.append(_label_log_loss(y, as_numbers("forward", cache["yhat"], x.shape)))
         grads = call_learner("backward", backward, x, y, params, cache)
         params = {k: float(params[k] - learning_rate * float(as_numbers("backward", grads[k]))) for k in params}
     grid = np.linspace(-4.5, 4.5, 200)
     fitted = as_numbers("forward", call_learner("forward", forward, grid, params)["yhat"], grid.shape)
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, (left, right) = subplots(1, 2, figsize=(11, 3.8))
     left.plot(losses, color=RED, lw=2)
     left.set(xlabel="gradient-descent step", ylabel="mean BCE J", title=f"training with your gradients (α = {learning_rate:g})")
     right.scatter(x, y, color=GREY, s=18, label="data (y = 0 or 1)")
@@ -154,3 +165,15 @@ def training_curve(
     right.set(xlabel="x", ylabel="ŷ", title="what the trained network predicts", ylim=(-0.08, 1.08))
     right.legend(loc="upper left", fontsize=9)
     return fig
+
+
+# ---- the stand-in: backward (part 2) calls hidden_layer_gradients, written in part 3 ------------
+
+
+def nan_pair(*args: Any, **kwargs: Any) -> tuple[float, float]:
+    """hidden_layer_gradients while the output layer is graded: its values are not looked at."""
+    return math.nan, math.nan
+
+
+#: Named by the checks as ``"backprop.<name>"`` (``grader.learner.exercises.stand_in``).
+STAND_INS = {"nan_pair": nan_pair}
