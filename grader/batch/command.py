@@ -415,7 +415,7 @@ def roster(course: Course, work: Path, file: Path, id_column: str | None) -> int
         from grader.nbgrader_glue.course import CourseDirectory
 
         CourseDirectory.prepare(course, work)
-    done = import_roster(work, read.learners)
+    done = import_roster(work, read.learners, read.carries)
     _say(f"{file}: read as a {read.shape} roster: {len(read.learners)} learner(s); {len(done.added)} added, "
          f"{len(done.changed)} changed, {done.unchanged} unchanged; {len(read.unreadable)} row(s) could not be read.")
     for learner in done.added:

@@ -36,7 +36,10 @@ def _course(course_file: str) -> Course:
 
 
 def record_deadline(gb: Gradebook, course: Course, assignment: str, student: str) -> None:
-    """The assignment's due date (naive UTC, as nbgrader keeps it) and the learner's extension, in gradebook.db."""
+    """The assignment's due date (naive UTC, as nbgrader keeps it) and the learner's extension, in gradebook.db.
+
+    Not committed here: the batch commits each submission's rows together (one refused costs that one alone).
+    """
     d = deadline(course, assignment, student)
     if d.due is None:
         return
@@ -50,7 +53,6 @@ def record_deadline(gb: Gradebook, course: Course, assignment: str, student: str
     except MissingEntry:
         return
     submission.extension = timedelta(days=d.extension_days) if d.extension_days else None
-    gb.db.commit()
 
 
 def submission_time(gb: Gradebook, assignment: str, student: str) -> datetime | None:
@@ -70,6 +72,7 @@ class CourseDeadlines(NbGraderPreprocessor):
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             record_deadline(gb, _course(self.course_file), str(info["assignment"]), str(info["student"]))
+            gb.db.commit()
         return nb, resources
 
 

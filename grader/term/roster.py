@@ -57,6 +57,8 @@ class RosterFile:
 
     shape: str
     learners: list[Learner] = field(default_factory=list)
+    #: The Learner fields this file carries: an import changes those, and keeps the others as they were.
+    carries: tuple[str, ...] = ()
     unreadable: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -96,6 +98,15 @@ def _shape(header: list[str]) -> str:
         f"found: {', '.join(header) or 'nothing'}")
 
 
+#: Learner field -> the column it is read from, per shape.
+_COLUMNS = {
+    "canvas": {"first_name": "Student", "last_name": "Student", "lms_user_id": "ID", "sis_user_id": "SIS User ID",
+               "sis_login_id": "SIS Login ID", "section": "Section"},
+    "moodle": {"first_name": "First name", "last_name": "Last name", "email": "Email address",
+               "sis_user_id": "ID number", "sis_login_id": "Username", "section": "Group"},
+    "plain": {k: k for k in ("first_name", "last_name", "email", "lms_user_id", "sis_user_id", "sis_login_id",
+                             "section")},
+}
 _DEFAULT_IDS = {"canvas": ("SIS Login ID", "SIS User ID", "ID"), "moodle": ("Username", "ID number", "Email address"),
                 "plain": ("id",)}
 
@@ -108,7 +119,7 @@ def _learner(shape: str, row: dict[str, str], id_columns: tuple[str, ...]) -> Le
         return Learner(learner_id, first, last, "", get("ID"), get("SIS User ID"), get("SIS Login ID"), get("Section"))
     if shape == "moodle":
         return Learner(learner_id, get("First name"), get("Last name"), get("Email address"), "", get("ID number"),
-                       get("Username"), get("Group") or get("Groups"))
+                       get("Username"), get("Group"))
     return Learner(learner_id, get("first_name"), get("last_name"), get("email"), get("lms_user_id"),
                    get("sis_user_id"), get("sis_login_id"), get("section"))
 
@@ -142,7 +153,7 @@ def read_roster(path: Path, id_column: str | None = None) -> RosterFile:
     if id_column is not None and id_column not in header:
         raise RosterError(f"{path}: --id-column {id_column!r} is not a column (columns: {', '.join(header)})")
     ids = (id_column,) if id_column else _DEFAULT_IDS[shape]
-    out = RosterFile(shape)
+    out = RosterFile(shape, carries=tuple(k for k, column in _COLUMNS[shape].items() if column in header))
     first_row: dict[str, int] = {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
@@ -190,8 +201,12 @@ class Imported:
     unchanged: int = 0
 
 
-def import_roster(work: Path, learners: list[Learner]) -> Imported:
-    """Learners into the course folder: nbgrader's gradebook.db (through nbgrader's API) and roster.csv."""
+def import_roster(work: Path, learners: list[Learner], carries: tuple[str, ...] = tuple(FIELDS[1:])) -> Imported:
+    """Learners into the course folder: nbgrader's gradebook.db (through nbgrader's API) and roster.csv.
+
+    Of a learner already on the roster only the fields in ``carries`` (those the file has columns for)
+    change: a Canvas export (no emails) after a list of emails keeps the emails.
+    """
     from nbgrader.api import MissingEntry
 
     from grader.batch.results import write_atomic
@@ -208,6 +223,8 @@ def import_roster(work: Path, learners: list[Learner]) -> Imported:
                     before = replace(Learner(learner.id), **{k: getattr(student, k) or "" for k in NBGRADER_FIELDS})
                 except MissingEntry:
                     before = None
+            if before is not None:
+                learner = replace(before, **{k: getattr(learner, k) for k in carries})
             if before is None or learner.id not in roster:
                 done.added.append(learner)
             else:
