@@ -57,6 +57,8 @@ def _identity(notebook: Path, masters: Any, assignment: str | None, student: str
 
 def readable(doc: dict[str, Any]) -> str:
     lines = [f"{doc['assignment']} for {doc['student']}: {doc['total']:g} / {doc['max']:g} points"]
+    if doc.get("late"):
+        lines.append(f"  {doc['late']}")
     if doc.get("error"):
         lines.append(f"  not graded: {doc['error']}")
         return "\n".join(lines)
@@ -200,6 +202,13 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
             current.add(sub.key)
             yield sub
 
+    def stale(sub: Any) -> bool:
+        """Graded before the due date with a summary where the policy now releases everything."""
+        from grader.term.feedback_release import feedback_detail
+
+        doc = store.load(sub.student, sub.assignment)
+        return doc is not None and doc.get("feedback", "full") != feedback_detail(course, sub.assignment, sub.student)
+
     def skipped(_sub: Any) -> None:
         nonlocal up_to_date
         up_to_date += 1
@@ -211,7 +220,7 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
                         TextColumn("time left"), TimeRemainingColumn(), console=console,
                         disable=not total) as progress:
         task = progress.add_task("grading", total=total)
-        summary = run_batch(pending(submissions(), store, regrade, skipped), store, pool.map, on_result=on_result,
+        summary = run_batch(pending(submissions(), store, regrade, skipped, stale), store, pool.map, on_result=on_result,
                             progress=lambda n: progress.advance(task, n))
     summary.up_to_date = up_to_date
     current |= {s.key for s in refused}
@@ -232,16 +241,38 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
             sandboxes.add(d.get("sandbox", ""))
             yield d
 
-    csv, parquet = write_tables(gradebook_frame(noting(current_docs()), masters), out)
+    from grader.term.roster import load_roster
+
+    # Learners on the roster with nothing handed in are in the gradebook too, as missing work.
+    on_roster = load_roster(nbgrader_folder) if nbgrader_folder is not None else {}
+    csv, parquet = write_tables(gradebook_frame(noting(current_docs()), masters, on_roster), out)
     db_problems: list[str] = []
     if nbgrader_folder is not None:
-        db_problems = write_nbgrader_db(nbgrader_folder / "gradebook.db", current_docs())
+        db_problems = write_nbgrader_db(nbgrader_folder / "gradebook.db", current_docs(), course)
     _print_summary(summary, failed_parts, sandboxes, ignored)
+    _print_term(course, current_docs(), nbgrader_folder)
     for p in db_problems:
         _say(f"! {p}", "yellow")
     _say(f"Gradebook: {csv} and {parquet}" + (f"; nbgrader's {nbgrader_folder / 'gradebook.db'}"
                                              if nbgrader_folder is not None else ""))
     return 0 if not summary.failed and not ignored and not failed_parts and not db_problems else 1
+
+
+def _print_term(course: Course, docs: Iterator[dict[str, Any]], folder: Path | None) -> None:
+    """Late work, and learners graded though not on the roster (where a roster was imported)."""
+    from grader.learner.core.text import display_name as shown
+    from grader.term.roster import load_roster
+
+    roster = load_roster(folder) if folder is not None else {}
+    strangers: set[str] = set()
+    for doc in docs:
+        if doc.get("penalty"):
+            _say(f"    late: {shown(doc['student'])}/{doc['assignment']}: {doc['late']}", "yellow")
+        if roster and doc["student"] not in roster:
+            strangers.add(doc["student"])
+    if strangers:
+        _say(f"{len(strangers)} learner(s) graded but not on the roster: "
+             f"{', '.join(shown(s) for s in sorted(strangers))}", "yellow")
 
 
 def _failed_parts(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -329,20 +360,71 @@ def print_import_problems(imported: Imported) -> None:
 # -- export ---------------------------------------------------------------------------------------
 
 
-def export(course: Course, work: Path, to: Path | None) -> int:
-    """nbgrader export's CSV layout from this course folder's batch gradebook."""
+EXPORT_FORMATS = ("nbgrader", "canvas", "moodle")
+
+
+def export(course: Course, work: Path, to: Path | None, fmt: str = "nbgrader") -> int:
+    """The batch gradebook as nbgrader export's CSV layout, or as Canvas's or Moodle's grade import file."""
     import pandas as pd
 
     from grader.batch.gradebook import export_frame
     from grader.batch.results import write_atomic
+    from grader.term.late import naive_utc
+    from grader.term.lms import canvas_file, moodle_file
+    from grader.term.roster import load_roster
 
     table = work / "gradebook.parquet"
     if not table.exists():
         console.print(f"[red]{table}: no gradebook yet; run `dlcourse grade` first[/]", highlight=False)
         return 2
     frame = pd.read_parquet(table)
-    duedates = {a.id: "" for a in course.assignments}
-    target = to or work / "grades.csv"
-    write_atomic(target, export_frame(frame, duedates).to_csv(index=False).encode())
-    console.print(f"Grades in nbgrader's export layout written to {target}", highlight=False)
+    roster = load_roster(work)
+    target = to or work / {"nbgrader": "grades.csv", "canvas": "grades-canvas.csv", "moodle": "grades-moodle.csv"}[fmt]
+    if fmt == "nbgrader":
+        # As nbgrader export prints them: naive UTC; the learner's extension is not part of it.
+        duedates = {a.id: str(naive_utc(a.due)) if a.due else "" for a in course.assignments}
+        people = {r.id: {"first_name": r.first_name, "last_name": r.last_name, "email": r.email}
+                  for r in roster.values()}
+        write_atomic(target, export_frame(frame, duedates, people).to_csv(index=False).encode("utf-8"))
+        console.print(f"Grades in nbgrader's export layout written to {target}", highlight=False)
+        return 0
+    if not roster:
+        console.print(f"[red]{work / 'roster.csv'}: no roster yet; import one with `dlcourse roster` first "
+                      f"({fmt} needs each learner's LMS identity)[/]", highlight=False)
+        return 2
+    made = (canvas_file if fmt == "canvas" else moodle_file)(course, frame, roster)
+    write_atomic(target, made.table.to_csv(index=False).encode("utf-8"))
+    for line in made.left_out:
+        _say(f"! {line}", "yellow")
+    _say(f"Grades for {fmt.capitalize()}'s grade import ({len(made.table) - (fmt == 'canvas')} learner(s)) written "
+         f"to {target}" + (f"; {len(made.left_out)} left out (listed above)" if made.left_out else ""))
     return 0
+
+
+def roster(course: Course, work: Path, file: Path, id_column: str | None) -> int:
+    """`dlcourse roster`: learners from an LMS export or a plain CSV into the course folder."""
+    from grader.learner.core.text import display_name as shown
+    from grader.term.roster import RosterError, import_roster, read_roster
+
+    try:
+        read = read_roster(file, id_column)
+    except RosterError as exc:
+        _say(f"✗ {exc}", "red")
+        return 2
+    if not (work / "gradebook.db").exists():
+        from grader.nbgrader_glue.course import CourseDirectory
+
+        CourseDirectory.prepare(course, work)
+    done = import_roster(work, read.learners, read.carries)
+    _say(f"{file}: read as a {read.shape} roster: {len(read.learners)} learner(s); {len(done.added)} added, "
+         f"{len(done.changed)} changed, {done.unchanged} unchanged; {len(read.unreadable)} row(s) could not be read.")
+    for learner in done.added:
+        _say(f"  + {shown(learner.id)} ({shown(learner.sortable_name) or 'no name'})")
+    for learner, fields_changed in done.changed:
+        _say(f"  ~ {shown(learner.id)}: {', '.join(fields_changed)} changed")
+    for line in read.skipped:
+        _say(f"  - {line}: not a learner, skipped")
+    for line in read.unreadable:
+        _say(f"  ✗ {line}", "red")
+    _say(f"Roster: {work / 'roster.csv'} and nbgrader's {work / 'gradebook.db'}")
+    return 0 if not read.unreadable else 1

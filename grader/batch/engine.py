@@ -26,7 +26,7 @@ from typing import Any
 
 from grader.nbgrader_glue.notebook import NotebookGrader
 from grader.nbgrader_glue.masters import Master, Masters, master_notebooks, read_notebook, restore
-from grader.batch.reading import Submission
+from grader.batch.reading import Submission, parse_timestamp
 from grader.batch.results import ResultStore, failed_document, graded_document
 from grader.course.config import Course
 from grader.learner.core.text import clean_text
@@ -76,7 +76,8 @@ def grade_payload(grader: NotebookGrader, masters: Mapping[str, Master], sub: Su
         return failed_document(sub, master, f"not a readable notebook ({_why(exc)})", grader.sandbox.describe()), None
     try:
         restore(nb, master)
-        grade = grader.grade(nb, sub.assignment, sub.student)
+        submitted_at = parse_timestamp(sub.timestamp) if sub.timestamp else None
+        grade = grader.grade(nb, sub.assignment, sub.student, submitted_at)
         return graded_document(sub, grade), nb
     except Exception as exc:  # noqa: BLE001 - a worker that cannot start, say: recorded, the batch goes on
         return failed_document(sub, master, _why(exc, 500), grader.sandbox.describe()), None
@@ -202,7 +203,7 @@ def run_batch(todo: Iterable[Submission], store: ResultStore,
             summary.graded += 1
         else:
             summary.failed.append({k: doc[k] for k in ("student", "assignment", "error")})
-        summary.warnings.extend((sub.student, sub.assignment, w) for w in sub.warnings)
+        summary.warnings.extend((sub.student, sub.assignment, w) for w in doc.get("warnings") or sub.warnings)
         if progress is not None:
             progress(1)
     summary.seconds = time.perf_counter() - started
@@ -210,13 +211,16 @@ def run_batch(todo: Iterable[Submission], store: ResultStore,
 
 
 def pending(subs: Iterable[Submission], store: ResultStore, regrade: bool = False,
-            skipped: Callable[[Submission], Any] | None = None) -> Iterator[Submission]:
+            skipped: Callable[[Submission], Any] | None = None,
+            stale: Callable[[Submission], bool] | None = None) -> Iterator[Submission]:
     """What is not graded yet, or changed since it was (everything, with ``regrade``), lazily.
 
-    ``skipped`` is told of each submission that is already graded from these very bytes.
+    ``skipped`` is told of each submission that is already graded from these very bytes; ``stale``
+    says of one that its result is out of date all the same (its feedback was a summary before the
+    due date, and the due date has passed).
     """
     for s in subs:
-        if regrade or not store.is_current(s):
+        if regrade or not store.is_current(s) or (stale is not None and stale(s)):
             yield s
         elif skipped is not None:
             skipped(s)

@@ -6,6 +6,8 @@ The document (``--json`` prints it; ``SCHEMA`` names its version)::
      "status": "graded" | "grading-failed", "error": null | "why nothing could be graded",
      "warnings": ["what was odd but did not stop grading (an unreadable timestamp.txt, say)"],
      "total": 7.5, "max": 10.0, "sandbox": "...",
+     "raw_total": 7.5, "penalty": 0.0, "submitted_at": "ISO 8601 UTC" | "", "late_by_s": 0.0,
+     "late": "the lateness and its penalty in words" | "", "feedback": "full" | "summary",
      "parts": {"<part>": {"points": 2.0, "max": 2.0, "status": "passed" | "failed" | "grading-failed" | "missing",
                           "message": "...", "diagnoses": ["..."]}}}
 
@@ -46,14 +48,23 @@ def _header(sub: Submission) -> dict[str, Any]:
 
 
 def graded_document(sub: Submission, grade: NotebookGrade) -> dict[str, Any]:
+    """``total`` is after the late penalty; the parts keep the points they earned (``raw_total`` in all)."""
     parts = {
         pid: {"points": _finite(p.points), "max": _finite(p.max_points),
               "status": "missing" if p.unanswered and p.status == "failed" else p.status,
               "message": p.message, "diagnoses": list(p.diagnoses)}
         for pid, p in grade.parts.items()
     }
-    return {**_header(sub), "status": "graded", "error": None, "total": sum(p["points"] for p in parts.values()),
-            "max": sum(p["max"] for p in parts.values()), "sandbox": grade.sandbox, "parts": parts}
+    raw = sum(p["points"] for p in parts.values())
+    late = grade.late_record()
+    warning = grade.late.warning if grade.late is not None else None
+    header = _header(sub)
+    if warning:
+        header["warnings"] = [*header["warnings"], warning]
+    return {**header, "status": "graded", "error": None, "total": raw - late["penalty"],
+            "max": sum(p["max"] for p in parts.values()), "sandbox": grade.sandbox, "parts": parts,
+            "raw_total": raw, "penalty": late["penalty"], "submitted_at": late["submitted_at"],
+            "late_by_s": late["late_by_s"], "late": late["words"], "feedback": grade.detail}
 
 
 def failed_document(sub: Submission, master: Master | None, error: str, sandbox: str = "") -> dict[str, Any]:

@@ -117,3 +117,19 @@ def _judged(check: Check, namespace: Mapping[str, Any], ctx: Context, max_points
         check, namespace, ctx, max_points, ReferenceAnswers(check, ctx, fixed), cases,
         probes=tuple((p.label, p.run) for p in check.probes), explain=check.explain, trusted=trusted,
     )
+
+
+def withheld_labels(check: Check, ctx: Context, result: PartResult) -> frozenset[str]:
+    """The outcomes of ``result`` that carry what only grading knows: those of the cases drawn for the
+    learner (by label, keyed results included) and of probes at a drawn value (``Outcome.stable``).
+
+    A feedback ``summary`` counts their failures without their inputs and values; the fixed cases are
+    the public ones the learner's self-check already shows.
+    """
+    drawn = {c.label for c in check.drawn_for(ctx)}
+    if check.via is not None:
+        drawn |= {c.label for c in check.via.drawn_for(ctx)}
+    return frozenset(
+        o.label for o in result.outcomes
+        if o.label in drawn or o.label.rsplit(" [", 1)[0] in drawn or (o.stable and o.stable != o.label)
+    )

@@ -14,8 +14,14 @@
         (options: --assignment A, --workers N, --dask ADDRESS|local, --regrade, --figures)
     dlcourse grade NOTEBOOK.ipynb [--course course.yaml] [--assignment A] [--student ID] [--json]
         one notebook; prints its result (a stable JSON document with --json)
-    dlcourse export course.yaml [--work DIR] [--to FILE]
-        the batch gradebook in nbgrader export's CSV layout (default: <work>/grades.csv)
+    dlcourse export course.yaml [--work DIR] [--format nbgrader|canvas|moodle] [--to FILE]
+        the batch gradebook in nbgrader export's CSV layout (default: <work>/grades.csv, with the
+        roster's names and emails, due dates and late penalties), or as Canvas's gradebook import
+        CSV or Moodle's grade import CSV (<work>/grades-canvas.csv, grades-moodle.csv), from the roster
+    dlcourse roster course.yaml FILE.csv [--work DIR] [--id-column COLUMN]
+        learners from a Canvas or Moodle export or a plain CSV (id, first_name, last_name, email,
+        lms_user_id) into nbgrader's gradebook.db and <work>/roster.csv; says what it added,
+        changed or could not read
     dlcourse gradebook course.yaml [--work DIR]
     dlcourse report course.yaml [--work DIR] [--gradebook FILE.csv] [--out FILE]
         one self-contained HTML page for the instructor (default: <work>/report.html), from
@@ -248,9 +254,11 @@ def _grade_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("run", "validate", "release", "grade", "gradebook", "report", "export"))
+    parser.add_argument("command", choices=("run", "validate", "release", "grade", "gradebook", "report", "export",
+                                            "roster"))
     parser.add_argument("course", nargs="?", default="course.yaml", type=Path,
                         help="the course file; for grade also a notebook or a folder of submissions")
+    parser.add_argument("file", nargs="?", default=None, type=Path, help="roster: the CSV file to import")
     parser.add_argument("--work", type=Path, default=None, help="nbgrader course folder (default: course-work/ beside course.yaml)")
     parser.add_argument("--submissions", type=Path, default=None, help="folder of <student>/<assignment>/<assignment>.ipynb to grade")
     parser.add_argument("--demo-work", type=Path, default=None,
@@ -275,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--figures", action="store_true",
                        help="draw the learner's plots and the feedback figures into the autograded notebooks (slower)")
     parser.add_argument("--to", type=Path, default=None, help="export: the CSV file (default: <work>/grades.csv)")
+    parser.add_argument("--format", dest="export_format", default="nbgrader", choices=("nbgrader", "canvas", "moodle"),
+                        help="export: nbgrader's CSV layout (default), Canvas's or Moodle's grade import CSV")
+    parser.add_argument("--id-column", default=None,
+                        help="roster: the column holding nbgrader's learner id (default: SIS Login ID for "
+                             "Canvas, Username for Moodle, id for a plain CSV)")
     args = parser.parse_args(argv)
     if args.command == "grade":
         return _grade_command(args)
@@ -302,7 +315,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         from grader.batch.command import export
 
-        return export(course, work.resolve(), args.to)
+        return export(course, work.resolve(), args.to, args.export_format)
+    if args.command == "roster":
+        from grader.batch.command import roster
+
+        if args.file is None:
+            console.print("[red]roster: name the CSV file to import: dlcourse roster course.yaml FILE.csv[/]")
+            return 2
+        return roster(course, work.resolve(), args.file, args.id_column)
     if args.command == "report":
         return cmd_report(course, work.resolve(), args.gradebook, args.out)
     if args.command == "run" and not cmd_validate(course):

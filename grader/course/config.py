@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import AwareDatetime, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from grader.errors import CourseError
 from grader.course.typed import Number, Strict, WholeNumber, validation_problems
 from grader.exercises import exercise_modules
+from grader.term.policy import Extensions, FeedbackPolicy, LatePolicy
 
 
 class Part(Strict):
@@ -34,6 +35,12 @@ class Assignment(Strict):
     parts: Annotated[list[Part], Field(min_length=1)]
     #: The exercise's own keys, checked against its module's ``Settings`` (``parse_course``).
     settings: dict[str, Any] | None = None
+    #: ISO 8601 with a zone (2026-12-10T23:59:00+01:00); without one the assignment is never late.
+    due: AwareDatetime | None = None
+    #: This assignment's own late policy, instead of the course's.
+    late_policy: LatePolicy | None = None
+    #: What its feedback shows before and after the due date, instead of the course's rule.
+    feedback: FeedbackPolicy | None = None
 
     @property
     def points(self) -> float:
@@ -80,6 +87,12 @@ class Course(Strict):
     grading: Grading = Grading()
     assignments: Annotated[list[Assignment], Field(min_length=1)]
     quizzes: list[Path] = []
+    #: Course-wide: how late work is scored (an assignment may carry its own late_policy).
+    late_policy: LatePolicy = LatePolicy()
+    #: Course-wide: what feedback shows before and after the due date (an assignment may carry its own).
+    feedback: FeedbackPolicy = FeedbackPolicy()
+    #: learner id -> assignment id -> days added to that learner's due date.
+    extensions: Extensions = {}
 
     #: The folder course.yaml lives in; relative paths are taken from there.
     root: Path = Field(default=Path("."), exclude=True)
@@ -160,6 +173,14 @@ def parse_course(data: Any, source: str, root: Path, file: Path | None = None) -
         f"quizzes[{i}]: file {q} does not exist under {root}"
         for i, q in enumerate(course.quizzes)
         if not course.path(q).is_file()
+    ]
+    known = {a.id for a in course.assignments}
+    missing += [
+        f"extensions.{learner}.{assignment}: no assignment {assignment!r} in the course "
+        f"(known: {', '.join(sorted(known))})"
+        for learner, days in course.extensions.items()
+        for assignment in days
+        if assignment not in known
     ]
     if missing:
         raise CourseError(source, missing)

@@ -66,6 +66,10 @@ _EXPECTED = {
     "model_attributes_type": "a mapping of keys",
     "list_type": "a list",
     "tuple_type": "a list",
+    "timezone_aware": "a date and time with its zone (ISO 8601, e.g. 2026-12-10T23:59:00+01:00)",
+    "datetime_type": "a date and time with its zone (ISO 8601, e.g. 2026-12-10T23:59:00+01:00)",
+    "datetime_parsing": "a date and time with its zone (ISO 8601, e.g. 2026-12-10T23:59:00+01:00)",
+    "datetime_from_date_parsing": "a date and time with its zone (ISO 8601, e.g. 2026-12-10T23:59:00+01:00)",
 }
 
 
@@ -125,11 +129,15 @@ def _what(error: dict[str, Any], file_format: str, union: TaggedUnion | None) ->
             return f"required key is missing (the {meaning}: one of {tags})" if tags else "required key is missing"
         return f"unknown {meaning} {ctx.get('tag', got)!r} (expected one of {tags})"
     if kind in _EXPECTED:
-        return f"expected {_EXPECTED[kind]}, got {got!r}"
+        # A time YAML has already read is shown as the author wrote it, not as Python's repr.
+        shown = got.isoformat() if hasattr(got, "isoformat") else repr(got)
+        return f"expected {_EXPECTED[kind]}, got {shown}"
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         return f"{got!r} is not allowed: {_PATTERNS.get(pattern, f'it must match the pattern {pattern}')}"
     message = error["msg"].removeprefix("Value error, ")
+    if kind == "literal_error":
+        return f"{message.replace('Input should be', 'must be')}, got {got!r}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         return f"{message.replace('Input should be', 'must be')}, got {got!r}"
     return message if "got" in message else f"{message} (got {got!r})"

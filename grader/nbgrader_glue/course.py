@@ -13,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pandas as pd
@@ -42,10 +43,17 @@ c.Autograde.autograde_preprocessors = [
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
+    "grader.nbgrader_glue.late.CourseDeadlines",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.SandboxedGrading.course_file = {course_yaml!r}
+# Late work is scored by course.yaml's late_policy, due dates and extensions (grader/term/late.py, the
+# batch grader's definition): CourseDeadlines writes the due date and the learner's extension into
+# gradebook.db, and nbgrader's AssignLatePenalties asks CoursePenalty for the penalty.
+c.CourseDeadlines.course_file = {course_yaml!r}
+c.AssignLatePenalties.plugin_class = "grader.nbgrader_glue.late.CoursePenalty"
+c.CoursePenalty.course_file = {course_yaml!r}
 # Submissions are read as data, as the batch reads them: a notebook that is a link, a FIFO or a
 # folder is never opened (the hook takes it off nbgrader's list before nbgrader reads anything), and
 # what is graded is the bytes CheckedSubmission read, not a path opened again.
@@ -97,6 +105,17 @@ c.GenerateFeedback.HTMLExporter.filters = {{
     "text_math_to_mathml": "grader.feedback_page.filters.text_math_to_mathml",
 }}
 """
+
+
+def open_gradebook(db: Path) -> Any:
+    """nbgrader's Gradebook on ``db``, in this process; a new one is created as nbgrader creates it."""
+    from nbgrader.api import Gradebook
+
+    # nbgrader makes a new database by running alembic by name: this interpreter's bin/ must be on PATH.
+    here = str(Path(sys.executable).parent)
+    if here not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join((here, os.environ.get("PATH", "")))
+    return Gradebook(f"sqlite:///{db}")
 
 
 class NbgraderError(RuntimeError):

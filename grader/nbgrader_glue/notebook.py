@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import base64
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import nbformat
@@ -22,7 +23,7 @@ from grader.nbgrader_glue.cells import grading_meta
 from grader.nbgrader_glue.figures import feedback_figures
 from grader.checks import CHECKS, check_for, feedback_figure
 from grader.checks.context import context_for
-from grader.checks.runner import run_check
+from grader.checks.runner import run_check, withheld_labels
 from grader.course.config import Course
 from grader.learner.core.answers import is_empty
 from grader.learner.core.feedback import render_part
@@ -32,6 +33,8 @@ from grader.sandbox.remote import RemoteNamespace
 from grader.sandbox.session import CellRun, WorkerSession
 from grader.sandbox.forked import ForkedSession
 from grader.sandbox.warm import WarmSandbox
+from grader.term.feedback_release import feedback_detail
+from grader.term.late import Lateness, lateness
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -59,14 +62,31 @@ class NotebookGrade:
     sandbox: str
     parts: dict[str, PartGrade] = field(default_factory=dict)
     cells: list[CellRun] = field(default_factory=list)
+    #: How late it was handed in (``grader.term.late``); the penalty is taken from ``total``.
+    late: Lateness | None = None
+    #: What the feedback shows: ``full``, or ``summary`` (course.yaml's feedback, before the due date).
+    detail: str = "full"
 
     @property
     def total(self) -> float:
+        """The points earned, before any late penalty."""
         return sum(p.points for p in self.parts.values())
+
+    @property
+    def penalty(self) -> float:
+        return self.late.penalty(self.total) if self.late is not None else 0.0
 
     @property
     def max_total(self) -> float:
         return sum(p.max_points for p in self.parts.values())
+
+    def late_record(self) -> dict[str, Any]:
+        """The lateness as the gradebook and the feedback page read it."""
+        late = self.late
+        submitted = late.submitted_at.isoformat() if late is not None and late.submitted_at else ""
+        return {"submitted_at": submitted, "late_by_s": late.late_by_s if late is not None else 0.0,
+                "penalty": self.penalty, "raw_score": self.total,
+                "words": late.words(self.total) if late is not None else ""}
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -74,6 +94,8 @@ class NotebookGrade:
             "student": self.student,
             "parts": {k: {"points": p.points, "max_points": p.max_points, "status": p.status,
                           "diagnoses": p.diagnoses, "message": p.message} for k, p in self.parts.items()},
+            "late": self.late_record(),
+            "feedback": self.detail,
         }
 
 
@@ -182,10 +204,17 @@ class NotebookGrader:
         return WorkerSession(self.sandbox, self.limits, self.public_files(assignment), deadline_s=deadline,
                              learner=student)
 
-    def grade(self, nb: Any, assignment: str, student: str) -> NotebookGrade:
-        """Run ``nb``'s code in a fresh sandbox, grade every test cell, and write outputs into ``nb``."""
+    def grade(self, nb: Any, assignment: str, student: str, submitted_at: datetime | None = None,
+              now: datetime | None = None) -> NotebookGrade:
+        """Run ``nb``'s code in a fresh sandbox, grade every test cell, and write outputs into ``nb``.
+
+        ``submitted_at``: nbgrader's timestamp (naive UTC), held against the learner's due date;
+        ``now``: when the feedback is produced (default: now), which decides what it shows.
+        """
         grading = self.course.grading
-        result = NotebookGrade(assignment, student, self.sandbox.describe())
+        result = NotebookGrade(assignment, student, self.sandbox.describe(),
+                               late=lateness(self.course, assignment, student, submitted_at),
+                               detail=feedback_detail(self.course, assignment, student, now))
         lost: dict[str, str] = {}
         with self._session(assignment, student) as session:
             for index, cell in enumerate(nb.cells):
@@ -208,7 +237,8 @@ class NotebookGrader:
                 meta = grading_meta(cell)
                 grade_id, max_points = meta.grade_id or "", meta.max_points
                 crashes_before = len(session.crashes)
-                part = self._grade_cell(assignment, grade_id, max_points, namespace, session, student)
+                part = self._grade_cell(assignment, grade_id, max_points, namespace, session, student,
+                                        result.detail)
                 if len(session.crashes) > crashes_before and part.status != "grading-failed":
                     part.status = "grading-failed"
                     part.message += f"\n  (grading failed: {session.crashes[-1]})"
@@ -220,14 +250,16 @@ class NotebookGrader:
         return result
 
     def _grade_cell(self, assignment: str, grade_id: str, max_points: float, namespace: RemoteNamespace,
-                    session: WorkerSession, student: str) -> PartGrade:
+                    session: WorkerSession, student: str, detail: str = "full") -> PartGrade:
         if (assignment, grade_id) in CHECKS:
             ctx = context_for(self.course, student)
-            part: PartResult = run_check(check_for(assignment, grade_id), namespace, ctx, max_points)
+            check = check_for(assignment, grade_id)
+            part: PartResult = run_check(check, namespace, ctx, max_points)
             points = min(max(part.points, 0.0), max_points)
             figures = (feedback_figures(feedback_figure(assignment, grade_id), namespace, ctx)
                        if part.grading_failed is None and self.figures else [])
-            return PartGrade(grade_id, points, max_points, part.status, render_part(part),
+            withheld = withheld_labels(check, ctx, part) if detail == "summary" else frozenset()
+            return PartGrade(grade_id, points, max_points, part.status, render_part(part, withheld),
                              [m.name for m in part.diagnoses], figures, unanswered=part.unanswered)
         # An exercise's 0-point cells never need the quizzes loaded (they bring in sympy).
         is_exercise = any(a.id == assignment for a in self.course.assignments)

@@ -13,6 +13,7 @@ formgrader and ``export`` work unchanged. Configured by the
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -35,11 +36,23 @@ class SandboxedGrading(NbGraderPreprocessor):
             self._graders[self.course_file] = NotebookGrader(load_course(self.course_file))
         return self._graders[self.course_file]
 
+    @staticmethod
+    def _submitted_at(info: dict[str, Any], assignment: str, student: str) -> datetime | None:
+        """The time nbgrader recorded from the submission's timestamp.txt (the batch reads the same file)."""
+        if not info.get("db_url"):
+            return None
+        from nbgrader.api import Gradebook
+
+        from grader.nbgrader_glue.late import submission_time
+
+        with Gradebook(info["db_url"]) as gb:
+            return submission_time(gb, assignment, student)
+
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         info = resources.get("nbgrader", {})
         # The grading identity comes from the submission's place in nbgrader's tree, never from the notebook.
         student, assignment = str(info.get("student", "")), str(info.get("assignment", ""))
-        result = self._grader().grade(nb, assignment, student)
+        result = self._grader().grade(nb, assignment, student, self._submitted_at(info, assignment, student))
         self.log.info("%s/%s graded in the sandbox: %g of %g points (%s)", student, assignment,
                       result.total, result.max_total, result.sandbox)
         failed = [k for k, p in result.parts.items() if p.status == "grading-failed"]

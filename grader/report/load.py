@@ -11,6 +11,7 @@ page shows is computed from that, so both sources give the same report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +55,8 @@ class Grades:
     source: str
     #: (student, assignment) pairs nbgrader holds a submission for that has no grades: "not graded", not "missing".
     not_graded: set[tuple[str, str]] = field(default_factory=set)
+    #: Work handed in after the learner's due date: (student, assignment, points deducted, in words).
+    late: list[tuple[str, str, float, str]] = field(default_factory=list)
 
     def assignment(self, assignment_id: str) -> AssignmentInfo:
         return next(a for a in self.assignments if a.id == assignment_id)
@@ -197,4 +200,46 @@ def load_grades(course: Course, work: Path, gradebook_csv: Path | None = None) -
         assignments.append(AssignmentInfo(str(assignment_id), str(assignment_id), "exercise", float(worth.sum()),
                                           {str(p): "" for p in worth.index}, {str(p): float(v) for p, v in worth.items()}))
     roster = sorted(set(students) | set(parts.student) | {s for s, _ in not_graded})
-    return Grades(parts, roster, assignments, source, not_graded)
+    times = _csv_times(table) if gradebook_csv is not None else _db_times(work)
+    return Grades(parts, roster, assignments, source, not_graded, late_work(course, times))
+
+
+def _csv_times(table: pd.DataFrame) -> dict[tuple[str, str], tuple[datetime | None, float]]:
+    """(student, assignment) -> (submitted_at, points earned before the penalty), from gradebook.csv."""
+    if "submitted_at" not in table.columns or table.empty:
+        return {}
+    raw = pd.to_numeric(table.get("raw_score", table.score), errors="coerce").fillna(0.0)
+    out = {}
+    for (student, assignment), rows in table.assign(_raw=raw).groupby(["student", "assignment"]):
+        stamp = str(rows.submitted_at.iloc[0] or "").strip()
+        try:
+            when = datetime.fromisoformat(stamp) if stamp and stamp != "nan" else None
+        except ValueError:
+            when = None
+        out[(str(student), str(assignment))] = (when, float(rows._raw.sum()))
+    return out
+
+
+def _db_times(work: Path) -> dict[tuple[str, str], tuple[datetime | None, float]]:
+    """The same from nbgrader's gradebook.db: the submission time it recorded and its raw score."""
+    from nbgrader.api import Gradebook
+
+    db = work / "gradebook.db"
+    if not db.is_file():
+        return {}
+    with Gradebook(f"sqlite:///{db}") as gb:
+        return {(sub.student.id, a.name): (sub.timestamp, float(sub.score or 0.0))
+                for a in gb.assignments for sub in a.submissions}
+
+
+def late_work(course: Course, times: dict[tuple[str, str], tuple[datetime | None, float]]
+              ) -> list[tuple[str, str, float, str]]:
+    """Work handed in after the learner's due date, with its penalty in words (``grader.term.late``)."""
+    from grader.term.late import lateness
+
+    out = []
+    for (student, assignment), (when, raw) in sorted(times.items()):
+        late = lateness(course, assignment, student, when)
+        if late.late_by_s > 0:
+            out.append((student, assignment, late.penalty(raw), late.words(raw)))
+    return out

@@ -251,6 +251,16 @@ def missing_section(grades: Grades, missing: pd.DataFrame) -> str:
     return "".join(out)
 
 
+def late_section(grades: Grades) -> str:
+    """Work handed in after the due date (extensions included), each with its penalty in words."""
+    out = ['<h2 id="late">Late work</h2>']
+    if not grades.late:
+        return out[0] + _empty("No work was handed in after its due date.")
+    out.append(_plain_table(["learner", "assignment", "points deducted", "what happened"],
+                            ([_e(s), _e(a), _num(p), _e(w)] for s, a, p, w in grades.late), numeric=(2,)))
+    return "".join(out)
+
+
 def _page(title: str, subtitle: str, body: str, with_tables: bool) -> str:
     bundle = ""
     if with_tables:
@@ -292,13 +302,14 @@ def render_page(grades: Grades, course_title: str, generated: str) -> str:
                 f"roster, {graded_learners} with graded work; {len(grades.assignments)} assignment(s).")
     nav = ("<nav>" + "".join(f'<a href="#{i}">{t}</a>' for i, t in (
         ("scores", "Scores"), ("pass-rates", "Pass rates"), ("mistakes", "Mistakes"), ("missing", "Missing"),
-        ("quiz", "Quiz questions"), ("learners", "Learners"), ("parts", "Parts"))) + "</nav>")
+        ("late", "Late work"), ("quiz", "Quiz questions"), ("learners", "Learners"), ("parts", "Parts"))) + "</nav>")
     body = "".join((
         nav,
         scores_section(grades, totals),
         pass_rate_section(grades, summaries.pass_rates(grades), submitted),
         mistakes_section(grades, summaries.frequent_mistakes(grades), submitted),
         missing_section(grades, summaries.missing_work(grades)),
+        late_section(grades),
         quiz_section(grades, summaries.quiz_ranking(grades), submitted),
         learners_section(grades, summaries.totals_table(grades), summaries.part_rows(grades)),
     ))
