@@ -8,7 +8,7 @@ For every check:
 2. the public self-check uses only fixed cases: the cases of a context with randomized=False are
    exactly those no learner's draw changes, the same for every learner, and exactly those are
    frozen into the release's public data (``grader.release.public_data``);
-3. every simulated mistake (a ``Mistake`` with ``wrong``) loses points and is named, for two learners;
+3. every simulated mistake (a ``WrongAnswer``) loses points and is named, for two learners;
 4. the same learner always gets the same cases, and two learners get different drawn ones; the
    hidden grading draws something for every learner;
 5. no answer that ignores its input (``grader.learner.core.floor``: None, constants, the right shape
@@ -35,6 +35,7 @@ from grader.checks.context import context_for
 from grader.checks.runner import run_check
 from grader.course.config import Course
 from grader.learner.core import wire
+from grader.learner.core.mistakes import WrongAnswer
 from grader.learner.core.model import Case, Check, PartResult
 from grader.release.public_data import public_data
 from grader.checks.validation import PartValidation, left_as_stand_in, reference_namespace, validate_part
@@ -189,9 +190,9 @@ def test_public_self_check_uses_only_fixed_cases(check: Check, course: Course, j
 def test_every_simulated_mistake_loses_points_and_is_named(check: Check, learner: str, validated) -> None:
     row = validated(check, learner)
     assert row.mistakes_missed == []
-    expected = [m.name for m in check.mistakes if m.wrong is not None]
+    expected = [m.name for m in check.mistakes if isinstance(m, WrongAnswer)]
     if check.via is not None:  # the same mistakes again, made where the contract's function does the work
-        expected += [m.name + left_as_stand_in(check) for m in check.via.mistakes if m.wrong is not None]
+        expected += [m.name + left_as_stand_in(check) for m in check.via.mistakes if isinstance(m, WrongAnswer)]
     assert row.mistakes_caught == expected
 
 
@@ -270,7 +271,7 @@ def test_a_wrong_inlined_helper_gets_the_diagnosis_of_the_wrong_helper(check: Ch
     base = reference_namespace(course, check.assignment)
     inlined = {m.name: m for m in check.via.mistakes}
     compared = 0
-    for mistake in (m for m in check.mistakes if m.wrong is not None):
+    for mistake in (m for m in check.mistakes if isinstance(m, WrongAnswer)):
         assert mistake.name in inlined, f"{mistake.name!r} has no version made inside {check.via.function}"
         in_helper = {**base, check.function: with_context(mistake.wrong, ctx)}
         inline = {**base, check.function: STAND_INS[check.stand_in],
@@ -279,4 +280,4 @@ def test_a_wrong_inlined_helper_gets_the_diagnosis_of_the_wrong_helper(check: Ch
             result = run_check(check, namespace, ctx, _points(course, check), trusted=True)
             assert result.points < _points(course, check) and [m.name for m in result.diagnoses] == [mistake.name]
         compared += 1
-    assert compared == len([m for m in check.mistakes if m.wrong is not None])
+    assert compared == len([m for m in check.mistakes if isinstance(m, WrongAnswer)])

@@ -13,6 +13,7 @@ import pytest
 import reference.gradient_descent as R
 from grader.checks import check_for
 from grader.exercises import gradient_descent as gd_checks
+from grader.learner.core.mistakes import Mutates
 from grader.learner.core.model import Check, Context, PartResult
 from grader.course.config import QuarticConfig
 from grader.learner.core.feedback import render_part
@@ -117,8 +118,8 @@ def test_one_check_per_course_part_in_course_order() -> None:
         assert check_for(A, c.part) is c
         assert len({m.name for m in c.mistakes}) == len(c.mistakes)
         for m in c.mistakes:
-            assert m.hint.strip() and (m.wrong is not None) + (m.warning is not None) + (m.mutates is not None) == 1
-    mutations = [m.mutates for m in check("gradient_descent").mistakes if m.mutates]
+            assert m.hint.strip()
+    mutations = [m.argument for m in check("gradient_descent").mistakes if isinstance(m, Mutates)]
     assert mutations == ["w_init"] and "w_init" in check("gradient_descent").arg_names
 
 
