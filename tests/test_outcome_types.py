@@ -123,3 +123,52 @@ def test_a_part_has_one_status_and_its_reason() -> None:
     right = grade_part("perceptron", "relu", {"relu": lambda z: np.maximum(z, 0)}, ctx)
     assert right.status is Status.GRADED and right.reason is None and right.judged
     assert right.passed and right.gradebook_status == "passed"
+
+
+# ---- a failed call is never a pass ----------------------------------------------------------------
+
+#: A cell a learner could add after the set-up: the worker's own calls now report every call as
+#: timed out, without a reason (the worker imports ``safe_call`` from this module for each call).
+FORGED_FAILURES = '''
+import grader.learner.core.calls as _calls
+_real = _calls.safe_call
+def _forged(*args, **kwargs):
+    result = _real(*args, **kwargs)
+    result.kind, result.error, result.value, result.warnings, result.mutated = "timeout", None, None, [], []
+    return result
+_calls.safe_call = _forged
+'''
+
+
+def test_a_call_result_that_did_not_return_must_say_why() -> None:
+    from grader.learner.core.calls import CallResult
+
+    for kind in ("raised", "timeout", "not_implemented", "crashed"):
+        read = CallResult.from_wire({"kind": kind, "error": None, "value": None})
+        assert read.kind == "crashed" and "without its reason" in read.error, kind
+    assert CallResult.from_wire({"kind": "timeout", "error": "your function did not finish"}).kind == "timeout"
+
+
+@pytest.mark.parametrize("assignment", ["perceptron", "dropout"])
+def test_forged_failures_without_a_reason_earn_nothing_through_the_sandbox(assignment: str) -> None:
+    """On the landed main this cell, with no function written, earned 1.54 of perceptron's 10 points and
+    6.07 of dropout's 10: an outcome's problem was the call's error, and None reads as passed."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+    from nbformat.v4 import new_code_cell
+
+    from check_support import course
+    from grader.nbgrader_glue.notebook import NotebookGrader
+
+    root = Path(__file__).resolve().parents[1]
+    nb = nbformat.read(root / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
+    for cell in nb.cells:  # the release: every solution still raises NotImplementedError
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "raise NotImplementedError()",
+                                 cell.source, flags=re.S)
+    setup = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    nb.cells.insert(setup + 1, new_code_cell(FORGED_FAILURES))
+    graded = NotebookGrader(course(), figures=False).grade(nb, assignment, "mallory")
+    assert graded.parts and {k: p.points for k, p in graded.parts.items() if p.points} == {}
