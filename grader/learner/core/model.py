@@ -4,9 +4,10 @@ A ``Check`` belongs to one part of one assignment. It names the learner's
 function, declares its ``Cases`` (fixed lecture examples and edge cases, plus
 cases drawn from a per-learner seed; ``Check.cases_for`` is the one place that
 builds them), says how to get the expected value from the reference, and lists
-the mistakes it can recognise (``grader.learner.core.mistakes``). A reference computation that depends on the
-course (the quartic of gradient_descent) asks for the check's context with
-``needs_context``, and every caller computes through ``with_context``.
+the mistakes it can recognise (``grader.learner.core.mistakes``). A reference
+computation that depends on the course (the quartic of gradient_descent) asks
+for the check's context with ``needs_context``, and every caller computes
+through ``with_context``.
 ``Probe``s cover what a plain comparison cannot (statistics of a random layer,
 gradients against finite differences). The runner turns all of it into a ``PartResult``.
 """

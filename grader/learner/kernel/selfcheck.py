@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.learner.core import wire
+from grader.learner.core import adapters, mistakes, wire
 from grader.learner.core.compare import Tolerance
-from grader.learner.core import adapters, mistakes
 from grader.learner.core.judge import graded_via, judge, via_note
 from grader.learner.core.mistakes import NotComputable, WrongAnswer
 from grader.learner.core.model import Case, Check, Context, PartResult, Status
@@ -130,7 +129,8 @@ def check_part(public: dict[str, Any], part: str, namespace: Mapping[str, Any]) 
     if graded_via(check, result):
         via, via_cases = _frozen_check(assignment, part, data["via"])
         via_result = judge(via, namespace, ctx, points, FrozenAnswers(data["via"]["cases"]), via_cases)
-        if via_result.status is not Status.UNANSWERED:  # neither written: the helper's own message says what to write first
+        # Neither written: the helper's own message says what to write first.
+        if via_result.status is not Status.UNANSWERED:
             via_result.notes.insert(0, via_note(check))
             result = via_result
     return _strip_index(result)
