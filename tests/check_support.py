@@ -12,7 +12,7 @@ from grader.checks import check_for, checks_of
 from grader.checks.context import context_for
 from grader.checks.runner import run_check
 from grader.course.config import Course, load_course
-from grader.learner.core.model import Context, PartResult
+from grader.learner.core.model import Context, PartResult, Status
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +47,7 @@ def assert_named_and_contained(assignment: str, part: str, namespace: dict, name
     points = points_of(assignment)
     result = grade_part(assignment, part, namespace, ctx)
     assert result.points < points[part]
-    assert result.fatal is None
+    assert result.status is Status.GRADED
     assert [m.name for m in result.diagnoses] == [name], render_part(result)
     text = render_part(result)
     assert f"Likely mistake — {name}: " in text

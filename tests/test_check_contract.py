@@ -8,7 +8,7 @@ For every check:
 2. the public self-check uses only fixed cases: the cases of a context with randomized=False are
    exactly those no learner's draw changes, the same for every learner, and exactly those are
    frozen into the release's public data (``grader.release.public_data``);
-3. every simulated mistake (a ``Mistake`` with ``wrong``) loses points and is named, for two learners;
+3. every simulated mistake (a ``WrongAnswer``) loses points and is named, for two learners;
 4. the same learner always gets the same cases, and two learners get different drawn ones; the
    hidden grading draws something for every learner;
 5. no answer that ignores its input (``grader.learner.core.floor``: None, constants, the right shape
@@ -40,6 +40,7 @@ from grader.course.config import Course
 from grader.exercises import exercise_modules
 from grader.learner.core.feedback import render_part
 from grader.learner.core import wire
+from grader.learner.core.mistakes import WrongAnswer
 from grader.learner.core.model import Case, Check, PartResult
 from grader.release.public_data import public_data
 from grader.checks.validation import PartValidation, left_as_stand_in, reference_namespace, validate_part
@@ -194,9 +195,9 @@ def test_public_self_check_uses_only_fixed_cases(check: Check, course: Course, j
 def test_every_simulated_mistake_loses_points_and_is_named(check: Check, learner: str, validated) -> None:
     row = validated(check, learner)
     assert row.mistakes_missed == []
-    expected = [m.name for m in check.mistakes if m.wrong is not None]
+    expected = [m.name for m in check.mistakes if isinstance(m, WrongAnswer)]
     if check.via is not None:  # the same mistakes again, made where the contract's function does the work
-        expected += [m.name + left_as_stand_in(check) for m in check.via.mistakes if m.wrong is not None]
+        expected += [m.name + left_as_stand_in(check) for m in check.via.mistakes if isinstance(m, WrongAnswer)]
     assert row.mistakes_caught == expected
 
 
@@ -275,7 +276,7 @@ def test_a_wrong_inlined_helper_gets_the_diagnosis_of_the_wrong_helper(check: Ch
     base = reference_namespace(course, check.assignment)
     inlined = {m.name: m for m in check.via.mistakes}
     compared = 0
-    for mistake in (m for m in check.mistakes if m.wrong is not None):
+    for mistake in (m for m in check.mistakes if isinstance(m, WrongAnswer)):
         assert mistake.name in inlined, f"{mistake.name!r} has no version made inside {check.via.function}"
         in_helper = {**base, check.function: with_context(mistake.wrong, ctx)}
         inline = {**base, check.function: stand_in(check.stand_in),
@@ -284,7 +285,7 @@ def test_a_wrong_inlined_helper_gets_the_diagnosis_of_the_wrong_helper(check: Ch
             result = run_check(check, namespace, ctx, _points(course, check), trusted=True)
             assert result.points < _points(course, check) and [m.name for m in result.diagnoses] == [mistake.name]
         compared += 1
-    assert compared == len([m for m in check.mistakes if m.wrong is not None])
+    assert compared == len([m for m in check.mistakes if isinstance(m, WrongAnswer)])
 
 
 # ---- 7. one check per part, in course order; one verdict per learner -----------------------------
@@ -301,7 +302,7 @@ def test_one_check_per_course_part_in_course_order(assignment: str, course: Cour
         hints = {m.name: m.hint for m in c.mistakes}
         assert all(m.hint == hints[m.name] for m in c.mistakes), f"{c.part}: one mistake name with two hints"
         for m in c.mistakes:
-            assert m.hint.strip() and (m.wrong is not None) + (m.warning is not None) + (m.mutates is not None) == 1
+            assert m.hint.strip()
 
 
 def test_every_course_assignment_has_an_exercise_module(course: Course) -> None:
@@ -322,6 +323,6 @@ def test_same_learner_same_verdict(check: Check, course: Course) -> None:
         result = run_check(check, namespace, ctx, _points(course, check), trusted=True)
         return result.outcomes, render_part(result)
 
-    wrong = next((m.wrong for m in check.mistakes if m.wrong is not None), None)
+    wrong = next((m.wrong for m in check.mistakes if isinstance(m, WrongAnswer)), None)
     for learner in {None, wrong}:
         assert verdict(learner) == verdict(learner)

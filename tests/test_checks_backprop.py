@@ -16,7 +16,7 @@ import pytest
 import reference.backprop as reference
 from grader.exercises import backprop as checks
 from grader.checks import checks_of
-from grader.learner.core.judge import keyed_answer
+from grader.learner.core.adapters import adapter_of
 from grader.learner.core.model import Context, with_context
 from grader.checks.runner import run_check
 from grader.learner.core.feedback import render_part
@@ -342,8 +342,8 @@ def test_every_mistake_differs_from_the_reference_on_some_fixed_case() -> None:
             keys = mistake.keys or check.keys
             differs = False
             for case in check.cases_for(ctx):
-                want = keyed_answer(check, with_context(check.expected, ctx)(*case.args))
-                wrong = keyed_answer(check, with_context(mistake.wrong, ctx)(*case.args))
+                want = adapter_of(check).answer(check, with_context(check.expected, ctx)(*case.args))
+                wrong = adapter_of(check).answer(check, with_context(mistake.wrong, ctx)(*case.args))
                 differs |= any(
                     np.shape(want[k]) != np.shape(wrong[k]) or not np.allclose(want[k], wrong[k]) for k in keys
                 )
@@ -713,3 +713,12 @@ def test_the_notebooks_nan_stand_in_for_the_hidden_layer_is_recognised() -> None
     assert results["backward_output"].points == POINTS["backward_output"]
     assert results["backward_hidden"].points == 0
     assert "define your own `hidden_layer_gradients`" in render_part(results["backward_hidden"])
+
+
+def test_explain_tells_a_forward_that_raised_from_one_that_hung_by_the_call_not_its_words() -> None:
+    def forward_words(x, params):
+        raise RuntimeError("did not finish writing this yet, your function says")
+
+    result = run_check(checks.BACKWARD_OUTPUT, learner(forward=forward_words, backward=backward_sum), ctx_for(), 3)
+    notes = " ".join(result.notes)
+    assert "your forward raised RuntimeError: did not finish writing this yet, your function says" in notes, notes

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from grader.exercises import dropout as checks
-from grader.learner.core.model import Context, with_context
+from grader.learner.core.mistakes import WrongAnswer
+from grader.learner.core.model import Context, Status, with_context
 from grader.learner.core.feedback import render_part
 from check_support import ctx_for, grade_all, points_of
 
@@ -266,7 +267,7 @@ def test_every_backward_mistake_differs_from_the_reference_on_some_fixed_case() 
     expected = with_context(check.expected, ctx)
     with np.errstate(all="ignore"):
         for mistake in check.mistakes:
-            if mistake.wrong is None:
+            if not isinstance(mistake, WrongAnswer):
                 continue  # recognised by what the call does (a changed argument), not by a value
             wrong = with_context(mistake.wrong, ctx)
             assert any(not np.allclose(expected(*c.args), wrong(*c.args), equal_nan=True) for c in cases), mistake.name
@@ -417,3 +418,26 @@ def test_an_unwritten_forward_is_told_it_is_not_written_yet() -> None:
     result = grade(learner(dropout_forward=forward_todo))["dropout_forward"]
     assert result.points == 0
     assert "`dropout_forward` is not written yet" in render_part(result)
+
+
+def test_an_error_that_only_mentions_not_implemented_is_reported_as_raised() -> None:
+    """Whether a probe-judged part is unwritten is decided on the call's kind, not on the words of an error."""
+
+    def forward_words(a, p_drop, rng, training=True):
+        raise RuntimeError("NotImplementedError is what my old version raised")
+
+    results = grade(learner(dropout_forward=forward_words))
+    for part in ("dropout_forward", "dropout_inference"):
+        text = render_part(results[part])
+        assert results[part].status is Status.GRADED and results[part].points == 0, text
+        assert "not written yet" not in text and "it raised RuntimeError: NotImplementedError is what" in text, text
+
+
+def test_an_unwritten_forward_is_judged_unwritten_in_both_of_its_parts() -> None:
+    def forward_todo(a, p_drop, rng, training=True):
+        raise NotImplementedError()
+
+    results = grade(learner(dropout_forward=forward_todo))
+    for part in ("dropout_forward", "dropout_inference"):
+        assert results[part].status is Status.COULD_NOT_RUN and results[part].outcomes, part
+        assert results[part].reason == "`dropout_forward` is not written yet (it still raises NotImplementedError)"

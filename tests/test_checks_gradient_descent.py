@@ -13,6 +13,7 @@ import pytest
 import reference.gradient_descent as R
 from grader.checks import check_for
 from grader.exercises import gradient_descent as gd_checks
+from grader.learner.core.mistakes import Mutates
 from grader.learner.core.model import Check, Context, PartResult
 from grader.learner.core.feedback import render_part
 from check_support import ctx_for as shared_ctx_for, learner_mistake_tests
@@ -114,7 +115,7 @@ def quartic_learner(coefficients, scale):
 
 
 def test_the_only_argument_a_mistake_changes_in_place_is_w_init() -> None:
-    mutations = [m.mutates for m in check("gradient_descent").mistakes if m.mutates]
+    mutations = [m.argument for m in check("gradient_descent").mistakes if isinstance(m, Mutates)]
     assert mutations == ["w_init"] and "w_init" in check("gradient_descent").arg_names
 
 

@@ -11,6 +11,7 @@ a case that tells work from no work; every check of the course is held to it by 
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -63,6 +64,32 @@ def best_trivial(assignment: str, part: str, learner: str) -> tuple[float, list[
 def test_no_answer_that_ignores_its_input_earns_anything(assignment, part, learner) -> None:
     best, passed = best_trivial(assignment, part, learner)
     assert best == 0, f"an input-ignoring answer earns {best} (it passes {passed})"
+
+
+@pytest.fixture(scope="module")
+def public_data_of():
+    from check_support import course
+    from grader.release.public_data import public_data
+
+    return functools.cache(lambda assignment: json.loads(json.dumps(public_data(course(), assignment))))
+
+
+CASE_JUDGED = [k for k in BEFORE if not check_for(*k).probes]
+
+
+@pytest.mark.parametrize("assignment,part", CASE_JUDGED, ids=[f"{a}/{p}" for a, p in CASE_JUDGED])
+def test_the_self_check_holds_the_floor_as_grading_does(assignment, part, public_data_of) -> None:
+    """The self-check cuts the index off its case labels before showing them: the floor it computed by
+    the same labels must be cut alike, or every input-ignoring answer earned there what grading refuses."""
+    from grader.learner.kernel.selfcheck import check_part
+
+    check, ctx = check_for(assignment, part), ctx_for("public", randomized=False)
+    earned = []
+    for name, fn in family(check, ctx):
+        result = check_part(public_data_of(assignment), part, {check.function: fn, "check_p_drop": float})
+        if result.points > 0:
+            earned.append(f"{name}: {result.points} (passes {[o.label for o in result.outcomes if o.passed]})")
+    assert earned == []
 
 
 @pytest.mark.parametrize("assignment,part", list(BEFORE), ids=[f"{a}/{p}" for a, p in BEFORE])

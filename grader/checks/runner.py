@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from grader.learner.core.judge import NotComputable, graded_via, judge, via_note
-from grader.learner.core.model import Case, Check, Context, Mistake, PartResult, with_context
+from grader.learner.core.judge import graded_via, judge, via_note
+from grader.learner.core.mistakes import NotComputable, WrongAnswer
+from grader.learner.core.model import Case, Check, Context, PartResult, Status, with_context
 
 
 def _copied(case: Case) -> tuple[Any, ...]:
@@ -83,9 +84,7 @@ class ReferenceAnswers:
             self.fixed.floor[index] = compute()
         return self.fixed.floor[index]
 
-    def wrong(self, mistake: Mistake, case: Case) -> Any:
-        if mistake.wrong is None:
-            raise NotComputable(mistake.name)
+    def wrong(self, mistake: WrongAnswer, case: Case) -> Any:
         try:
             with np.errstate(all="ignore"):
                 return with_context(mistake.wrong, self.ctx)(*_copied(case), **dict(case.kwargs))
@@ -104,7 +103,7 @@ def run_check(
     result = _judged(check, namespace, ctx, max_points, trusted)
     if graded_via(check, result):
         via = _judged(check.via, namespace, ctx, max_points, trusted)
-        if not via.unanswered:  # neither written: the helper's own message says what to write first
+        if via.status is not Status.UNANSWERED:  # neither written: the helper's own message says what to write first
             via.notes.insert(0, via_note(check))
             result = via
     return result
@@ -115,7 +114,7 @@ def _judged(check: Check, namespace: Mapping[str, Any], ctx: Context, max_points
     cases = (list(fixed.cases) + check.drawn_for(ctx)) if fixed is not None else check.cases_for(ctx)
     return judge(
         check, namespace, ctx, max_points, ReferenceAnswers(check, ctx, fixed), cases,
-        probes=tuple((p.label, p.run) for p in check.probes), explain=check.explain, trusted=trusted,
+        probes=tuple((p.label, p.run) for p in check.probes), trusted=trusted,
     )
 
 

@@ -19,6 +19,7 @@ from grader.checks.runner import run_check
 from grader.course.config import Course
 from grader.checks.context import context_for
 from grader.learner.core.floor import trivial_functions
+from grader.learner.core.mistakes import WrongAnswer
 from grader.learner.core.model import Check, Context, with_context
 
 
@@ -93,10 +94,10 @@ def _validate_into(row: PartValidation, check: Check, judged: Check, namespace: 
     row.reference_points = min(row.reference_points, result.points)
     if not result.passed:
         row.problems += [f"reference fails {o.label}{where}: {o.problem}" for o in result.failures()]
-        if result.fatal:
-            row.problems.append(result.fatal + where)
+        if not result.judged:
+            row.problems.append(f"{result.reason}{where}")
     for mistake in judged.mistakes:
-        if mistake.wrong is None:
+        if not isinstance(mistake, WrongAnswer):
             continue
         wrong = with_context(mistake.wrong, ctx)
         wrong_ns = {**namespace, judged.function: lambda *a, _w=wrong, **k: _w(*a, **k)}

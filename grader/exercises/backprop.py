@@ -10,7 +10,7 @@ values, so that a mistake in one part never costs points in another: the
 output layer through ``backward``'s keys w2 and b2, the hidden layer by
 calling ``hidden_layer_gradients`` with the *reference's* dz2; both always get
 the reference forward's cache, so a wrong forward sinks neither. When a
-backward part fails, ``explain`` compares the learner's ``backward`` with
+backward part fails, its adapter's ``explain`` compares the learner's ``backward`` with
 central finite differences of the learner's own forward (and of the
 reference), which tells a learner whether to look at the forward, the
 backward, or both.
@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from grader.nbgrader_glue.figures import NoFigure, bars_against_right, call, numbers
-from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
+from grader.learner.core.adapters import PartAdapter, TupleResult
+from grader.learner.core.model import Case, Cases, Context, check_declarer
+from grader.learner.core.mistakes import WrongAnswer
 from grader.learner.core.compare import compare_entries, describe
 from grader.checks.finite_diff import numeric_param_gradient, relative_error
 from grader.learner.core.calls import safe_call
@@ -106,26 +109,26 @@ FORWARD = check(
     "forward", ("x", "params"), Cases(FORWARD_FIXED, _forward_drawn), ref.forward,
     keys=CACHE,
     mistakes=(
-        Mistake(
+        WrongAnswer(
             "no sigmoid on the output",
             "yhat is a probability: yhat = sigmoid(z2), not z2 itself.",
             wrong=_forward_no_output_sigmoid,
             keys=("yhat",),
         ),
-        Mistake(
+        WrongAnswer(
             "z2 computed from z1 instead of a1",
             "the output layer takes the hidden unit's activation: z2 = w2 * a1 + b2 with a1 = sigmoid(z1).",
             wrong=_forward_z2_from_z1,
             keys=("z2", "yhat"),
         ),
-        Mistake(
+        WrongAnswer(
             "no sigmoid in the hidden unit",
             "the hidden unit's activation is a1 = sigmoid(z1); yours is a1 = z1, so the network is linear up to "
             "its output. Apply the sigmoid before the output layer: z2 = w2 * sigmoid(z1) + b2.",
             wrong=_forward_no_hidden_sigmoid,
             keys=("a1", "z2", "yhat"),
         ),
-        Mistake(
+        WrongAnswer(
             "tanh instead of sigmoid in the hidden unit",
             "this network's hidden unit is a sigmoid: a1 = sigmoid(z1), with values in (0, 1); np.tanh has range (-1, 1).",
             wrong=_forward_tanh_hidden,
@@ -313,18 +316,18 @@ def _hidden_mean_again(x, dz2, params, cache):
     return dw1 / n, db1 / n
 
 
-SUM_NOT_MEAN = Mistake(
+SUM_NOT_MEAN = WrongAnswer(
     "sum instead of mean",
     "J is the *mean* loss over the n samples, so every gradient carries a factor 1/n: "
     "dJ/dz2 = (yhat - y) / n. Yours are n times too large.",
     wrong=_sum_not_mean,
 )
-SIGN_FLIPPED = Mistake(
+SIGN_FLIPPED = WrongAnswer(
     "sign flipped",
     "your gradients point the wrong way: for BCE with a sigmoid output dJ/dz2 = (yhat - y) / n, not (y - yhat) / n.",
     wrong=_sign_flipped,
 )
-X_A1_SWAPPED = Mistake(
+X_A1_SWAPPED = WrongAnswer(
     "x and a1 swapped",
     "each weight's gradient is the signal times that weight's *input*: dJ/dw2 = sum(dz2 * a1) "
     "(w2 multiplies a1), dJ/dw1 = sum(dz1 * x) (w1 multiplies x).",
@@ -340,7 +343,7 @@ NOT_SUMMED_HINT = (
 )
 
 
-EXTRA_OUTPUT_SIGMOID_PRIME = Mistake(
+EXTRA_OUTPUT_SIGMOID_PRIME = WrongAnswer(
     "an extra sigmoid'(z2) at the output",
     "with the log loss the sigmoid's derivative cancels: dJ/dz2 = (yhat - y) / n. The factor "
     "yhat * (1 - yhat) belongs to the squared error's delta, which many XOR tutorials use; drop it here.",
@@ -353,53 +356,53 @@ OUTPUT_MISTAKES = (
     SIGN_FLIPPED,
     EXTRA_OUTPUT_SIGMOID_PRIME,
     X_A1_SWAPPED,
-    Mistake("missing bias gradients", BIAS_HINT, wrong=_zero_bias("b2"), keys=("b2",)),
-    Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(True)),
-    Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(False)),
+    WrongAnswer("missing bias gradients", BIAS_HINT, wrong=_zero_bias("b2"), keys=("b2",)),
+    WrongAnswer("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(True)),
+    WrongAnswer("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_not_summed(False)),
 )
 
 #: The hidden layer's mistakes: hidden_layer_gradients' own, given the right dz2 (wrong(x, dz2, params, cache)
 #: returns the pair (dw1, db1)). Mistakes in dz2 itself (sum instead of mean, its sign) are backward's, above.
 HIDDEN_MISTAKES = (
-    Mistake(
+    WrongAnswer(
         "missing sigmoid'(z1)",
         "on the way back through the hidden unit multiply by its derivative: "
         "dz1 = dz2 * w2 * sigmoid'(z1), and sigmoid'(z1) = a1 * (1 - a1).",
         wrong=_hidden_no_sigmoid_prime,
     ),
-    Mistake(
+    WrongAnswer(
         "w2 missing from the chain",
         "the signal reaches the hidden unit through the weight w2: dz1 = dz2 * w2 * a1 * (1 - a1).",
         wrong=_hidden_no_w2,
     ),
-    Mistake(
+    WrongAnswer(
         "w1 instead of w2 in the chain",
         "on the way back from the output the signal passes through the weight that multiplies a1, w2: "
         "dz1 = dz2 * w2 * a1 * (1 - a1). w1 comes in nowhere here; it multiplies x on the way forward.",
         wrong=_hidden_w1_for_w2,
     ),
-    Mistake(
+    WrongAnswer(
         "sigmoid' evaluated at a1 instead of z1",
         "sigmoid'(z1) = a1 * (1 - a1) uses a1 = sigmoid(z1) directly; "
         "sigmoid(a1) * (1 - sigmoid(a1)) applies the sigmoid twice.",
         wrong=_hidden_sigmoid_prime_of_a1,
     ),
-    Mistake(
+    WrongAnswer(
         "x and a1 swapped",
         "each weight's gradient is the signal times that weight's *input*: dJ/dw1 = sum(dz1 * x), "
         "since w1 multiplies x (a1 is the input of w2, not of w1).",
         wrong=_hidden_x_a1_swapped,
         keys=("w1",),
     ),
-    Mistake(
+    WrongAnswer(
         "sign flipped",
         "your dw1 and db1 point the wrong way: dz1 = dz2 * w2 * a1 * (1 - a1) keeps the sign of the dz2 "
         "you are given times w2, and a1 * (1 - a1) is positive (not a1 * (a1 - 1)).",
         wrong=_hidden_sign_flipped,
     ),
-    Mistake("missing bias gradients", BIAS_HINT, wrong=_hidden_zero_bias, keys=("b1",)),
-    Mistake("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_hidden_not_summed),
-    Mistake(
+    WrongAnswer("missing bias gradients", BIAS_HINT, wrong=_hidden_zero_bias, keys=("b1",)),
+    WrongAnswer("gradients not summed over the samples", NOT_SUMMED_HINT, wrong=_hidden_not_summed),
+    WrongAnswer(
         "dz2 divided by n twice",
         "the dz2 that backward hands you is dJ/dz2 and already carries the 1/n of the mean loss "
         "(dz2 = (yhat - y) / n): sum the per-sample terms (np.sum), since np.mean divides by n a second time "
@@ -500,7 +503,7 @@ def _explain_backward(keys: tuple[str, ...], culprit: str):
             own = safe_call(forward, (x, dict(params)), {}, ("x", "params"), timeout)
             if own.kind != "ok":
                 first = own.error.splitlines()[0]
-                own_problem = first.replace("your function", "your forward", 1) if "did not finish" in first else (
+                own_problem = first.replace("your function", "your forward", 1) if own.kind == "timeout" else (
                     f"your forward raised {first}"
                 )
             elif not isinstance(own.value, Mapping) or "yhat" not in own.value:
@@ -569,6 +572,29 @@ def _explain_backward(keys: tuple[str, ...], culprit: str):
     return explain
 
 
+@dataclass(frozen=True)
+class FiniteDifferenceNotes(PartAdapter):
+    """A failed backward part gets notes from finite differences of the learner's own forward
+    (``_explain_backward``) on the gradients ``grads``, naming ``culprit`` where the error must be."""
+
+    grads: tuple[str, ...]
+    culprit: str
+
+    def explain(self, fn: Callable[..., Any], namespace: Mapping[str, Any], ctx: Context) -> list[str]:
+        return _explain_backward(self.grads, self.culprit)(fn, namespace, ctx)
+
+
+@dataclass(frozen=True)
+class PairWithNotes(TupleResult):
+    """``hidden_layer_gradients`` returns the pair (dw1, db1), judged as the keys w1 and b1; a failed
+    part gets the same finite-difference notes as the backward parts."""
+
+    notes: FiniteDifferenceNotes
+
+    def explain(self, fn: Callable[..., Any], namespace: Mapping[str, Any], ctx: Context) -> list[str]:
+        return self.notes.explain(fn, namespace, ctx)
+
+
 def _verb(keys: tuple[str, ...], plural: str, singular: str) -> str:
     return plural if len(keys) > 1 else singular
 
@@ -582,7 +608,7 @@ BACKWARD_OUTPUT = check(
     ref.backward, function="backward",
     keys=("w2", "b2"),
     mistakes=OUTPUT_MISTAKES,
-    explain=_explain_backward(("w2", "b2"), "backward"),
+    adapter=FiniteDifferenceNotes(("w2", "b2"), "backward"),
     # backward calls part 3's helper; an unwritten or broken one must not cost part 2 (w1, b1 are not looked at).
     stand_ins=(("hidden_layer_gradients", "backprop.nan_pair"),),
 )
@@ -590,7 +616,7 @@ BACKWARD_OUTPUT = check(
 HIDDEN_FIXED = tuple(_as_hidden(BACKWARD_FIXED))
 
 
-def _through_backward(mistake: Mistake) -> Mistake:
+def _through_backward(mistake: WrongAnswer) -> WrongAnswer:
     """A hidden-layer mistake as ``backward`` returns it when the learner computed dw1 and db1 there."""
     hidden = mistake.wrong
 
@@ -599,7 +625,7 @@ def _through_backward(mistake: Mistake) -> Mistake:
         dw1, db1 = hidden(x, dz2 / n, params, cache)
         return {**g, "w1": dw1, "b1": db1}
 
-    return Mistake(mistake.name, mistake.hint, wrong=wrong, keys=mistake.keys)
+    return WrongAnswer(mistake.name, mistake.hint, wrong=wrong, keys=mistake.keys)
 
 
 #: The hidden layer judged where the learner did its work when ``hidden_layer_gradients`` is still the
@@ -612,7 +638,7 @@ BACKWARD_HIDDEN_VIA_BACKWARD = check(
     # A wrong dz2 reaches w1 and b1 too; it is named only when w2 and b2 show it as well.
     mistakes=tuple(_through_backward(m) for m in HIDDEN_MISTAKES)
     + tuple(dataclasses.replace(m, keys=PARAMS) for m in OUTPUT_MISTAKES if m.keys is None),
-    explain=_explain_backward(("w1", "b1"), "backward"),
+    adapter=FiniteDifferenceNotes(("w1", "b1"), "backward"),
 )
 
 #: The hidden layer on its own: the learner's helper gets the reference's dz2, so a wrong dz2 in backward
@@ -621,9 +647,8 @@ BACKWARD_HIDDEN = check(
     "backward_hidden", ("x", "dz2", "params", "cache"), Cases(HIDDEN_FIXED, _hidden_drawn),
     ref.hidden_layer_gradients, function="hidden_layer_gradients",
     keys=("w1", "b1"),
-    result_keys=("w1", "b1"),
+    adapter=PairWithNotes(("w1", "b1"), notes=FiniteDifferenceNotes(("w1", "b1"), "hidden_layer_gradients")),
     mistakes=HIDDEN_MISTAKES,
-    explain=_explain_backward(("w1", "b1"), "hidden_layer_gradients"),
     stand_in="backprop.nan_pair", via=BACKWARD_HIDDEN_VIA_BACKWARD,
 )
 

@@ -10,7 +10,8 @@ import numpy as np
 
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.nbgrader_glue.figures import RIGHT, YOURS, call, figure, numbers
-from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
+from grader.learner.core.model import Case, Cases, Context, check_declarer
+from grader.learner.core.mistakes import Warns, WrongAnswer
 from grader.quiz.compute import scalar
 from reference import bce as ref
 from reference.perceptron import relu as _relu
@@ -193,7 +194,7 @@ def _loss_minus_on_first_term_only(y, p):
     return positive - (ref.bce_loss(y, p) - positive)
 
 
-NO_CLIPPING_LOSS = Mistake(
+NO_CLIPPING_LOSS = Warns(
     "p not clipped",
     "np.log(0) is -inf, so p = 0 or p = 1 gives inf or NaN (0 * -inf). "
     "Clip first: p = np.clip(p, 1e-12, 1 - 1e-12), then take the logs.",
@@ -204,40 +205,40 @@ BCE_LOSS = check(
     "bce_loss", ("y", "p"), Cases(_loss_fixed("bce_loss"), _loss_drawn), ref.bce_loss,
     mistakes=(
         NO_CLIPPING_LOSS,
-        Mistake(
+        WrongAnswer(
             "log base 2",
             "your loss is the right one divided by ln 2: np.log2 gives bits. The loss uses the natural log, np.log.",
             wrong=_loss_log_base(2.0),
         ),
-        Mistake(
+        WrongAnswer(
             "log base 10",
             "your loss is the right one divided by ln 10: np.log10 is the base-10 log. Use the natural log, np.log.",
             wrong=_loss_log_base(10.0),
         ),
-        Mistake(
+        WrongAnswer(
             "sum instead of mean",
             "you added the losses of the samples; the loss is their mean (np.mean, or divide the sum by the number of samples).",
             wrong=lambda y, p: ref.bce_loss(y, p) * _n(p),
         ),
-        Mistake(
+        WrongAnswer(
             "the (1 - y) log(1 - p) term is missing",
             "samples with y = 0 contribute nothing in your loss: add (1 - y) * log(1 - p), "
             "so the loss is -(y log p + (1 - y) log(1 - p)).",
             wrong=_loss_positive_term_only,
         ),
-        Mistake(
+        WrongAnswer(
             "minus sign missing",
             "your loss is negative: log p <= 0, so the loss is minus the mean of y log p + (1 - y) log(1 - p).",
             wrong=lambda y, p: -ref.bce_loss(y, p),
         ),
-        Mistake(
+        WrongAnswer(
             "minus sign only on the first term",
             "-y * log(p) + (1 - y) * log(1 - p) negates only the first term, so samples with y = 0 lower the loss. "
             "The minus applies to the whole bracket: -(y * log(p) + (1 - y) * log(1 - p)).",
             wrong=_loss_minus_on_first_term_only,
         ),
         *(
-            Mistake(
+            WrongAnswer(
                 _clip_name(c),
                 f"{c.source}, a convention of that library; this course's choice is EPS = {ref.EPS:g} (the notebook's "
                 "EPS): clip with np.clip(p, EPS, 1 - EPS). The constant only matters where p is 0 or 1: a confidently "
@@ -247,13 +248,13 @@ BCE_LOSS = check(
             )
             for c in CLIP_CONVENTIONS
         ),
-        Mistake(
+        WrongAnswer(
             "per-sample losses returned (no mean)",
             "you returned one loss per sample; bce_loss returns a single number, their mean: wrap the per-sample "
             "losses in np.mean(...).",
             wrong=_per_sample(ref.bce_loss),
         ),
-        Mistake("mean over axis 0 only", AXIS_0_HINT, wrong=_mean_over_axis_0(ref.bce_loss)),
+        WrongAnswer("mean over axis 0 only", AXIS_0_HINT, wrong=_mean_over_axis_0(ref.bce_loss)),
     ),
 )
 
@@ -277,49 +278,49 @@ def _grad_second_term_sign_flipped(y, p):
 BCE_GRAD = check(
     "bce_grad", ("y", "p"), Cases(_loss_fixed("bce_grad"), _loss_drawn), ref.bce_grad,
     mistakes=(
-        Mistake(
+        Warns(
             "p not clipped",
             "dividing by p or by 1 - p gives inf or NaN at p = 0 or p = 1. "
             "Clip first: p = np.clip(p, 1e-12, 1 - 1e-12), then divide.",
             warning="divide by zero",
         ),
-        Mistake(
+        WrongAnswer(
             "gradient sign flipped",
             "the derivative of the loss is (p - y) / (p (1 - p)) / n: it is positive when p > y "
             "(raising p raises the loss). You have (y - p), or dropped the minus of the loss.",
             wrong=lambda y, p: -ref.bce_grad(y, p),
         ),
-        Mistake(
+        WrongAnswer(
             "forgot 1/n",
             "the loss is a mean over the n samples, so each entry of its gradient is divided by n = p.size: "
             "(p - y) / (p (1 - p)) / n.",
             wrong=lambda y, p: ref.bce_grad(y, p) * _n(p),
         ),
-        Mistake(
+        WrongAnswer(
             "gradient with respect to the logit z",
             "(p - y) / n is the derivative with respect to z, where p = sigmoid(z). With respect to p "
             "you also divide by p (1 - p): (p - y) / (p (1 - p)) / n.",
             wrong=_grad_wrt_logit,
         ),
-        Mistake(
+        WrongAnswer(
             "the (1 - y) log(1 - p) term is missing",
             "-y / p / n is only the derivative of -y log p; the (1 - y) log(1 - p) term adds (1 - y) / (1 - p) / n.",
             wrong=_grad_positive_term_only,
         ),
-        Mistake(
+        WrongAnswer(
             "(p - y) alone",
             "p - y is the gradient of one sample's loss with respect to the logit z. With respect to p, and for "
             "the mean over n samples, divide it by p (1 - p) and by n: (p - y) / (p (1 - p)) / n.",
             wrong=lambda y, p: _grad_wrt_logit(y, p) * _n(p),
         ),
-        Mistake(
+        WrongAnswer(
             "sign of the (1 - y) / (1 - p) term",
             "d/dp log(1 - p) = -1 / (1 - p) (chain rule: the inner 1 - p has derivative -1), so the two minus signs "
             "cancel and the term is + (1 - y) / (1 - p): the gradient is (-y / p + (1 - y) / (1 - p)) / n.",
             wrong=_grad_second_term_sign_flipped,
         ),
         *(
-            Mistake(
+            WrongAnswer(
                 _clip_name(c),
                 f"{c.source}, a convention of that library; this course's choice is EPS = {ref.EPS:g} (the notebook's "
                 "EPS), in bce_grad exactly as in bce_loss: clip with np.clip(p, EPS, 1 - EPS). The constant only "
@@ -389,64 +390,64 @@ def _without_positive_part(y, z):
 BCE_WITH_LOGITS = check(
     "bce_with_logits", ("y", "z"), Cases(LOGITS_FIXED, _logits_drawn), ref.bce_with_logits,
     mistakes=(
-        Mistake(
+        Warns(
             "naive sigmoid then log",
             "forming p = 1 / (1 + exp(-z)) first (or exp(-z) of a very negative z) overflows, and for |z| "
             "beyond ~37 p rounds to exactly 0 or 1, so the log gives -inf. Never form p: use "
             "mean(max(z, 0) - y * z + log1p(exp(-|z|))), which only exponentiates -|z| <= 0.",
             warning="encountered in",
         ),
-        Mistake(
+        WrongAnswer(
             "computed through clipped probabilities",
             THROUGH_PROBABILITIES_HINT,
             wrong=_through_probabilities_clipped_at(ref.EPS),
         ),
         # A bce_with_logits built on the learner's own bce_loss inherits its clip constant.
         *(
-            Mistake(
+            WrongAnswer(
                 f"computed through probabilities clipped at {c.written} ({c.whose})",
                 THROUGH_PROBABILITIES_HINT,
                 wrong=_through_probabilities_clipped_at(c.eps),
             )
             for c in CLIP_CONVENTIONS
         ),
-        Mistake(
+        WrongAnswer(
             "sign of z flipped",
             "your loss is that of sigmoid(-z): the probability of class 1 is sigmoid(z) = 1 / (1 + exp(-z)), "
             "so the loss is max(z, 0) - y * z + log1p(exp(-|z|)).",
             wrong=lambda y, z: ref.bce_with_logits(y, -np.asarray(z, dtype=float)),
         ),
-        Mistake(
+        WrongAnswer(
             "the max(z, 0) term is missing",
             "log(1 + exp(-z)) was replaced by log1p(exp(-|z|)) without adding max(z, 0) back: "
             "log(1 + exp(-z)) = max(-z, 0) + log1p(exp(-|z|)), which with the (1 - y) z term gives "
             "max(z, 0) - y * z + log1p(exp(-|z|)).",
             wrong=_without_positive_part,
         ),
-        Mistake(
+        WrongAnswer(
             "sum instead of mean",
             "you added the losses of the samples; the loss is their mean.",
             wrong=lambda y, z: ref.bce_with_logits(y, z) * _n(z),
         ),
-        Mistake(
+        WrongAnswer(
             "the - y z term is missing",
             "your loss does not depend on y: max(z, 0) + log1p(exp(-|z|)) alone is the loss of a sample with y = 0. "
             "Subtract y * z: max(z, 0) - y * z + log1p(exp(-|z|)).",
             wrong=lambda y, z: ref.bce_with_logits(np.zeros_like(np.asarray(y, dtype=float)), z),
         ),
-        Mistake(
+        WrongAnswer(
             "np.max instead of np.maximum",
             "np.max(z, 0) is the largest entry of z (along axis 0), the same for every sample; max(z, 0) entry by "
             "entry is np.maximum(z, 0).",
             wrong=_np_max_for_positive_part,
         ),
-        Mistake(
+        WrongAnswer(
             "per-sample losses returned (no mean)",
             "you returned one loss per sample; bce_with_logits returns a single number, their mean: "
             "wrap the per-sample losses in np.mean(...).",
             wrong=_per_sample(ref.bce_with_logits),
         ),
-        Mistake("mean over axis 0 only", AXIS_0_HINT, wrong=_mean_over_axis_0(ref.bce_with_logits)),
+        WrongAnswer("mean over axis 0 only", AXIS_0_HINT, wrong=_mean_over_axis_0(ref.bce_with_logits)),
     ),
 )
 
@@ -484,46 +485,46 @@ def _mae(y, yhat):
 MSE_LOSS = check(
     "mse_loss", ("y", "yhat"), Cases(MSE_FIXED, _mse_drawn), ref.mse_loss,
     mistakes=(
-        Mistake(
+        WrongAnswer(
             "sum instead of mean",
             "you added the squared errors; the MSE is their mean (np.mean, or divide by the number of entries).",
             wrong=lambda y, yhat: ref.mse_loss(y, yhat) * _n(yhat),
         ),
-        Mistake(
+        WrongAnswer(
             "absolute error instead of squared",
             "you took |y - yhat| (the mean absolute error); the MSE squares the difference: (y - yhat) ** 2.",
             wrong=_mae,
         ),
-        Mistake(
+        WrongAnswer(
             "square root taken (RMSE)",
             "you returned the root mean squared error; the MSE is the mean of the squares, without np.sqrt.",
             wrong=lambda y, yhat: np.sqrt(ref.mse_loss(y, yhat)),
         ),
-        Mistake(
+        WrongAnswer(
             "halved",
             "your MSE is half the right one: the 1/2 in 1/2 (y - yhat)**2 is a convention for nicer gradients, "
             "not part of this loss. Return mean((y - yhat) ** 2).",
             wrong=lambda y, yhat: ref.mse_loss(y, yhat) / 2,
         ),
-        Mistake(
+        WrongAnswer(
             "errors not squared",
             "you averaged y - yhat itself, so positive and negative errors cancel out. Square each difference "
             "first: np.mean((y - yhat) ** 2).",
             wrong=lambda y, yhat: np.mean(_errors(y, yhat)),
         ),
-        Mistake(
+        WrongAnswer(
             "the mean squared instead of the squares averaged",
             "np.mean(y - yhat) ** 2 squares the mean error (** binds to the result of np.mean); the MSE averages "
             "the squared errors: np.mean((y - yhat) ** 2).",
             wrong=lambda y, yhat: np.mean(_errors(y, yhat)) ** 2,
         ),
-        Mistake(
+        WrongAnswer(
             "per-sample squared errors returned (no mean)",
             "you returned (y - yhat) ** 2 for every entry; mse_loss returns a single number, their mean: "
             "np.mean((y - yhat) ** 2).",
             wrong=_per_sample(ref.mse_loss),
         ),
-        Mistake("mean over axis 0 only", AXIS_0_HINT, wrong=_mean_over_axis_0(ref.mse_loss)),
+        WrongAnswer("mean over axis 0 only", AXIS_0_HINT, wrong=_mean_over_axis_0(ref.mse_loss)),
     ),
 )
 

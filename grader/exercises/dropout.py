@@ -20,7 +20,8 @@ import numpy as np
 
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.nbgrader_glue.figures import BAND, RIGHT, YOURS, call, figure, numbers
-from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
+from grader.learner.core.model import Case, Cases, Context, check_declarer
+from grader.learner.core.mistakes import Mutates, WrongAnswer
 from grader.learner.exercises.dropout import SIGMAS, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES, shape_of
 from grader.quiz.compute import scalar
 from reference import dropout as ref
@@ -73,49 +74,49 @@ DROPOUT_BACKWARD = check(
     "dropout_backward", ("dout", "mask", "p_drop"), Cases(BACKWARD_FIXED, _backward_drawn),
     ref.dropout_backward,
     mistakes=(
-        Mistake(
+        WrongAnswer(
             "backward without scaling",
             "the forward pass divided the kept units by 1 - p_drop, so their gradient is divided too: "
             "dx = dout * mask / (1 - p_drop).",
             wrong=lambda dout, mask, p: _f(dout) * _f(mask),
         ),
-        Mistake(
+        WrongAnswer(
             "scaled by p_drop instead of 1 - p_drop",
             "divide by the keep probability 1 - p_drop, not by p_drop.",
             wrong=lambda dout, mask, p: _f(dout) * _f(mask) / p,
         ),
-        Mistake(
+        WrongAnswer(
             "multiplied by 1 - p_drop instead of divided",
             "inverted dropout divides by 1 - p_drop, in the forward pass and so in the backward pass.",
             wrong=lambda dout, mask, p: _f(dout) * _f(mask) * (1.0 - p),
         ),
-        Mistake(
+        WrongAnswer(
             "mask meaning inverted",
             "mask is True where a unit was kept; the gradient flows through the True entries, not the False ones.",
             wrong=lambda dout, mask, p: _f(dout) * ~np.asarray(mask, dtype=bool) / (1.0 - p),
         ),
-        Mistake(
+        WrongAnswer(
             "mask not applied",
             "dropped units had no effect on the output, so their gradient is 0: multiply by the mask.",
             wrong=lambda dout, mask, p: _f(dout) / (1.0 - p),
         ),
-        Mistake(
+        WrongAnswer(
             "dout not used",
             "you returned mask / (1 - p_drop), the local derivative d out / d a alone. The chain rule multiplies it "
             "by the gradient arriving from above: dx = dout * mask / (1 - p_drop).",
             wrong=lambda dout, mask, p: ref.dropout_backward(np.ones_like(_f(dout)), mask, p),
         ),
-        Mistake(
+        WrongAnswer(
             "p_drop subtracted instead of divided by 1 - p_drop",
             "dout * mask / 1 - p_drop is (dout * mask / 1) - p_drop: division binds tighter than subtraction. "
             "Put the keep probability in brackets: dout * mask / (1 - p_drop).",
             wrong=lambda dout, mask, p: ref.dropout_backward(dout, mask, 0.0) - p,
         ),
-        Mistake(
+        Mutates(
             "dout changed in place",
             "the caller's dout was overwritten (dout[~mask] = 0 or dout /= ... change the array that was passed in, "
             "which the layers below may still need). Compute a new array: np.where(mask, dout / (1 - p_drop), 0.0).",
-            mutates="dout",
+            argument="dout",
         ),
     ),
 )

@@ -19,7 +19,8 @@ from pydantic import Field, field_validator
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.course.typed import Number, Strict
 from grader.nbgrader_glue.figures import RIGHT, YOURS, call, curve_against_right, figure, numbers
-from grader.learner.core.model import Case, Cases, Context, Mistake, NeedsContext, check_declarer, needs_context
+from grader.learner.core.model import Case, Cases, Context, NeedsContext, check_declarer, needs_context
+from grader.learner.core.mistakes import Mutates, WrongAnswer
 from grader.learner.core.wire import Rebuilt
 from grader.quiz.compute import scalar
 from reference import gradient_descent as ref
@@ -153,59 +154,59 @@ def _dg_powers_only_lowered(q: Quartic, w):
 DG_DW = check(
     "dg_dw", ("w",), Cases(_dg_fixed, _dg_drawn), on_course_quartic(_dg),
     mistakes=(
-        Mistake(
+        WrongAnswer(
             "the scale factor is missing",
             "g is divided by a constant (16 in the lecture's g(w) = (w**4 - 3 w**2 + 5 w) / 16), and so is its "
             "derivative: divide your polynomial by the same constant.",
             wrong=on_course_quartic(_dg_unscaled),
         ),
-        Mistake(
+        WrongAnswer(
             "sign flipped",
             "your values are minus g'(w): differentiate term by term, d/dw (c w**k) = k c w**(k-1), keeping each sign.",
             wrong=on_course_quartic(lambda q, w: -q.dg_dw(w)),
         ),
-        Mistake(
+        WrongAnswer(
             "the linear term's derivative is missing",
             "the term c w of g has derivative c (the 5 w of the lecture's g gives + 5); it does not vanish — "
             "only a constant term does.",
             wrong=on_course_quartic(_dg_without_constant),
         ),
-        Mistake(
+        WrongAnswer(
             "exponents not brought down",
             "you lowered each power (w**4 -> w**3) but did not multiply by the old exponent: "
             "d/dw (c w**k) = k c w**(k-1), e.g. w**4 -> 4 w**3 and -3 w**2 -> -6 w.",
             wrong=on_course_quartic(_dg_powers_only_lowered),
         ),
-        Mistake(
+        WrongAnswer(
             "returned g instead of its derivative",
             "your values are g(w) itself; dg_dw returns the derivative g'(w), term by term k c w**(k-1).",
             wrong=on_course_quartic(lambda q, w: q.g(w)),
         ),
-        Mistake(
+        WrongAnswer(
             "the linear term not differentiated",
             "the derivative of the linear term c w is the constant c (5 w gives 5), not c w again: only the powers "
             "w**2 and above keep a w after differentiating.",
             wrong=on_course_quartic(_dg_linear_term_kept),
         ),
-        Mistake(
+        WrongAnswer(
             "only the last term divided by the scale",
             "without brackets, 4 * w**3 - 6 * w + 5 / 16 divides only the 5 by 16 (division binds tighter than + "
             "and -). Put the whole polynomial in brackets: (4 * w**3 - 6 * w + 5) / 16.",
             wrong=on_course_quartic(_dg_only_constant_scaled),
         ),
-        Mistake(
+        WrongAnswer(
             "divided by the scale twice",
             "your derivative is the right one divided by the scale constant (16 in the lecture's g) once more: "
             "g'(w) is the derivative of the polynomial divided by the constant once, e.g. (4 w**3 - 6 w + 5) / 16.",
             wrong=on_course_quartic(_dg_scaled_twice),
         ),
-        Mistake(
+        WrongAnswer(
             "powers not lowered",
             "you multiplied each term by its exponent but kept the power (w**4 -> 4 w**4): the power rule also "
             "lowers it by one, d/dw (c w**k) = k c w**(k-1), so w**4 -> 4 w**3 and 5 w -> 5.",
             wrong=on_course_quartic(_dg_powers_not_lowered),
         ),
-        Mistake(
+        WrongAnswer(
             "the w**2 term's exponent not brought down",
             "the w**4 term is right, but the w**2 term lost its factor 2: d/dw (c w**2) = 2 c w, so the -3 w**2 of "
             "the lecture's g gives -6 w, not -3 w. Multiply that term by its exponent too: "
@@ -399,7 +400,7 @@ STOPPED_EARLY_HINT = (
 )
 
 STOPPED_EARLY = tuple(
-    Mistake(
+    WrongAnswer(
         f"stopped early on a tolerance ({'after' if kept else 'before'} {rule})",
         STOPPED_EARLY_HINT,
         wrong=_stopped_early(small, step_kept=kept),
@@ -413,73 +414,73 @@ GRADIENT_DESCENT = check(
     "gradient_descent", ("grad", "w_init", "learning_rate", "num_steps"), Cases(_gd_fixed, _gd_drawn),
     ref.gradient_descent,
     mistakes=(
-        Mistake(
+        WrongAnswer(
             "ascent instead of descent",
             "you step along the gradient (w + learning_rate * grad(w)), which climbs g. Descent steps against it: "
             "w = w - learning_rate * grad(w).",
             wrong=_ascent,
         ),
-        Mistake(
+        WrongAnswer(
             "w_init missing from the iterates",
             "the first row of the result is w_init itself, then one row per step: num_steps + 1 rows in all. "
             "Put w_init in the list before the loop.",
             wrong=_without_w_init,
         ),
-        Mistake(
+        WrongAnswer(
             "only the final value returned",
             "return every iterate (w_init and the w after each step), stacked into an array with num_steps + 1 "
             "rows, not just the last w.",
             wrong=lambda grad, w_init, lr, n: ref.gradient_descent(grad, w_init, lr, n)[-1],
         ),
-        Mistake(
+        WrongAnswer(
             "one iterate short",
             "num_steps steps after w_init make num_steps + 1 iterates; your last one is missing "
             "(check the size of your array and the range of your loop).",
             wrong=_one_step_short,
         ),
-        Mistake(
+        WrongAnswer(
             "every row is the final iterate",
             "you stored the same array object at every step and then changed it in place (w -= ...), so every "
             "stored row shows the last value. Write w = w - learning_rate * grad(w) (a new array), or store w.copy().",
             wrong=_every_row_last,
         ),
-        Mistake(
+        Mutates(
             "w_init changed in place",
             "the caller's w_init was overwritten: w = w_init does not copy an array, so w -= ... changes w_init too. "
             "Start from w = np.array(w_init, dtype=float) (a copy), or update with w = w - learning_rate * grad(w).",
-            mutates="w_init",
+            argument="w_init",
         ),
-        Mistake(
+        WrongAnswer(
             "one iterate too many",
             "num_steps steps after w_init make num_steps + 1 iterates; you have one more (a loop over "
             "range(num_steps + 1) that appends after every step, or a <= in the loop condition).",
             wrong=_one_step_too_many,
         ),
-        Mistake(
+        WrongAnswer(
             "the gradient at w_init used in every step",
             "every step moves by the same amount: grad is evaluated at w_init (or once, before the loop). "
             "Evaluate it at the current w inside the loop: w = w - learning_rate * grad(w).",
             wrong=_gradient_at_w_init,
         ),
-        Mistake(
+        WrongAnswer(
             "w never updated",
             "every iterate after w_init is the same first step: each step starts from w_init again (w_new = w - ... "
             "without ever assigning it back to w). Update the current point itself: w = w - learning_rate * grad(w).",
             wrong=_w_never_updated,
         ),
-        Mistake(
+        WrongAnswer(
             "learning rate not used",
             "your steps are w - grad(w), as if the learning rate were 1: multiply the gradient by it, "
             "w = w - learning_rate * grad(w).",
             wrong=_learning_rate_ignored,
         ),
-        Mistake(
+        WrongAnswer(
             "learning rate multiplies w instead of the gradient",
             "you computed learning_rate * w - grad(w); the learning rate scales the step, not the point: "
             "w = w - learning_rate * grad(w).",
             wrong=_learning_rate_on_w,
         ),
-        Mistake(
+        WrongAnswer(
             "dg_dw called instead of grad",
             "you called the quartic's dg_dw inside the loop, so every other function is minimised as if it were g. "
             "Use the function passed in as the argument grad: w = w - learning_rate * grad(w).",

@@ -8,7 +8,8 @@ import numpy as np
 
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.nbgrader_glue.figures import curve_against_right
-from grader.learner.core.model import Case, Cases, Context, Mistake, check_declarer
+from grader.learner.core.model import Case, Cases, Context, check_declarer
+from grader.learner.core.mistakes import Mutates, Warns, WrongAnswer
 from grader.quiz.compute import scalar
 from reference import perceptron as ref
 
@@ -46,20 +47,20 @@ def _sigmoid_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
 SIGMOID = check(
     "sigmoid", ("z",), Cases(SIGMOID_FIXED, _sigmoid_drawn), ref.sigmoid,
     mistakes=(
-        Mistake(
+        Warns(
             "sigmoid overflow",
             "np.exp overflows when its argument is large and positive: np.exp(-z) for very negative z, "
             "np.exp(z) for very positive z. Only ever exponentiate a non-positive number: "
             "use exp(-|z|) and pick 1/(1+e) or e/(1+e) by the sign of z (np.where).",
             warning="overflow",
         ),
-        Mistake(
+        WrongAnswer(
             "sign of z flipped",
             "you computed 1 / (1 + exp(z)), which is sigmoid(-z); the logistic function is 1 / (1 + exp(-z)).",
             wrong=lambda z: ref.sigmoid(-np.asarray(z)),
         ),
-        Mistake("tanh instead of the logistic", "np.tanh has range (-1, 1); the sigmoid's range is (0, 1).", wrong=np.tanh),
-        Mistake(
+        WrongAnswer("tanh instead of the logistic", "np.tanh has range (-1, 1); the sigmoid's range is (0, 1).", wrong=np.tanh),
+        WrongAnswer(
             "sigmoid of |z| for every z",
             "your values are right for z >= 0 but above 0.5 for negative z: 1 / (1 + exp(-|z|)) is sigmoid(|z|). "
             "With e = np.exp(-np.abs(z)) the sigmoid is 1 / (1 + e) where z >= 0 and e / (1 + e) where z < 0: "
@@ -86,41 +87,41 @@ def _relu_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
 RELU = check(
     "relu", ("z",), Cases(RELU_FIXED, _relu_drawn), ref.relu,
     mistakes=(
-        Mistake(
+        WrongAnswer(
             "returned the indicator z > 0",
             "ReLU keeps the value itself where z > 0: max(0, z), not 1.",
             wrong=lambda z: (np.asarray(z) > 0).astype(float),
         ),
-        Mistake("min instead of max", "ReLU is max(0, z); min(0, z) keeps the negative part.", wrong=lambda z: np.minimum(z, 0)),
-        Mistake(
+        WrongAnswer("min instead of max", "ReLU is max(0, z); min(0, z) keeps the negative part.", wrong=lambda z: np.minimum(z, 0)),
+        WrongAnswer(
             "np.max instead of np.maximum",
             "np.max(z, 0) is the largest entry along axis 0, not an elementwise comparison; "
             "np.maximum(z, 0) compares every entry with 0.",
             wrong=lambda z: np.max(z, 0),
         ),
-        Mistake(
+        WrongAnswer(
             "absolute value instead of ReLU",
             "np.abs(z) turns negative z into positive values; ReLU sends them to 0 and keeps positive z as they are: "
             "np.maximum(z, 0).",
             wrong=lambda z: ref.relu(z) + ref.relu(-np.asarray(z, dtype=float)),
         ),
-        Mistake(
+        WrongAnswer(
             "leaky ReLU (negative z scaled by 0.01)",
             "negative z must give exactly 0, not 0.01 * z: that is the leaky ReLU, a different activation. "
             "Use np.maximum(z, 0) (or np.where(z > 0, z, 0.0)).",
             wrong=lambda z: ref.relu(z) - 0.01 * ref.relu(-np.asarray(z, dtype=float)),
         ),
-        Mistake(
+        WrongAnswer(
             "z + |z| not halved",
             "(z + |z|) is twice max(0, z): divide it by 2, or simply use np.maximum(z, 0).",
             wrong=lambda z: 2.0 * ref.relu(z),
         ),
-        Mistake(
+        Mutates(
             "z changed in place",
             "you set the negative entries of the caller's array to 0 (z[z < 0] = 0 changes z itself, and "
             "np.asarray does not copy). Work on a copy, z = np.array(z, dtype=float), or return np.maximum(z, 0), "
             "a new array.",
-            mutates="z",
+            argument="z",
         ),
     ),
 )
@@ -152,46 +153,46 @@ def _forward_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
 PERCEPTRON_FORWARD = check(
     "perceptron_forward", ("X", "W", "w0"), Cases(FORWARD_FIXED, _forward_drawn), ref.perceptron_forward,
     mistakes=(
-        Mistake(
+        WrongAnswer(
             "bias missing",
             "the bias w0 is not added: the output should be sigmoid(w0 + X @ W).",
             wrong=lambda X, W, w0: ref.sigmoid(np.asarray(X) @ np.asarray(W)),
         ),
-        Mistake(
+        WrongAnswer(
             "bias multiplied instead of added",
             "w0 * X @ W multiplies the weighted sum by the bias, so w0 scales z instead of shifting it. "
             "The bias is added: z = X @ W + w0 (the same as w0 + X @ W), then sigmoid(z).",
             wrong=lambda X, W, w0: ref.sigmoid(w0 * (np.asarray(X, dtype=float) @ np.asarray(W, dtype=float))),
         ),
-        Mistake(
+        WrongAnswer(
             "no non-linearity",
             "you returned the weighted sum z = w0 + X @ W; the perceptron passes it through the sigmoid.",
             wrong=_linear,
         ),
-        Mistake(
+        WrongAnswer(
             "bias subtracted",
             "the bias is added, not subtracted: z = w0 + X @ W.",
             wrong=lambda X, W, w0: ref.sigmoid(np.asarray(X) @ np.asarray(W) - w0),
         ),
-        Mistake(
+        WrongAnswer(
             "bias added after the sigmoid",
             "you computed sigmoid(X @ W) + w0, so the output can leave (0, 1). The bias belongs inside, with the "
             "weighted sum: z = w0 + X @ W first, then sigmoid(z).",
             wrong=lambda X, W, w0: ref.sigmoid(np.asarray(X) @ np.asarray(W)) + w0,
         ),
-        Mistake(
+        WrongAnswer(
             "relu instead of the sigmoid",
             "you passed z = w0 + X @ W through relu; this perceptron's activation is the sigmoid, whose output is "
             "a probability in (0, 1): return sigmoid(z).",
             wrong=lambda X, W, w0: ref.relu(_linear(X, W, w0)),
         ),
-        Mistake(
+        WrongAnswer(
             "weighted sums of the whole batch added together",
             "np.sum(X * W) (or a sum of X @ W) adds the terms of every sample into one number; each sample needs "
             "its own sum. X @ W gives one weighted sum per row of X: z = w0 + X @ W has shape (n,).",
             wrong=lambda X, W, w0: ref.sigmoid(w0 + np.sum(np.asarray(X, dtype=float) @ np.asarray(W, dtype=float))),
         ),
-        Mistake(
+        WrongAnswer(
             "X * W not summed",
             "X * W multiplies entry by entry and keeps every term x_i w_i; the weighted sum adds them up for each "
             "sample: z = w0 + X @ W (or np.sum(X * W, axis=-1)).",
@@ -221,28 +222,28 @@ def _predict_drawn(rng: np.random.Generator, ctx: Context) -> list[Case]:
 PREDICT = check(
     "predict", ("X", "W", "w0"), Cases(PREDICT_FIXED, _predict_drawn), ref.predict,
     mistakes=(
-        Mistake(
+        WrongAnswer(
             "boundary at z = 0 mishandled",
             "a point exactly on the line (z = 0, probability 0.5) belongs to class 1: use z >= 0, not z > 0.",
             wrong=lambda X, W, w0: (_linear(X, W, w0) > 0).astype(int),
         ),
-        Mistake(
+        WrongAnswer(
             "probabilities instead of classes",
             "predict returns the class 0 or 1, not the probability sigmoid(z).",
             wrong=lambda X, W, w0: ref.sigmoid(_linear(X, W, w0)),
         ),
-        Mistake(
+        WrongAnswer(
             "classes swapped",
             "class 1 is where w0 + X @ W >= 0; you return the opposite.",
             wrong=lambda X, W, w0: 1 - ref.predict(X, W, w0),
         ),
-        Mistake(
+        WrongAnswer(
             "np.sign instead of classes 0/1",
             "np.sign(z) gives -1, 0 and +1 (the ±1 labels of the classic perceptron rule); the classes here are "
             "0 and 1, with 1 wherever z >= 0: return (z >= 0).astype(int).",
             wrong=lambda X, W, w0: np.sign(_linear(X, W, w0)),
         ),
-        Mistake(
+        WrongAnswer(
             "probability compared with 0",
             "sigmoid(z) is always >= 0, so every point becomes class 1. Either compare the probability with 0.5 "
             "(p >= 0.5) or compare z itself with 0 (z >= 0).",
@@ -275,35 +276,35 @@ def _pairs(sizes):
 COUNT_PARAMETERS = check(
     "count_parameters", ("layer_sizes",), Cases(COUNT_FIXED, _count_drawn), ref.count_parameters,
     mistakes=(
-        Mistake(
+        WrongAnswer(
             "biases not counted",
             "every unit of every layer after the input has a bias: add n_out biases per layer.",
             wrong=lambda sizes: sum(a * b for a, b in _pairs(sizes)),
         ),
-        Mistake(
+        WrongAnswer(
             "biases counted for the input layer too",
             "the inputs have no bias; only layers that compute (hidden and output) do.",
             wrong=lambda sizes: ref.count_parameters(sizes) + int(sizes[0]),
         ),
-        Mistake(
+        WrongAnswer(
             "only the last layer counted",
             "your count is that of the last layer alone: `total = n_in * n_out + n_out` inside the loop replaces "
             "the count of the layers before. Start from total = 0 and add each layer: total += ...",
             wrong=lambda sizes: ref.count_parameters([int(s) for s in sizes][-2:]),
         ),
-        Mistake(
+        WrongAnswer(
             "one bias per layer instead of one per unit",
             "every unit of a layer has its own bias, so a layer of n_out units has n_out biases, not 1: "
             "n_in * n_out + n_out per layer.",
             wrong=lambda sizes: ref.count_parameters(sizes) - sum(b - 1 for _, b in _pairs(sizes)),
         ),
-        Mistake(
+        WrongAnswer(
             "biases counted for the inputs of each layer",
             "you added n_in biases per layer; the biases belong to the layer's own units, so there are n_out of "
             "them: n_in * n_out + n_out.",
             wrong=lambda sizes: ref.count_parameters(sizes) + sum(a - b for a, b in _pairs(sizes)),
         ),
-        Mistake(
+        WrongAnswer(
             "all the widths multiplied together",
             "the weights are not the product of every width: each pair of neighbouring layers has its own "
             "n_in * n_out weights, and those products are added up layer by layer (plus n_out biases each).",

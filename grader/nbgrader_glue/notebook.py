@@ -27,7 +27,7 @@ from grader.checks.runner import run_check, withheld_labels
 from grader.course.config import Course
 from grader.learner.core.answers import is_empty
 from grader.learner.core.feedback import render_part
-from grader.learner.core.model import PartResult
+from grader.learner.core.model import PartResult, Status
 from grader.sandbox.launch import Limits, Sandbox
 from grader.sandbox.remote import RemoteNamespace
 from grader.sandbox.session import CellRun, WorkerSession
@@ -257,10 +257,10 @@ class NotebookGrader:
             part: PartResult = run_check(check, namespace, ctx, max_points)
             points = min(max(part.points, 0.0), max_points)
             figures = (feedback_figures(feedback_figure(assignment, grade_id), namespace, ctx)
-                       if part.grading_failed is None and self.figures else [])
+                       if part.status is not Status.GRADING_FAILED and self.figures else [])
             withheld = withheld_labels(check, ctx, part) if detail == "summary" else frozenset()
-            return PartGrade(grade_id, points, max_points, part.status, render_part(part, withheld),
-                             [m.name for m in part.diagnoses], figures, unanswered=part.unanswered)
+            return PartGrade(grade_id, points, max_points, part.gradebook_status, render_part(part, withheld),
+                             [m.name for m in part.diagnoses], figures, unanswered=part.status is Status.UNANSWERED)
         # An exercise's 0-point cells never need the quizzes loaded (they bring in sympy).
         is_exercise = any(a.id == assignment for a in self.course.assignments)
         quiz = None if is_exercise else self.quizzes().get(assignment)

@@ -22,7 +22,8 @@ from grader.checks.context import context_for
 from grader.checks.runner import ReferenceAnswers
 from grader.course.config import Course
 from grader.learner.core import wire
-from grader.learner.core.judge import NotComputable
+from grader.learner.core.adapters import public_fields
+from grader.learner.core.mistakes import NotComputable, WrongAnswer
 from grader.learner.kernel.selfcheck import PUBLIC_LEARNER, public_file_name
 
 FORMAT_VERSION = 1
@@ -35,8 +36,8 @@ def _part(check: Any, ctx: Any) -> dict[str, Any]:
     for case in check.cases_for(ctx):
         mistakes = {}
         for mistake in check.mistakes:
-            if mistake.wrong is None:
-                continue
+            if not isinstance(mistake, WrongAnswer):
+                continue  # recognised by what the call does (a warning, a changed argument), not by a value
             try:
                 mistakes[mistake.name] = wire.encode(answers.wrong(mistake, case))
             except NotComputable:
@@ -53,16 +54,10 @@ def _part(check: Any, ctx: Any) -> dict[str, Any]:
         "function": check.function,
         "arg_names": list(check.arg_names),
         "keys": list(check.keys) if check.keys else None,
-        # The function returns a tuple standing for these keys; "expected" and the mistakes' values are
-        # frozen in that same shape (the reference's and each mistake's own return value).
-        "result_keys": list(check.result_keys) if check.result_keys else None,
+        **public_fields(check),
         "stand_ins": [list(pair) for pair in check.stand_ins],
         "forbid_warnings": check.forbid_warnings,
-        "mistakes": [
-            {"name": m.name, "hint": m.hint, "warning": m.warning, "mutates": m.mutates,
-             "keys": list(m.keys) if m.keys else None}
-            for m in check.mistakes
-        ],
+        "mistakes": [m.public() for m in check.mistakes],
         "cases": cases,
         "stand_in": check.stand_in,
         # The part graded on the function its contract names while the helper is the stand-in.

@@ -73,6 +73,9 @@ class CallResult:
         try:
             if not isinstance(data, dict) or data.get("kind") not in kinds:
                 raise wire.WireError("not a call result")
+            if data["kind"] != "ok" and not isinstance(data.get("error"), str):
+                # The reason is the outcome's problem: without one, a failed call would read as passed.
+                raise wire.WireError(f"a call that ended as {data['kind']!r} without its reason")
             texts = [data.get("warnings") or [], data.get("mutated") or []]
             if not all(isinstance(t, list) and all(isinstance(x, str) for x in t) for t in texts):
                 raise wire.WireError("bad warnings or argument names")

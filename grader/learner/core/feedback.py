@@ -21,8 +21,8 @@ def render_part(result: PartResult, withheld: Collection[str] = frozenset()) -> 
     """
     # The part, not the function: dropout_forward is graded as dropout_forward and dropout_inference.
     head = f"{result.part} — {_points(result.points)} / {_points(result.max_points)} points"
-    if result.fatal:
-        return f"{head}\n  ✗ {result.fatal}"
+    if not result.judged:
+        return f"{head}\n  ✗ {result.reason}"
     if result.passed:
         return "\n".join([f"{head}\n  ✓ all {len(result.outcomes)} checks passed"] + [f"  (note: {n})" for n in result.notes])
     failures = result.failures()

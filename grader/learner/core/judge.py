@@ -14,11 +14,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from grader.learner.core.adapters import adapter_of
 from grader.learner.core.calls import CallResult, safe_call
-from grader.learner.core.compare import compare_entries, compare_value, describe
 from grader.learner.core.floor import probe_floor, trivial_answers
+from grader.learner.core.mistakes import Failed, Mistake, WrongValues
 from grader.learner.core.numpy_errors import explain as explain_numpy_error
-from grader.learner.core.model import Case, Check, Context, LostDefinition, Mistake, Outcome, PartResult
+from grader.learner.core.model import Case, Check, Context, LostDefinition, Outcome, PartResult, Status
 from grader.learner.core.wire import Unsupported
 
 WARNING_ADVICE = (
@@ -27,15 +28,8 @@ WARNING_ADVICE = (
 )
 
 
-class NotComputable(Exception):
-    """A mistake's value does not exist for this case (the mistaken version raises there)."""
-
-
-class Answers(Protocol):
+class Answers(WrongValues, Protocol):
     def expected(self, case: Case) -> Any: ...
-
-    def wrong(self, mistake: Mistake, case: Case) -> Any:
-        """What ``mistake`` returns on ``case``; raises ``NotComputable`` where it has no value."""
 
 
 def lookup(namespace: Mapping[str, Any], name: str, trusted: bool = False) -> tuple[Any, str | None]:
@@ -54,65 +48,6 @@ def lookup(namespace: Mapping[str, Any], name: str, trusted: bool = False) -> tu
     return fn, None
 
 
-def _keys(check: Check) -> tuple[str, ...] | None:
-    """The keys a result is judged by: ``keys``, else those a tuple result stands for."""
-    return check.keys or check.result_keys
-
-
-def _returned(value: Any) -> str:
-    if value is None:
-        return "None (did the function forget to `return` its result?)"
-    if isinstance(value, Mapping):
-        return f"a dict (keys {', '.join(map(repr, value)) or 'none'})"
-    if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} value{'s' if len(value) != 1 else ''}"
-    return describe(value)
-
-
-def keyed_result(check: Check, value: Any) -> tuple[Any, str | None]:
-    """The learner's value, as the dict of ``check.result_keys`` when the function returns a tuple.
-
-    A tuple or list (or a 1-d array) of the right length is what the function promises, exactly what
-    ``dw1, db1 = hidden_layer_gradients(...)`` unpacks; anything else (None, a dict, a tuple of another
-    length) is reported as such, for every key.
-    """
-    keys = check.result_keys
-    if not keys:
-        return value, None
-    if isinstance(value, (tuple, list)) or (isinstance(value, np.ndarray) and value.ndim >= 1):
-        items = list(value)
-        if len(items) == len(keys):
-            return dict(zip(keys, items)), None
-    names = ", ".join(keys)
-    return None, (
-        f"{check.function}(...) returned {_returned(value)}; expected a tuple of {len(keys)} values "
-        f"(for {names}, in that order)"
-    )
-
-
-def keyed_answer(check: Check, value: Any) -> Any:
-    """An expected or mistaken value, in the function's own shape, as the dict the learner's is judged as."""
-    if check.result_keys and isinstance(value, (tuple, list)) and len(value) == len(check.result_keys):
-        return dict(zip(check.result_keys, value))
-    return value
-
-
-def _judge_value(check: Check, case: Case, value: Any, expected: Any, ctx: Context) -> list[Outcome]:
-    tol = ctx.tolerance.loosened(case.tolerance_factor)
-    what = f"{check.function}(...)"
-    if check.result_keys:
-        # value and expected are the dicts of result_keys; the learner's own result was a tuple.
-        position = {k: i for i, k in enumerate(check.result_keys)}
-        return [
-            Outcome(f"{case.label} [{k}]", compare_value(value[k], expected[k], tol, f"{what}[{position[k]}]"))
-            for k in _keys(check)
-        ]
-    if check.keys:
-        problems = compare_entries(value, expected, check.keys, tol, what)
-        return [Outcome(f"{case.label} [{k}]", p) for k, p in problems.items()]
-    return [Outcome(case.label, compare_value(value, expected, tol, what))]
-
-
 def raised(check: Check, call: CallResult) -> str:
     """What a learner's function raised, and, for NumPy's common errors, why and how to fix it."""
     why = explain_numpy_error(call.error_type, call.error, check.function, check.arg_names)
@@ -129,50 +64,16 @@ def _call_problems(check: Check, call: CallResult) -> list[str]:
     return problems
 
 
-def _matches(check: Check, mistake: Mistake, case: Case, call: CallResult, ctx: Context, answers: Answers) -> bool:
-    if mistake.warning is not None:
-        return any(mistake.warning in w for w in call.warnings)
-    if mistake.mutates is not None:
-        return mistake.mutates in call.mutated
-    if call.kind != "ok":
-        return False
-    value, problem = keyed_result(check, call.value)
-    if problem is not None:
-        return False
-    try:
-        wrong = keyed_answer(check, answers.wrong(mistake, case))
-    except NotComputable:
-        return False
-    tol = ctx.tolerance.loosened(10 * case.tolerance_factor)
-    keys = mistake.keys or _keys(check)
-    if keys:
-        return all(p is None for p in compare_entries(value, wrong, keys, tol).values())
-    return compare_value(value, wrong, tol) is None
-
-
-def diagnose(check: Check, failed: list[tuple[Case, CallResult]], ctx: Context, answers: Answers) -> list[Mistake]:
-    """The known mistakes that explain every failed case they can be computed on."""
-    found = []
-    for mistake in check.mistakes:
-        if mistake.warning is not None or mistake.mutates is not None:
-            if any(_matches(check, mistake, case, call, ctx, answers) for case, call in failed):
-                found.append(mistake)
-            continue
-        candidates = [(c, r) for c, r in failed if r.kind == "ok"]
-        if candidates and all(_matches(check, mistake, c, r, ctx, answers) for c, r in candidates):
-            found.append(mistake)
-    return _most_specific(check, found)
+def diagnose(check: Check, failed: Failed, ctx: Context, answers: Answers) -> list[Mistake]:
+    """The known mistakes that explain the failed cases, each asked in its own way."""
+    return _most_specific(check, [m for m in check.mistakes if m.explains(check, failed, ctx, answers)])
 
 
 def _most_specific(check: Check, found: list[Mistake]) -> list[Mistake]:
     """Of mistakes that all match, drop one whose keys another's strictly include: ``a1 = z1`` matches
     "z2 computed from z1" on z2 and yhat, but "no sigmoid in the hidden unit" explains a1 as well."""
-    every = set(_keys(check) or ())
-
-    def covers(m: Mistake) -> set[str]:
-        return set(m.keys) if m.keys else every
-
-    return [m for m in found if not any(covers(m) < covers(other) for other in found if other is not m)]
+    every = set(adapter_of(check).keys(check) or ())
+    return [m for m in found if not any(m.covers(every) < other.covers(every) for other in found if other is not m)]
 
 
 Extra = Callable[[Callable[..., Any], Mapping[str, Any], Context], list[Any]]
@@ -204,7 +105,7 @@ def _same_numbers(u: Any, v: Any) -> bool:
 
 def graded_via(check: Check, result: PartResult) -> bool:
     """Whether a part must be graded by its ``via`` check: the helper is the stand-in or not written."""
-    return check.via is not None and (result.is_stand_in or (result.unanswered and result.grading_failed is None))
+    return check.via is not None and (result.is_stand_in or result.status is Status.UNANSWERED)
 
 
 def via_note(check: Check) -> str:
@@ -234,12 +135,14 @@ def _floor_of_case(check: Check, case: Case, ctx: Context, answers: Answers) -> 
         expected = answers.expected(case)
     except Exception:  # noqa: BLE001 - no right answer here, nothing for a constant to match
         return frozenset()
-    right = keyed_answer(check, expected)
+    adapter = adapter_of(check)
+    right = adapter.answer(check, expected)
+    tol = ctx.tolerance.loosened(case.tolerance_factor)
     passed: set[str] = set()
     for _name, value in trivial_answers(expected, case.args):
-        keyed, wrong_shape = keyed_result(check, value)
+        keyed, wrong_shape = adapter.read(check, value)
         if wrong_shape is None:
-            passed |= {o.label for o in _judge_value(check, case, keyed, right, ctx) if o.passed}
+            passed |= {o.label for o in adapter.outcomes(check, case, keyed, right, tol) if o.passed}
     return frozenset(passed)
 
 
@@ -250,6 +153,10 @@ def _probes_floor(check: Check, probes: tuple[tuple[str, Extra], ...], probed: l
     return {o.label for o in probed if o.identity in passed_by_trivial}
 
 
+def _not_written(check: Check) -> str:
+    return f"`{check.function}` is not written yet (it still raises NotImplementedError)"
+
+
 def judge(
     check: Check,
     namespace: Mapping[str, Any],
@@ -258,51 +165,51 @@ def judge(
     answers: Answers,
     cases: list[Case],
     probes: tuple[tuple[str, Extra], ...] = (),
-    explain: Extra | None = None,
     trusted: bool = False,
 ) -> PartResult:
     """Judge one part: every case against ``answers``, then probes, diagnoses and explanations."""
     result = PartResult(check.assignment, check.part, check.function, max_points)
+    adapter = adapter_of(check)
+    keys = adapter.keys(check)
     if check.stand_ins:
         ctx = dataclasses.replace(ctx, stand_ins=dict(check.stand_ins))
     fn, problem = lookup(namespace, check.function, trusted)
     if problem:
-        result.fatal = problem
-        lost = namespace.get(check.function)
-        if isinstance(lost, LostDefinition):
-            result.grading_failed = lost.reason
-        result.unanswered = lost is None
-        return result
-    failed: list[tuple[Case, CallResult]] = []
+        found = namespace.get(check.function)
+        if found is None:
+            return result.end(Status.UNANSWERED, problem)
+        if isinstance(found, LostDefinition):
+            return result.end(Status.GRADING_FAILED, problem)
+        return result.end(Status.COULD_NOT_RUN, problem)
+    failed: Failed = []
     like_stand_in = check.stand_in is not None and bool(cases)
     for case in cases:
         call = safe_call(fn, case.args, dict(case.kwargs), check.arg_names, ctx.timeout_s, stand_ins=ctx.stand_ins)
         like_stand_in = like_stand_in and _answers_as_stand_in(check, case, call)
         if call.kind == "not_implemented":
-            result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
-            result.unanswered = True
-            return result
+            return result.end(Status.UNANSWERED, _not_written(check))
         if call.kind != "ok":
-            labels = [f"{case.label} [{k}]" for k in _keys(check)] if _keys(check) else [case.label]
+            labels = [f"{case.label} [{k}]" for k in keys] if keys else [case.label]
             problem = call.error if call.kind in ("timeout", "crashed") else raised(check, call)
-            result.outcomes += [Outcome(label, problem) for label in labels]
+            result.outcomes += [Outcome(label, problem, call_kind=call.kind) for label in labels]
             failed.append((case, call))
-            if call.kind == "crashed":
-                result.grading_failed = result.grading_failed or call.error
+            if call.kind == "crashed" and call.error:
+                result.end(Status.GRADING_FAILED, call.error)
             if call.kind in ("timeout", "crashed"):
                 # The cases not tried still count, as failed: a time-out or crash never buys a smaller test.
                 why = "the time limit was hit" if call.kind == "timeout" else "the crash"
                 for rest in cases[cases.index(case) + 1:]:
-                    labels = [f"{rest.label} [{k}]" for k in _keys(check)] if _keys(check) else [rest.label]
+                    labels = [f"{rest.label} [{k}]" for k in keys] if keys else [rest.label]
                     result.outcomes += [Outcome(label, f"not tried after {why}") for label in labels]
                 result.notes.append(f"the remaining cases were not tried after {why}; they count as failed")
                 break
             continue
-        value, wrong_shape = keyed_result(check, call.value)
+        value, wrong_shape = adapter.read(check, call.value)
         if wrong_shape is not None:
-            outcomes = [Outcome(f"{case.label} [{k}]", wrong_shape) for k in _keys(check)]
+            outcomes = [Outcome(f"{case.label} [{k}]", wrong_shape) for k in keys]
         else:
-            outcomes = _judge_value(check, case, value, keyed_answer(check, answers.expected(case)), ctx)
+            tol = ctx.tolerance.loosened(case.tolerance_factor)
+            outcomes = adapter.outcomes(check, case, value, adapter.answer(check, answers.expected(case)), tol)
         extra = _call_problems(check, call)
         if extra:
             outcomes = [Outcome(o.label, "; ".join(([o.problem] if o.problem else []) + extra)) for o in outcomes]
@@ -319,16 +226,15 @@ def judge(
     result.outcomes += probed
     result.floor = frozenset(_case_floor(check, cases, ctx, answers) | _probes_floor(check, probes, probed, ctx))
     # Probe-only parts (random layers) learn of an unwritten function through their outcomes.
-    if result.outcomes and not any(o.passed for o in result.outcomes) and any(
-        "NotImplementedError" in (o.problem or "") for o in result.outcomes
+    if result.status is Status.GRADED and result.outcomes and not any(o.passed for o in result.outcomes) and any(
+        o.call_kind == "not_implemented" for o in result.outcomes
     ):
-        result.fatal = f"`{check.function}` is not written yet (it still raises NotImplementedError)"
-        return result
+        return result.end(Status.COULD_NOT_RUN, _not_written(check))
     if failed:
         result.diagnoses = diagnose(check, failed, ctx, answers)
-    if not result.passed and explain is not None:
+    if not result.passed:
         try:
-            result.notes += explain(fn, namespace, ctx)
+            result.notes += adapter.explain(fn, namespace, ctx)
         except Exception as exc:  # noqa: BLE001 - an explanation is a courtesy, never a crash
             result.notes.append(f"no further analysis possible ({type(exc).__name__}: {exc})")
     return result

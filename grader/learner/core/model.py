@@ -4,9 +4,10 @@ A ``Check`` belongs to one part of one assignment. It names the learner's
 function, declares its ``Cases`` (fixed lecture examples and edge cases, plus
 cases drawn from a per-learner seed; ``Check.cases_for`` is the one place that
 builds them), says how to get the expected value from the reference, and lists
-the ``Mistake``s it can recognise. A reference computation that depends on the
-course (the quartic of gradient_descent) asks for the check's context with
-``needs_context``, and every caller computes through ``with_context``.
+the mistakes it can recognise (``grader.learner.core.mistakes``). A reference
+computation that depends on the course (the quartic of gradient_descent) asks
+for the check's context with ``needs_context``, and every caller computes
+through ``with_context``.
 ``Probe``s cover what a plain comparison cannot (statistics of a random layer,
 gradients against finite differences). The runner turns all of it into a ``PartResult``.
 """
@@ -16,12 +17,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from grader.learner.core.compare import Tolerance
 from grader.learner.core.seeds import stable_seed
+
+if TYPE_CHECKING:
+    from grader.learner.core.adapters import PartAdapter
+    from grader.learner.core.calls import CallKind
+    from grader.learner.core.mistakes import Mistake
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ class Case:
 
 @dataclass(frozen=True)
 class NeedsContext:
-    """A reference computation (``Check.expected``, ``Mistake.wrong``) that takes the check's context first.
+    """A reference computation (``Check.expected``, ``WrongAnswer.wrong``) that takes the check's context first.
 
     Deliberately not callable itself: a caller that forgot the context fails loudly instead of
     computing with some default. Call it through ``with_context``.
@@ -70,7 +77,7 @@ def needs_context(fn: Callable[..., Any]) -> NeedsContext:
 def with_context(fn: Callable[..., Any] | NeedsContext, ctx: Context) -> Callable[..., Any]:
     """``fn`` as a function of the learner function's arguments alone, given the context when it asks for it.
 
-    The one way to call ``Check.expected`` or ``Mistake.wrong``.
+    The one way to call ``Check.expected`` or ``WrongAnswer.wrong``.
     """
     if isinstance(fn, NeedsContext):
         return functools.partial(fn.fn, ctx)
@@ -95,24 +102,6 @@ class Cases:
 
 
 @dataclass(frozen=True)
-class Mistake:
-    """A common wrong version of the function, built from the reference.
-
-    ``wrong`` takes the learner function's arguments and returns what the
-    mistaken version would (wrapped in ``needs_context`` when it also needs the
-    check's context; call it through ``with_context``); ``warning`` instead
-    recognises a mistake by the warning it raises (overflow, log of zero).
-    """
-
-    name: str
-    hint: str
-    wrong: Callable[..., Any] | NeedsContext | None = None
-    warning: str | None = None
-    mutates: str | None = None
-    keys: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
 class Outcome:
     """One judged item: a case, a key of a case, or a probe."""
 
@@ -122,6 +111,9 @@ class Outcome:
     #: The same judgement in every learner's run, where the label carries a drawn value (a probe at
     #: a p_drop drawn for the learner): what the trivial floor is computed by. Empty: the label.
     stable: str = ""
+    #: What became of the learner's call (``CallResult.kind``), where one call decides this outcome and
+    #: did not simply return a value to compare: the judge decides on it, never on the problem's words.
+    call_kind: CallKind | None = None
 
     @property
     def passed(self) -> bool:
@@ -155,13 +147,9 @@ class Check:
     mistakes: tuple[Mistake, ...] = ()
     probes: tuple[Probe, ...] = ()
     forbid_warnings: bool = True
-    #: Extra sentences for a failed part, e.g. whether a backward pass matches the learner's own forward.
-    explain: Callable[[Callable[..., Any], Mapping[str, Any], Context], list[str]] | None = None
-    #: The function returns a tuple standing for these keys, in this order (backprop's
-    #: ``hidden_layer_gradients`` returns ``(dw1, db1)`` for ("w1", "b1")). The learner's tuple, the
-    #: expected value and each mistake's value (``Mistake.wrong`` returns what the function would)
-    #: are all judged as the dict these keys make of them, so ``keys`` and the mistakes' keys apply.
-    result_keys: tuple[str, ...] | None = None
+    #: Where this part departs from the generic judging, declared by its exercise's module
+    #: (``grader.learner.core.adapters``): a tuple result standing for keys, notes on a failed part.
+    adapter: PartAdapter | None = None
     #: A later part's helpers replaced by stand-ins while this part is graded, as (name, "<exercise>.<stand-in>") pairs.
     stand_ins: tuple[tuple[str, str], ...] = ()
     #: For a part judged by probes alone: any value of the shape the function returns for these
@@ -214,6 +202,22 @@ class LostDefinition:
     reason: str
 
 
+class Status(Enum):
+    """What became of a part; every status but ``GRADED`` comes with its reason (``PartResult.reason``)."""
+
+    #: Every case and probe was judged: the outcomes decide.
+    GRADED = "graded"
+    #: The learner has not written it: no such function, or it still raises NotImplementedError.
+    UNANSWERED = "unanswered"
+    #: It cannot be judged at all: not a function, the course's own code, or (a part judged by
+    #: probes alone) every probe found it unwritten.
+    COULD_NOT_RUN = "could-not-run"
+    #: Grading itself could not finish judging it (the worker crashed, the cell defining it ran out
+    #: of memory...): counted apart from wrong answers. Cases judged before the failure count, and
+    #: those after it as failed; a definition lost with its cell leaves none.
+    GRADING_FAILED = "grading-failed"
+
+
 @dataclass
 class PartResult:
     assignment: str
@@ -223,18 +227,25 @@ class PartResult:
     outcomes: list[Outcome] = field(default_factory=list)
     diagnoses: list[Mistake] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    fatal: str | None = None
-    #: Why grading itself could not judge this part (the worker crashed, ran out of memory...):
-    #: counted apart from wrong answers.
-    grading_failed: str | None = None
-    #: The learner has not written it: no such function, or it still raises NotImplementedError.
-    unanswered: bool = False
+    status: Status = Status.GRADED
+    #: Why the status is not ``GRADED``, in words the learner reads.
+    reason: str | None = None
     #: Labels of the outcomes an answer that ignores its input passes too (``grader.learner.core.floor``):
     #: they carry credit only when an outcome outside this set passes as well.
     floor: frozenset[str] = frozenset()
     #: The learner's function answered every case exactly as the notebook's stand-in does
     #: (``Check.stand_in``): it is the scaffold, not their work.
     is_stand_in: bool = False
+
+    def end(self, status: Status, reason: str) -> PartResult:
+        """Set the status and its reason together."""
+        self.status, self.reason = status, reason
+        return self
+
+    @property
+    def judged(self) -> bool:
+        """Whether the outcomes make the points and the message; otherwise the reason is all there is."""
+        return self.status is Status.GRADED or (self.status is Status.GRADING_FAILED and bool(self.outcomes))
 
     @property
     def above_floor(self) -> bool:
@@ -243,7 +254,7 @@ class PartResult:
 
     @property
     def fraction(self) -> float:
-        if self.fatal is not None or not self.above_floor:
+        if not self.judged or not self.above_floor:
             return 0.0
         total = sum(o.weight for o in self.outcomes)
         return sum(o.weight for o in self.outcomes if o.passed) / total if total else 0.0
@@ -254,12 +265,12 @@ class PartResult:
 
     @property
     def passed(self) -> bool:
-        return self.fatal is None and all(o.passed for o in self.outcomes)
+        return self.status is Status.GRADED and all(o.passed for o in self.outcomes)
 
     @property
-    def status(self) -> str:
+    def gradebook_status(self) -> str:
         """passed, failed, or grading-failed (the sandbox could not finish judging it)."""
-        if self.grading_failed is not None:
+        if self.status is Status.GRADING_FAILED:
             return "grading-failed"
         return "passed" if self.passed else "failed"
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from grader.learner.core.calls import CallResult, safe_call
+from grader.learner.core.calls import CallKind, CallResult, safe_call
 from grader.learner.core.compare import Tolerance, compare_numbers, describe, to_numpy
 from grader.learner.core.model import Context, Outcome, Probe
 from grader.learner.core.numpy_errors import explain
@@ -168,7 +168,7 @@ def _probe_format(fn: Callable[..., Any], namespace: Any, ctx: Context) -> list[
     w = 0.25
     if got.call.kind != "ok" or (got.unusable and not isinstance(got.call.value, (tuple, list))):
         # Nothing usable came back: nothing can be credited, "a untouched" included.
-        return [Outcome(label, got.unusable, w) for label in labels]
+        return [Outcome(label, got.unusable, w, call_kind=got.call.kind) for label in labels]
     value = got.call.value
     if isinstance(value, (tuple, list)) and len(value) == 2:
         pair = None if isinstance(value, tuple) else (
@@ -279,12 +279,12 @@ def _probe_statistics(fn: Callable[..., Any], namespace: Any, ctx: Context) -> l
         )
         weights = (3.0 / len(ps), 3.0 / len(ps), 1.0 / len(ps))
 
-        def outcome(template: str, problem: str | None, weight: float) -> Outcome:
-            return Outcome(template.format(at), problem, weight, stable=template.format(stable_at))
+        def outcome(template: str, problem: str | None, weight: float, kind: CallKind | None = None) -> Outcome:
+            return Outcome(template.format(at), problem, weight, stable=template.format(stable_at), call_kind=kind)
 
         got = caller.forward(a, p, np.random.default_rng(seed))
         if got.out is None:
-            outcomes += [outcome(label, got.problem, w) for label, w in zip(labels, weights)]
+            outcomes += [outcome(label, got.problem, w, got.call.kind) for label, w in zip(labels, weights)]
             continue
         m, mask_problem = _mask_bools(got.mask, a.shape)
         if m is None:
@@ -392,18 +392,21 @@ def _probe_identity(fn: Callable[..., Any], namespace: Any, ctx: Context) -> lis
         at = f"training=False, p_drop = {p:g}, a of shape {a.shape}"
         stable_at = at if i < FIXED_INFERENCE_INPUTS else "training=False, the p_drop and shape drawn for you"
 
-        def outcome(what: str, problem: str | None) -> Outcome:
-            return Outcome(f"{at}: {what}", problem, w, stable=f"{stable_at}: {what}")
+        def outcome(what: str, problem: str | None, kind: CallKind | None = None) -> Outcome:
+            return Outcome(f"{at}: {what}", problem, w, stable=f"{stable_at}: {what}", call_kind=kind)
 
         got = caller.forward(a, p, np.random.default_rng(i), training=False)
         if got.out is None:
-            outcomes += [outcome("out equals a", got.problem), outcome("mask is None", got.problem)]
+            kind = got.call.kind
+            outcomes += [outcome("out equals a", got.problem, kind), outcome("mask is None", got.problem, kind)]
             continue
         out = got.out
         problem = compare_numbers(out, a, ctx.tolerance, "out")
+        dropping = False
         if problem is not None:
             with np.errstate(all="ignore"):
                 if got.mask is not None or np.any((out == 0) & (a != 0)):
+                    dropping = True
                     problem = f"{DROPPING_AT_INFERENCE} ({problem})"
                 elif compare_numbers(out, a * (1.0 - p), ctx.tolerance) is None or compare_numbers(
                     out, a / (1.0 - p), ctx.tolerance
@@ -416,7 +419,7 @@ def _probe_identity(fn: Callable[..., Any], namespace: Any, ctx: Context) -> lis
             problem = _join(problem, "it changed `a` in place")
         if got.mask is None:
             mask_problem = None
-        elif problem is not None and problem.startswith(DROPPING_AT_INFERENCE):
+        elif dropping:
             mask_problem = f"{DROPPING_AT_INFERENCE} (mask is {describe(got.mask)})"
         else:
             mask_problem = f"with training=False return None as the mask; yours is {describe(got.mask)}"
@@ -450,7 +453,7 @@ def _probe_validation(fn: Callable[..., Any], namespace: Any, ctx: Context) -> l
                 problem = call.error
             else:
                 problem = f"it raised {call.error_type} instead of ValueError: `raise ValueError(...)` for p_drop outside [0, 1)"
-            outcomes.append(Outcome(f"p_drop = {p:g} raises ValueError {where}", problem, w))
+            outcomes.append(Outcome(f"p_drop = {p:g} raises ValueError {where}", problem, w, call_kind=call.kind))
     return outcomes
 
 

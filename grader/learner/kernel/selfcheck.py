@@ -9,16 +9,18 @@ grader uses, and adds the property probes of random layers (the exercise's learn
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from grader.learner.core import wire
+from grader.learner.core import adapters, mistakes, wire
 from grader.learner.core.compare import Tolerance
-from grader.learner.core.judge import NotComputable, graded_via, judge, via_note
-from grader.learner.core.model import Case, Check, Context, Mistake, PartResult
+from grader.learner.core.judge import graded_via, judge, via_note
+from grader.learner.core.mistakes import NotComputable, WrongAnswer
+from grader.learner.core.model import Case, Check, Context, PartResult, Status
 from grader.learner.exercises import part_probes, part_shape
 
 #: The learner id the public cases are drawn for: the same for everyone, unlike the hidden ones.
@@ -58,7 +60,7 @@ class FrozenAnswers:
     def expected(self, case: Case) -> Any:
         return wire.decode(self._data(case)["expected"])
 
-    def wrong(self, mistake: Mistake, case: Case) -> Any:
+    def wrong(self, mistake: WrongAnswer, case: Case) -> Any:
         values = self._data(case).get("mistakes", {})
         if mistake.name not in values:
             raise NotComputable(mistake.name)
@@ -66,11 +68,7 @@ class FrozenAnswers:
 
 
 def _frozen_check(assignment: str, part: str, data: dict[str, Any]) -> tuple[Check, list[Case]]:
-    mistakes = tuple(
-        Mistake(m["name"], m["hint"], warning=m.get("warning"), mutates=m.get("mutates"),
-                keys=tuple(m["keys"]) if m.get("keys") else None)
-        for m in data.get("mistakes", [])
-    )
+    known = tuple(mistakes.from_public(m) for m in data.get("mistakes", []))
     # Case labels carry their index so FrozenAnswers finds the data; the index is cut before display.
     cases = [
         Case(f"{i}#{c['label']}", tuple(wire.decode(a) for a in c["args"]), wire.decode(c["kwargs"]),
@@ -80,8 +78,8 @@ def _frozen_check(assignment: str, part: str, data: dict[str, Any]) -> tuple[Che
     check = Check(
         assignment=assignment, part=part, function=data["function"], arg_names=tuple(data["arg_names"]),
         cases=lambda ctx: cases, expected=None, keys=tuple(data["keys"]) if data.get("keys") else None,
-        mistakes=mistakes, forbid_warnings=bool(data.get("forbid_warnings", True)),
-        result_keys=tuple(data["result_keys"]) if data.get("result_keys") else None,
+        mistakes=known, forbid_warnings=bool(data.get("forbid_warnings", True)),
+        adapter=adapters.from_public(data),
         stand_ins=tuple((str(a), str(b)) for a, b in data.get("stand_ins") or ()),
         shape_of=part_shape(assignment, part),
         stand_in=data.get("stand_in"),
@@ -91,10 +89,15 @@ def _frozen_check(assignment: str, part: str, data: dict[str, Any]) -> tuple[Che
 
 
 def _strip_index(result: PartResult) -> PartResult:
-    from grader.learner.core.model import Outcome
-
-    result.outcomes = [Outcome(o.label.split("#", 1)[-1], o.problem, o.weight) for o in result.outcomes]
+    result.outcomes = [dataclasses.replace(o, label=_shown(o.label)) for o in result.outcomes]
+    # The floor names outcomes by label too: cut alike, or nothing would match it and an answer that
+    # ignores its input would earn in the self-check what grading never gives it.
+    result.floor = frozenset(_shown(label) for label in result.floor)
     return result
+
+
+def _shown(label: str) -> str:
+    return label.split("#", 1)[-1]
 
 
 def check_part(public: dict[str, Any], part: str, namespace: Mapping[str, Any]) -> PartResult:
@@ -113,7 +116,8 @@ def check_part(public: dict[str, Any], part: str, namespace: Mapping[str, Any]) 
     if graded_via(check, result):
         via, via_cases = _frozen_check(assignment, part, data["via"])
         via_result = judge(via, namespace, ctx, points, FrozenAnswers(data["via"]["cases"]), via_cases)
-        if not via_result.unanswered:  # neither written: the helper's own message says what to write first
+        # Neither written: the helper's own message says what to write first.
+        if via_result.status is not Status.UNANSWERED:
             via_result.notes.insert(0, via_note(check))
             result = via_result
     return _strip_index(result)
