@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from grader.checks import check_for, checks_of
-from grader.checks.context import context_for
-from grader.checks.runner import run_check
+from grader.exercises import check_for, checks_of
+from grader.grading.context import context_for
+from grader.grading.runner import run_check
 from grader.course.config import Course, load_course
 from grader.learner.core.model import Context, PartResult, Status
 

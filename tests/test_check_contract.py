@@ -1,4 +1,4 @@
-"""The contract every check meets, whatever its exercise: one suite over ``grader.checks.CHECKS``.
+"""The contract every check meets, whatever its exercise: one suite over ``grader.exercises.CHECKS``.
 
 In the spirit of scikit-learn's ``parametrize_with_checks``: each test below runs once per check
 (ids like ``perceptron/sigmoid``), so a new check is held to all of it without a line of test code.
@@ -17,8 +17,8 @@ For every check:
 7. every exercise has one check per course.yaml part, in course order, and the same learner gets
    the same verdict, word for word, every time it is judged.
 
-Grading goes through ``grader.checks.validation.validate_part`` (what ``dlcourse validate`` runs) and
-``grader.checks.runner.run_check``; cases are built in one place, ``cases_of``. Facts about one
+Grading goes through ``grader.validate.checks.validate_part`` (what ``dlcourse validate`` runs) and
+``grader.grading.runner.run_check``; cases are built in one place, ``cases_of``. Facts about one
 exercise (its lecture values, its learner-written mistakes, its edge cases) stay in
 tests/test_checks_<exercise>.py.
 """
@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.checks import CHECKS, check_for
-from grader.checks.context import context_for
-from grader.checks.runner import run_check
+from grader.exercises import CHECKS, check_for
+from grader.grading.context import context_for
+from grader.grading.runner import run_check
 from grader.course.config import Course
 from grader.exercises import exercise_modules
 from grader.learner.core.feedback import render_part
@@ -43,7 +43,7 @@ from grader.learner.core import wire
 from grader.learner.core.mistakes import WrongAnswer
 from grader.learner.core.model import Case, Check, PartResult
 from grader.release.public_data import public_data
-from grader.checks.validation import PartValidation, left_as_stand_in, reference_namespace, validate_part
+from grader.validate.checks import PartValidation, left_as_stand_in, reference_namespace, validate_part
 
 #: Two learners; their ids seed the drawn cases (sha256), so what they draw is the same on every run.
 LEARNERS = ("ada", "grace")
@@ -255,7 +255,7 @@ def test_a_solution_that_inlines_a_scaffold_helper_scores_full_marks(assignment,
                                                                       course: Course) -> None:
     """The helper left as the notebook's stand-in, its work done inline (the reference's functions
     compute everything themselves): every part of the assignment still scores full marks."""
-    from grader.learner.exercises import stand_in as declared_stand_in
+    from grader.learner.core.found import stand_in as declared_stand_in
 
     namespace = {**reference_namespace(course, assignment), helper: declared_stand_in(stand_in)}
     ctx = context_for(course, learner, True)
@@ -270,7 +270,7 @@ VIA = [c for c in _ALL if c.via is not None]
 @pytest.mark.parametrize("check", VIA, ids=[f"{c.assignment}/{c.part}" for c in VIA])
 def test_a_wrong_inlined_helper_gets_the_diagnosis_of_the_wrong_helper(check: Check, course: Course) -> None:
     from grader.learner.core.model import with_context
-    from grader.learner.exercises import stand_in
+    from grader.learner.core.found import stand_in
 
     ctx = context_for(course, A, True)
     base = reference_namespace(course, check.assignment)

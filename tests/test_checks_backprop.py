@@ -15,10 +15,10 @@ import pytest
 
 import reference.backprop as reference
 from grader.exercises import backprop as checks
-from grader.checks import checks_of
+from grader.exercises import checks_of
 from grader.learner.core.adapters import adapter_of
 from grader.learner.core.model import Context, with_context
-from grader.checks.runner import run_check
+from grader.grading.runner import run_check
 from grader.learner.core.feedback import render_part
 from check_support import course, ctx_for, grade_all, points_of
 from reference.perceptron import sigmoid  # the notebook hands learners this sigmoid

@@ -13,7 +13,7 @@ import pytest
 
 import reference.bce as R
 from grader.exercises import bce as bce_checks
-from grader.checks import check_for
+from grader.exercises import check_for
 from grader.learner.core.model import Check, Context, PartResult, Status
 from grader.learner.core.feedback import render_part
 from check_support import ctx_for as shared_ctx_for, learner_mistake_tests

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import reference.gradient_descent as R
-from grader.checks import check_for
+from grader.exercises import check_for
 from grader.exercises import gradient_descent as gd_checks
 from grader.learner.core.mistakes import Mutates
 from grader.learner.core.model import Check, Context, PartResult
@@ -19,7 +19,7 @@ from grader.learner.core.feedback import render_part
 from check_support import ctx_for as shared_ctx_for, learner_mistake_tests
 from check_support import grade_part, points_of
 from check_support import course
-from grader.checks.context import context_for
+from grader.grading.context import context_for
 from reference.gradient_descent import Quartic
 
 A = "gradient_descent"

@@ -9,7 +9,7 @@ import pytest
 
 from check_support import ctx_for as shared_ctx_for, learner_mistake_tests
 from check_support import course, grade_part, points_of
-from grader.checks import check_for
+from grader.exercises import check_for
 from grader.learner.core.feedback import render_part
 from grader.learner.core.model import Check, Context, PartResult
 

@@ -11,11 +11,11 @@ import nbformat
 import pytest
 
 from corpus_support import build_notebook, corpus
-from grader.checks import check_for
-from grader.checks.runner import run_check
+from grader.exercises import check_for
+from grader.grading.runner import run_check
 from grader.learner.core.feedback import render_part
 from check_support import course as current_course
-from grader.checks.context import context_for
+from grader.grading.context import context_for
 
 
 def _namespace(notebook: nbformat.NotebookNode) -> dict:

@@ -13,7 +13,7 @@ import yaml
 
 from grader.cli.main import main
 from grader.course.config import Course, load_course
-from grader.course.consistency import course_problems
+from grader.validate.consistency import course_problems
 from grader.nbgrader_glue.course import CourseDirectory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,7 +103,7 @@ def test_an_unreadable_notebook_or_quiz_file_is_named_not_a_traceback(tmp_path: 
 
 def test_the_statements_found_are_all_of_the_quartic_in_the_material() -> None:
     # Guards the finder itself: if it stopped reading a formula, the test above would pass vacuously.
-    from grader.course.consistency import _statements
+    from grader.validate.consistency import _statements
 
     nb = nbformat.read(ROOT / "exercises" / "gradient_descent" / "gradient_descent.ipynb", as_version=4)
     found = [s for c in nb.cells for s in _statements(c.source, code=c.cell_type == "code")]

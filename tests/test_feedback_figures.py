@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.nbgrader_glue.figures import feedback_figures
-from grader.checks import feedback_figure
-from grader.checks.context import context_for
+from grader.checks.figures import feedback_figures
+from grader.exercises import feedback_figure
+from grader.grading.context import context_for
 from grader.course.config import load_course
 from grader.exercises import exercise_modules
-from grader.checks.validation import reference_namespace
+from grader.validate.checks import reference_namespace
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course(ROOT / "course.yaml")

@@ -26,7 +26,7 @@ import pytest
 
 from corpus_support import build_notebook, corpus
 from fuzz_submissions import ASSIGNMENT, GOOD_STAMP, NOTEBOOK, SOLUTION, all_seeds
-from grader.batch.reading import storage_name
+from grader.nbgrader_glue.reading import storage_name
 from grader.batch.results import ResultStore
 from grader.course.config import load_course
 from grader.learner.core.text import clean_text, display_name

@@ -45,7 +45,7 @@ def test_the_grader_package_root_holds_no_code() -> None:
 def test_each_exercise_is_one_trusted_module_and_one_learner_side_module() -> None:
     import numpy as np
 
-    from grader.checks.context import context_for
+    from grader.grading.context import context_for
     from grader.course.config import load_course
     from grader.exercises import exercise_modules
     from grader.learner.core.model import with_context

@@ -48,9 +48,9 @@ LIST_CANDIDATES = textwrap.dedent("""\
 JUDGE = textwrap.dedent("""\
     import importlib, json, sys
     import numpy as np
-    from grader.checks import CHECKS
-    from grader.checks.context import context_for
-    from grader.checks.runner import run_check
+    from grader.exercises import CHECKS
+    from grader.grading.context import context_for
+    from grader.grading.runner import run_check
     from grader.course.config import load_course
 
     candidates = json.loads(sys.stdin.read())

@@ -1,4 +1,4 @@
-"""A cell's nbgrader metadata has one reader (grader/nbgrader_glue/cells.py), whatever a notebook holds there."""
+"""A cell's nbgrader metadata has one reader (grader/course/cells.py), whatever a notebook holds there."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.nbgrader_glue.cells import grading_meta, nbgrader_metadata
+from grader.course.cells import grading_meta, nbgrader_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 READER = ROOT / "grader" / "nbgrader_glue" / "cells.py"

@@ -172,9 +172,9 @@ def test_corpus_scores_exactly_as_the_in_process_judge(course, graded, in_public
     from corpus_support import build_notebook as build
     from test_corpus_fast import _namespace
 
-    from grader.checks import check_for
-    from grader.checks.context import context_for
-    from grader.checks.runner import run_check
+    from grader.exercises import check_for
+    from grader.grading.context import context_for
+    from grader.grading.runner import run_check
 
     cdir, book, _ = graded
     for sub in corpus():

@@ -27,10 +27,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from grader.learner.exercises import every_module  # noqa: E402
+from grader.learner.core.found import every_module  # noqa: E402
 from grader.learner.kernel.plots import generic  # noqa: E402
 from grader.course.config import Assignment, Course, load_course, parse_course  # noqa: E402
-from grader.nbgrader_glue.cells import nbgrader_metadata  # noqa: E402
+from grader.course.cells import nbgrader_metadata  # noqa: E402
 from grader.release.notebook_rules import BEGIN_HIDDEN, END_HIDDEN, END_SOLUTION, notebook_problems  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from check_support import ctx_for, grade_part
-from grader.checks import CHECKS, check_for
+from grader.exercises import CHECKS, check_for
 from grader.learner.core import adapters, mistakes
 from grader.learner.core.calls import safe_call
 from grader.learner.core.feedback import render_part

@@ -22,7 +22,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from grader.checks import CHECKS
+from grader.exercises import CHECKS
 from grader.cli.main import main
 from grader.report import build_report, summaries
 from grader.report.load import REQUIRED_COLUMNS, load_grades

@@ -1,6 +1,6 @@
 """Running a term: due dates, the late policy and extensions, the roster, LMS exports, feedback by policy.
 
-The late policy is checked on its own (``grader.term.late``, the one definition), then through the batch
+The late policy is checked on its own (``grader.course.late``, the one definition), then through the batch
 path (`dlcourse roster`, `dlcourse grade`, `dlcourse export`) on the issue's example; nbgrader autograde
 and nbgrader export on the same example are in test_term_nbgrader.py.
 """
@@ -22,7 +22,7 @@ from grader.batch.results import ResultStore
 from grader.cli.main import main
 from grader.course.config import load_course, parse_course
 from grader.errors import CourseError
-from grader.term.late import lateness
+from grader.course.late import lateness
 from grader.term.lms import points
 from grader.term.roster import RosterError, load_roster, read_roster
 from term_support import EXAMPLE, EXAMPLE_SCORES, ROOT, example_course, submit, write_course
@@ -296,8 +296,8 @@ def hidden_lines(message: str, labels: list[str]) -> list[str]:
 
 
 def test_feedback_before_the_due_date_holds_none_of_the_drawn_cases(tmp_path) -> None:
-    from grader.checks import check_for
-    from grader.checks.context import context_for
+    from grader.exercises import check_for
+    from grader.grading.context import context_for
     from grader.nbgrader_glue.notebook import NotebookGrader
 
     due = datetime.now(timezone.utc) + timedelta(days=7)
@@ -323,7 +323,7 @@ def test_feedback_before_the_due_date_holds_none_of_the_drawn_cases(tmp_path) ->
 
 
 def test_an_extension_moves_the_release_of_the_full_feedback(tmp_path) -> None:
-    from grader.term.feedback_release import feedback_detail
+    from grader.course.feedback_release import feedback_detail
 
     due = datetime(2026, 12, 10, 23, 59, tzinfo=timezone(timedelta(hours=1)))
     path = write_course(tmp_path, {"bce": {"due": due.isoformat(), "feedback": {"before_due": "summary"}}},

@@ -104,8 +104,8 @@ def test_feedback_pages_say_how_late_and_what_it_cost(paths) -> None:
 
 
 def test_a_feedback_page_before_the_due_date_holds_none_of_the_drawn_cases(paths) -> None:
-    from grader.checks import check_for
-    from grader.checks.context import context_for
+    from grader.exercises import check_for
+    from grader.grading.context import context_for
 
     folder, nb = paths
     course = load_course(folder / "course.yaml")

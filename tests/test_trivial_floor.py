@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from check_support import ctx_for, grade_part, points_of
-from grader.checks import check_for
+from grader.exercises import check_for
 from grader.cli.main import main
 from grader.learner.core.floor import trivial_answers, trivial_functions
 from grader.learner.core.model import Outcome, PartResult, with_context

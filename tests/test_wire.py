@@ -207,9 +207,9 @@ def test_a_value_whose_repr_is_broken_is_described_not_raised() -> None:
 
 
 def test_a_function_returning_an_object_with_a_broken_repr_scores_zero_in_process(course) -> None:
-    from grader.checks import check_for
-    from grader.checks.context import context_for
-    from grader.checks.runner import run_check
+    from grader.exercises import check_for
+    from grader.grading.context import context_for
+    from grader.grading.runner import run_check
 
     def backward(x, y, params, cache):
         return BrokenRepr()

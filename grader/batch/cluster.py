@@ -17,7 +17,7 @@ from typing import Any
 
 from grader.batch.engine import Slot, grade_payload
 from grader.nbgrader_glue.masters import Master, master_notebooks
-from grader.batch.reading import Submission
+from grader.nbgrader_glue.reading import Submission
 from grader.batch.results import failed_document
 
 # One per Dask worker process and course file: the warm sandbox and masters outlive a task.

@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from grader.batch.reading import Ignored
+from grader.nbgrader_glue.reading import Ignored
 from grader.course.config import Course
 from grader.learner.core.text import clean_text
 
@@ -78,7 +78,7 @@ def grade_one(course: Course, notebook: Path, assignment: str | None, student: s
     """
     from grader.batch.engine import Slot, grade_payload
     from grader.nbgrader_glue.masters import master_notebooks
-    from grader.batch.reading import Refused, Submission, fingerprint_of, read_file, read_timestamp
+    from grader.nbgrader_glue.reading import Refused, Submission, fingerprint_of, read_file, read_timestamp
     from grader.sandbox.launch import Sandbox
 
     masters = master_notebooks(course)
@@ -127,7 +127,7 @@ def grade_one(course: Course, notebook: Path, assignment: str | None, student: s
 def autograded_path(root: Path, student: str, assignment: str) -> Path:
     """Where nbgrader keeps a learner's autograded notebook; an id that cannot be a folder name gets its
     storage name (formgrader then cannot find the notebook, but gradebook.db has the grades)."""
-    from grader.batch.reading import storage_name, usable_as_folder
+    from grader.nbgrader_glue.reading import storage_name, usable_as_folder
 
     folder = student if usable_as_folder(student) else storage_name(student)
     return root / "autograded" / folder / assignment / f"{assignment}.ipynb"
@@ -204,7 +204,7 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
 
     def stale(sub: Any) -> bool:
         """Graded before the due date with a summary where the policy now releases everything."""
-        from grader.term.feedback_release import feedback_detail
+        from grader.course.feedback_release import feedback_detail
 
         doc = store.load(sub.student, sub.assignment)
         return doc is not None and doc.get("feedback", "full") != feedback_detail(course, sub.assignment, sub.student)
@@ -313,11 +313,11 @@ class Imported:
 def import_submissions(root: Path, submissions: Path, masters: Any, limit_mb: float) -> Imported:
     """Copy a submitted/-style tree into the course folder's submitted/ (as ``nbgrader collect`` would).
 
-    Each submission is read as data (``grader.batch.reading``) and only the bytes read are written:
+    Each submission is read as data (``grader.nbgrader_glue.reading``) and only the bytes read are written:
     a link, a FIFO or a folder where the notebook should be is never copied, and becomes that
     submission's record instead; files the release does not name are not copied.
     """
-    from grader.batch.reading import TIMESTAMP
+    from grader.nbgrader_glue.reading import TIMESTAMP
     from grader.batch.results import write_atomic
     from grader.batch.submissions import discover, read
 
@@ -369,7 +369,7 @@ def export(course: Course, work: Path, to: Path | None, fmt: str = "nbgrader") -
 
     from grader.batch.gradebook import export_frame
     from grader.batch.results import write_atomic
-    from grader.term.late import naive_utc
+    from grader.course.late import naive_utc
     from grader.term.lms import canvas_file, moodle_file
     from grader.term.roster import load_roster
 

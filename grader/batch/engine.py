@@ -26,7 +26,7 @@ from typing import Any
 
 from grader.nbgrader_glue.notebook import NotebookGrader
 from grader.nbgrader_glue.masters import Master, Masters, master_notebooks, read_notebook, restore
-from grader.batch.reading import Submission, parse_timestamp
+from grader.nbgrader_glue.reading import Submission, parse_timestamp
 from grader.batch.results import ResultStore, failed_document, graded_document
 from grader.course.config import Course
 from grader.learner.core.text import clean_text

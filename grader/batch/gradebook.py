@@ -19,11 +19,11 @@ from typing import Any
 import pandas as pd
 
 from grader.course.config import Course
-from grader.nbgrader_glue.cells import grading_meta
+from grader.course.cells import grading_meta
 from grader.nbgrader_glue.masters import Master
 from grader.batch.results import write_atomic
 from grader.learner.core.text import display_name
-from grader.term.late import PENALTY_DIGITS
+from grader.course.late import PENALTY_DIGITS
 
 #: ``score`` is after the late penalty, ``raw_score`` before it; ``penalty`` is the part's share of the
 #: submission's penalty (the same share of every part's points); ``submitted_at`` is ISO 8601 in UTC and
@@ -136,7 +136,7 @@ def write_nbgrader_db(db: Path, docs: Iterable[dict[str, Any]], course: Course |
 def _record(gb: Any, doc: dict[str, Any], notebook: str, course: Course | None = None) -> None:
     from nbgrader.api import MissingEntry
 
-    from grader.batch.reading import parse_timestamp
+    from grader.nbgrader_glue.reading import parse_timestamp
     from grader.nbgrader_glue.late import record_deadline
 
     assignment, student = doc["assignment"], doc["student"]
@@ -169,7 +169,7 @@ def export_frame(frame: pd.DataFrame, duedates: dict[str, str] | None = None,
     ``duedates``: each assignment's due date as nbgrader writes it; ``people``: learner id -> its
     ``first_name``, ``last_name`` and ``email`` (the roster).
     """
-    from grader.batch.reading import parse_timestamp
+    from grader.nbgrader_glue.reading import parse_timestamp
 
     duedates, people = duedates or {}, people or {}
     rows = []

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from grader.nbgrader_glue.notebook import NotebookGrade
-from grader.nbgrader_glue.cells import grading_meta
+from grader.course.cells import grading_meta
 from grader.nbgrader_glue.masters import Master
-from grader.batch.reading import Submission, storage_name
+from grader.nbgrader_glue.reading import Submission, storage_name
 
 SCHEMA = "dlcourse.grade/1"
 PART_STATUSES = ("passed", "failed", "grading-failed", "missing")

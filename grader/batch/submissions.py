@@ -6,7 +6,7 @@ Layouts, tried in this order:
     <folder>/<student>.ipynb                                                (flat: --assignment, or read from its cells)
 
 Finding submissions (``discover``) reads names only; ``read`` then reads each one once, as data
-(``grader.batch.reading``): never through a link, never a special file, only the notebook the
+(``grader.nbgrader_glue.reading``): never through a link, never a special file, only the notebook the
 release names. Everything else is returned as ``Ignored``, with the reason.
 
 A submission's fingerprint is the SHA-256 of its notebook's bytes and its timestamp.txt: a
@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.nbgrader_glue.masters import Masters, detect_assignment
-from grader.batch.reading import (DEFAULT_NOTEBOOK_MB, Found, Ignored, Refused, Submission, entries, fingerprint_of,
+from grader.nbgrader_glue.reading import (DEFAULT_NOTEBOOK_MB, Found, Ignored, Refused, Submission, entries, fingerprint_of,
                                   folder_path, kind_of, read_submission, release_notebooks)
 from grader.learner.core.text import clean_text, display_name
 

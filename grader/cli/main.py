@@ -54,8 +54,8 @@ DEMO_STUDENTS = ("demo-solution", "demo-blank")
 
 def cmd_validate(course: Course) -> bool:
     """The material against course.yaml, then the reference against its checks; True when all agree."""
-    from grader.course.consistency import course_problems
-    from grader.checks.validation import validate_course
+    from grader.validate.consistency import course_problems
+    from grader.validate.checks import validate_course
 
     mismatches = course_problems(course)
     for p in mismatches:

@@ -17,7 +17,7 @@ from pydantic import AwareDatetime, Field, PrivateAttr, ValidationError, field_v
 from grader.errors import CourseError
 from grader.course.typed import Number, Strict, WholeNumber, validation_problems
 from grader.exercises import exercise_modules
-from grader.term.policy import Extensions, FeedbackPolicy, LatePolicy
+from grader.course.policy import Extensions, FeedbackPolicy, LatePolicy
 
 
 class Part(Strict):

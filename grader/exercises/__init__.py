@@ -20,7 +20,11 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
+
+from grader.learner.core.model import Check
 
 
 def exercise_modules() -> dict[str, ModuleType]:
@@ -46,3 +50,40 @@ def exercise(assignment: str) -> ModuleType:
     if assignment not in modules:
         raise KeyError(f"no exercise module grader/exercises/{assignment}.py (known: {', '.join(sorted(modules))})")
     return modules[assignment]
+
+
+@functools.cache
+def all_checks() -> dict[tuple[str, str], Check]:
+    """Every check by (assignment, part), gathered on first use (the modules are imported then)."""
+    return {(c.assignment, c.part): c for module in exercise_modules().values() for c in module.CHECKS}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CHECKS":
+        return all_checks()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def check_for(assignment: str, part: str) -> Check:
+    checks = all_checks()
+    try:
+        return checks[(assignment, part)]
+    except KeyError:
+        known = ", ".join(p for a, p in checks if a == assignment) or "none"
+        raise KeyError(f"no check for part {part!r} of assignment {assignment!r} (known parts: {known})") from None
+
+
+def checks_of(assignment: str) -> list[Check]:
+    return [c for (a, _), c in all_checks().items() if a == assignment]
+
+
+def feedback_figure(assignment: str, part: str) -> Callable[..., Any] | None:
+    """The part's feedback figure, ``draw(namespace, ctx)``, from its exercise's ``FEEDBACK_FIGURES``."""
+    module = exercise_modules().get(assignment)
+    return getattr(module, "FEEDBACK_FIGURES", {}).get(part) if module is not None else None
+
+
+def gpu_cases(assignment: str) -> tuple[Any, ...]:
+    """The exercise's GPU cases (``GPU_CASES`` in ``grader/exercises/<assignment>.py``), for ``gpu.gpu_report``."""
+    module = exercise_modules().get(assignment)
+    return tuple(getattr(module, "GPU_CASES", ())) if module is not None else ()

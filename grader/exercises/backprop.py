@@ -25,14 +25,14 @@ from typing import Any
 
 import numpy as np
 
-from grader.nbgrader_glue.figures import NoFigure, bars_against_right, call, numbers
+from grader.checks.figures import NoFigure, bars_against_right, call, numbers
 from grader.learner.core.adapters import PartAdapter, TupleResult
 from grader.learner.core.model import Case, Cases, Context, check_declarer
 from grader.learner.core.mistakes import WrongAnswer
 from grader.learner.core.compare import compare_entries, describe
 from grader.checks.finite_diff import numeric_param_gradient, relative_error
 from grader.learner.core.calls import safe_call
-from grader.quiz.compute import scalar
+from grader.checks.numbers import scalar
 from reference import backprop as ref
 from reference.bce import bce_loss
 from reference.perceptron import sigmoid
@@ -664,7 +664,7 @@ def reference_extras(course: Any) -> dict[str, Any]:
     return {"sigmoid": sigmoid}
 
 
-# ---- feedback figures (grader.nbgrader_glue.figures): gradients against finite differences ------------------
+# ---- feedback figures (grader.checks.figures): gradients against finite differences ------------------
 
 
 def _finite_differences() -> dict[str, float]:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
-from grader.nbgrader_glue.figures import RIGHT, YOURS, call, figure, numbers
+from grader.checks.figures import RIGHT, YOURS, call, figure, numbers
 from grader.learner.core.model import Case, Cases, Context, check_declarer
 from grader.learner.core.mistakes import Warns, WrongAnswer
-from grader.quiz.compute import scalar
+from grader.checks.numbers import scalar
 from reference import bce as ref
 from reference.perceptron import relu as _relu
 from reference.perceptron import sigmoid as _sigmoid
@@ -550,7 +550,7 @@ GPU_CASES = (
 )
 
 
-# ---- feedback figures (grader.nbgrader_glue.figures): the learner's loss curves over the right ones ---------
+# ---- feedback figures (grader.checks.figures): the learner's loss curves over the right ones ---------
 
 
 def _bce_curves(namespace, ctx):

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
-from grader.nbgrader_glue.figures import BAND, RIGHT, YOURS, call, figure, numbers
+from grader.checks.figures import BAND, RIGHT, YOURS, call, figure, numbers
 from grader.learner.core.model import Case, Cases, Context, check_declarer
 from grader.learner.core.mistakes import Mutates, WrongAnswer
 from grader.learner.exercises.dropout import SIGMAS, ARG_NAMES, FORWARD_PROBES, INFERENCE_PROBES, shape_of
-from grader.quiz.compute import scalar
+from grader.checks.numbers import scalar
 from reference import dropout as ref
 
 ASSIGNMENT = "dropout"
@@ -134,7 +134,7 @@ def _gpu_dout_mask(xp, rng):
 GPU_CASES = (GpuCase("dropout_backward", _gpu_dout_mask, ref.dropout_backward),)
 
 
-# ---- feedback figures (grader.nbgrader_glue.figures): the share of units kept, against the expected band ------
+# ---- feedback figures (grader.checks.figures): the share of units kept, against the expected band ------
 
 
 def _kept_fraction(namespace, ctx):

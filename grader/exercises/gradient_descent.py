@@ -18,11 +18,11 @@ from pydantic import Field, field_validator
 
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
 from grader.course.typed import Number, Strict
-from grader.nbgrader_glue.figures import RIGHT, YOURS, call, curve_against_right, figure, numbers
+from grader.checks.figures import RIGHT, YOURS, call, curve_against_right, figure, numbers
 from grader.learner.core.model import Case, Cases, Context, NeedsContext, check_declarer, needs_context
 from grader.learner.core.mistakes import Mutates, WrongAnswer
 from grader.learner.core.wire import Rebuilt
-from grader.quiz.compute import scalar
+from grader.checks.numbers import scalar
 from reference import gradient_descent as ref
 from reference.gradient_descent import DEFAULT_QUARTIC, Quartic
 
@@ -549,7 +549,7 @@ def compute_settings(settings: Settings | None) -> dict[str, Any]:
 COMPUTE_SETTINGS = ("coefficients", "scale")
 
 
-# ---- feedback figures (grader.nbgrader_glue.figures): on the course's quartic -------------------------------
+# ---- feedback figures (grader.checks.figures): on the course's quartic -------------------------------
 
 _W = np.linspace(-2.5, 2.5, 101)
 

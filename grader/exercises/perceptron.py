@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from grader.checks.gpu import SIZE as GPU_SIZE, GpuCase
-from grader.nbgrader_glue.figures import curve_against_right
+from grader.checks.figures import curve_against_right
 from grader.learner.core.model import Case, Cases, Context, check_declarer
 from grader.learner.core.mistakes import Mutates, Warns, WrongAnswer
-from grader.quiz.compute import scalar
+from grader.checks.numbers import scalar
 from reference import perceptron as ref
 
 ASSIGNMENT = "perceptron"
@@ -335,7 +335,7 @@ GPU_CASES = (
 )
 
 
-# ---- feedback figures (grader.nbgrader_glue.figures): the learner's curve over the right one ---------------
+# ---- feedback figures (grader.checks.figures): the learner's curve over the right one ---------------
 
 _Z = np.linspace(-8.0, 8.0, 161)
 

@@ -48,7 +48,7 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.SandboxedGrading.course_file = {course_yaml!r}
-# Late work is scored by course.yaml's late_policy, due dates and extensions (grader/term/late.py, the
+# Late work is scored by course.yaml's late_policy, due dates and extensions (grader/course/late.py, the
 # batch grader's definition): CourseDeadlines writes the due date and the learner's extension into
 # gradebook.db, and nbgrader's AssignLatePenalties asks CoursePenalty for the penalty.
 c.CourseDeadlines.course_file = {course_yaml!r}

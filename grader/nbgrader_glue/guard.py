@@ -7,7 +7,7 @@ both configured in the course folder's ``nbgrader_config.py``, close that:
 
 * ``pre_convert_hook`` (nbgrader's ``BaseConverter.pre_convert_hook``, which runs before nbgrader
   reads anything of a submission and is handed the list of notebooks it is about to convert):
-  every notebook of the release that ``grader.batch.reading`` refuses is taken off that list and
+  every notebook of the release that ``grader.nbgrader_glue.reading`` refuses is taken off that list and
   named in nbgrader's log, so nbgrader never opens it (it then reports the submission as not
   graded, as the batch records it). nbgrader also copies every other file of the submission,
   following links, so links and special files are renamed ``<name>.refused`` (a pattern the
@@ -31,7 +31,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from grader.nbgrader_glue.masters import read_notebook
-from grader.batch.reading import (DEFAULT_NOTEBOOK_MB, TIMESTAMP, Refused, entries, folder_path, kind_of, open_folder,
+from grader.nbgrader_glue.reading import (DEFAULT_NOTEBOOK_MB, TIMESTAMP, Refused, entries, folder_path, kind_of, open_folder,
                                   read_file, read_timestamp, release_notebooks)
 from grader.learner.core.text import display_name
 

@@ -7,7 +7,7 @@ nbgrader holds a due date per assignment and an extension per submission in grad
   (the batch grader calls it too, so formgrader and ``nbgrader export`` show the same dates);
 * ``CourseDeadlines``, a step just before nbgrader's ``AssignLatePenalties``, calls it for the
   submission being graded, so course.yaml is the one truth even when an instructor runs nbgrader by hand;
-* ``CoursePenalty``, the plugin, computes the penalty with ``grader.term.late``, the batch's very
+* ``CoursePenalty``, the plugin, computes the penalty with ``grader.course.late``, the batch's very
   definition, from the submission time nbgrader recorded (its ``timestamp.txt``, parsed by nbgrader).
 
 Configured by the ``nbgrader_config.py`` that ``dlcourse`` writes (``grader.nbgrader_glue.course``).
@@ -25,7 +25,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from grader.course.config import Course, load_course
-from grader.term.late import deadline, lateness, naive_utc
+from grader.course.late import deadline, lateness, naive_utc
 
 
 @lru_cache(maxsize=4)

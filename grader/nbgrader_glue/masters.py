@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.course.config import Course
-from grader.nbgrader_glue.cells import copy_grading, grading_meta, grading_shape_problem, make_plain
+from grader.course.cells import copy_grading, grading_meta, grading_shape_problem, make_plain
 from grader.release.notebook_rules import stamp_course
 
 

@@ -19,11 +19,11 @@ from typing import Any
 
 import nbformat
 
-from grader.nbgrader_glue.cells import grading_meta
-from grader.nbgrader_glue.figures import feedback_figures
-from grader.checks import CHECKS, check_for, feedback_figure
-from grader.checks.context import context_for
-from grader.checks.runner import run_check, withheld_labels
+from grader.course.cells import grading_meta
+from grader.checks.figures import feedback_figures
+from grader.exercises import CHECKS, check_for, feedback_figure
+from grader.grading.context import context_for
+from grader.grading.runner import run_check, withheld_labels
 from grader.course.config import Course
 from grader.learner.core.answers import is_empty
 from grader.learner.core.feedback import render_part
@@ -33,8 +33,8 @@ from grader.sandbox.remote import RemoteNamespace
 from grader.sandbox.session import CellRun, WorkerSession
 from grader.sandbox.forked import ForkedSession
 from grader.sandbox.warm import WarmSandbox
-from grader.term.feedback_release import feedback_detail
-from grader.term.late import Lateness, lateness
+from grader.course.feedback_release import feedback_detail
+from grader.course.late import Lateness, lateness
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -62,7 +62,7 @@ class NotebookGrade:
     sandbox: str
     parts: dict[str, PartGrade] = field(default_factory=dict)
     cells: list[CellRun] = field(default_factory=list)
-    #: How late it was handed in (``grader.term.late``); the penalty is taken from ``total``.
+    #: How late it was handed in (``grader.course.late``); the penalty is taken from ``total``.
     late: Lateness | None = None
     #: What the feedback shows: ``full``, or ``summary`` (course.yaml's feedback, before the due date).
     detail: str = "full"

@@ -14,7 +14,7 @@ from typing import Any
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from grader.nbgrader_glue.cells import grading_meta, make_plain, nbgrader_metadata
+from grader.course.cells import grading_meta, make_plain, nbgrader_metadata
 
 
 class DropUnknownGradeCells(NbGraderPreprocessor):

@@ -15,21 +15,11 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from grader import exercises
+from grader.checks.numbers import scalar
 
 if TYPE_CHECKING:
     from grader.course.config import Course
-
-
-def scalar(value: Any) -> int | float:
-    """The reference's single number as a Python int or float."""
-    arr = np.asarray(value)
-    if arr.size != 1:
-        raise ValueError(f"expected a single number from the reference, got shape {arr.shape}")
-    item = arr.reshape(()).item()
-    return int(item) if isinstance(item, (int, np.integer)) and not isinstance(item, bool) else float(item)
 
 
 @functools.cache

@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from grader.nbgrader_glue.cells import grading_meta
+from grader.course.cells import grading_meta
 from grader.quiz import symbolic
 from grader.quiz.checking import answer_name, expected_answer
 from grader.quiz.model import (

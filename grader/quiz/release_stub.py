@@ -13,7 +13,7 @@ from typing import Any
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from grader.learner.kernel.quiz import answer_name
-from grader.nbgrader_glue.cells import grading_meta
+from grader.course.cells import grading_meta
 
 STUB = "raise NotImplementedError()"
 

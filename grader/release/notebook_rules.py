@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from grader.course.config import Assignment
-from grader.nbgrader_glue.cells import grading_meta, nbgrader_metadata
+from grader.course.cells import grading_meta, nbgrader_metadata
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"

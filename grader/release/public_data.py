@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grader.checks import checks_of
+from grader.exercises import checks_of
 from grader.exercises import exercise_modules
-from grader.checks.context import context_for
-from grader.checks.runner import ReferenceAnswers
+from grader.grading.context import context_for
+from grader.grading.runner import ReferenceAnswers
 from grader.course.config import Course
 from grader.learner.core import wire
 from grader.learner.core.adapters import public_fields

@@ -234,8 +234,8 @@ def _db_times(work: Path) -> dict[tuple[str, str], tuple[datetime | None, float]
 
 def late_work(course: Course, times: dict[tuple[str, str], tuple[datetime | None, float]]
               ) -> list[tuple[str, str, float, str]]:
-    """Work handed in after the learner's due date, with its penalty in words (``grader.term.late``)."""
-    from grader.term.late import lateness
+    """Work handed in after the learner's due date, with its penalty in words (``grader.course.late``)."""
+    from grader.course.late import lateness
 
     out = []
     for (student, assignment), (when, raw) in sorted(times.items()):

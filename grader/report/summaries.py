@@ -80,7 +80,7 @@ def pass_rates(grades: Grades) -> pd.DataFrame:
 
 
 def _hints() -> dict[tuple[str, str, str], str]:
-    from grader.checks import CHECKS
+    from grader.exercises import CHECKS
 
     return {(a, p, m.name): m.hint for (a, p), check in CHECKS.items() for m in check.mistakes}
 

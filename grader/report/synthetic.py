@@ -54,7 +54,7 @@ def synthetic_gradebook(assignments: list[AssignmentInfo], mistakes: dict[tuple[
 
 def course_gradebook(course: Course, learners: int, seed: int = 0, missing_share: float = 0.08) -> pd.DataFrame:
     """``synthetic_gradebook`` over a course's exercises and quizzes, with the exercises' known mistakes."""
-    from grader.checks import CHECKS
+    from grader.exercises import CHECKS
     from grader.report.load import course_assignments
 
     mistakes = {key: [m.name for m in check.mistakes] for key, check in CHECKS.items()}

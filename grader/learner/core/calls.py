@@ -164,7 +164,7 @@ def safe_call(
     ``np_random_seed`` seeds NumPy's global generator for this call only (to see
     whether a function draws from it instead of the generator it was given).
     ``stand_ins`` replaces helpers in fn's globals for this call only: helper name -> a stand-in that an
-    exercise's learner-side module declares, ``"<exercise>.<name>"`` (``grader.learner.exercises.stand_in``).
+    exercise's learner-side module declares, ``"<exercise>.<name>"`` (``grader.learner.core.found.stand_in``).
     """
     remote = getattr(fn, "__wire_call__", None)
     if remote is not None:
@@ -180,7 +180,7 @@ def _helpers_replaced(fn: Callable[..., Any], stand_ins: Mapping[str, str]) -> I
     if not stand_ins or not isinstance(namespace, dict):
         yield
         return
-    from grader.learner.exercises import stand_in
+    from grader.learner.core.found import stand_in
 
     missing = object()
     saved = {name: namespace.get(name, missing) for name in stand_ins}

@@ -1,7 +1,7 @@
 """Judging a learner's function case by case, given the right answers as values.
 
 One definition for every path: the trusted grader passes answers computed
-from the reference (``grader.checks.runner``), the learner's self-check passes
+from the reference (``grader.grading.runner``), the learner's self-check passes
 the answers frozen into the release (``grader.learner.kernel.selfcheck``). Either
 way the same comparisons, messages and diagnoses come out.
 """
@@ -81,7 +81,7 @@ Extra = Callable[[Callable[..., Any], Mapping[str, Any], Context], list[Any]]
 
 def _answers_as_stand_in(check: Check, case: Case, call: CallResult) -> bool:
     """Whether this call returned what the notebook's stand-in returns on the same arguments."""
-    from grader.learner.exercises import stand_in as declared_stand_in
+    from grader.learner.core.found import stand_in as declared_stand_in
 
     if call.kind != "ok" or check.stand_in is None:
         return False

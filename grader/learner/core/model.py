@@ -41,7 +41,7 @@ class Context:
     xp: Any = np
     timeout_s: float = 10.0
     settings: Mapping[str, Any] = field(default_factory=dict)
-    #: Helpers replaced while this part's calls run: name -> "<exercise>.<stand-in>" (grader.learner.exercises.stand_in).
+    #: Helpers replaced while this part's calls run: name -> "<exercise>.<stand-in>" (grader.learner.core.found.stand_in).
     stand_ins: Mapping[str, str] = field(default_factory=dict)
 
     def rng(self, *salt: str) -> np.random.Generator:

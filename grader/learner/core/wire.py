@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from grader.learner.core.text import clean
-from grader.learner.exercises import declared
+from grader.learner.core.found import declared
 
 #: Largest frame either side accepts; a reply above it is the worker's fault, not a crash of ours.
 MAX_FRAME_BYTES = 64 * 1024 * 1024

@@ -175,5 +175,5 @@ def nan_pair(*args: Any, **kwargs: Any) -> tuple[float, float]:
     return math.nan, math.nan
 
 
-#: Named by the checks as ``"backprop.<name>"`` (``grader.learner.exercises.stand_in``).
+#: Named by the checks as ``"backprop.<name>"`` (``grader.learner.core.found.stand_in``).
 STAND_INS = {"nan_pair": nan_pair}

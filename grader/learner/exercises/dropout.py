@@ -467,7 +467,7 @@ INFERENCE_PROBES = (
     Probe("identity at inference", _probe_identity),
     Probe("p_drop validated", _probe_validation),
 )
-#: The probes of each probe-judged part (``grader.learner.exercises.part_probes``), for the checks and the self-check.
+#: The probes of each probe-judged part (``grader.learner.core.found.part_probes``), for the checks and the self-check.
 PROBES = {"dropout_forward": FORWARD_PROBES, "dropout_inference": INFERENCE_PROBES}
 
 
@@ -489,7 +489,7 @@ def p_drop_as_float(p_drop: Any) -> float:
     return float(p_drop)
 
 
-#: Named by the checks as ``"dropout.<name>"`` (``grader.learner.exercises.stand_in``).
+#: Named by the checks as ``"dropout.<name>"`` (``grader.learner.core.found.stand_in``).
 STAND_INS = {"p_drop_as_float": p_drop_as_float}
 
 

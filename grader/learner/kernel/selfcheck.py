@@ -21,7 +21,7 @@ from grader.learner.core.compare import Tolerance
 from grader.learner.core.judge import graded_via, judge, via_note
 from grader.learner.core.mistakes import NotComputable, WrongAnswer
 from grader.learner.core.model import Case, Check, Context, PartResult, Status
-from grader.learner.exercises import part_probes, part_shape
+from grader.learner.core.found import part_probes, part_shape
 
 #: The learner id the public cases are drawn for: the same for everyone, unlike the hidden ones.
 PUBLIC_LEARNER = "public"

@@ -160,7 +160,7 @@ class Worker:
         args = tuple(wire.decode(request.get("args", [])))
         kwargs = wire.decode(request.get("kwargs", {"$": "dict", "items": []}))
         arg_names = tuple(str(n) for n in request.get("arg_names", []))
-        from grader.learner.exercises import is_stand_in
+        from grader.learner.core.found import is_stand_in
 
         stand_ins = {str(k): str(v) for k, v in (request.get("stand_ins") or {}).items() if is_stand_in(v)}
         result = safe_call(fn, args, kwargs, arg_names, request.get("timeout_s"), request.get("np_random_seed"),
@@ -318,7 +318,7 @@ def preload(lazy_pyplot: bool = False) -> None:
                    "grader.learner.kernel.notebook", "grader.learner.kernel.quiz", "grader.learner.core.calls"):
         with contextlib.suppress(ImportError):
             __import__(module)
-    from grader.learner.exercises import every_module
+    from grader.learner.core.found import every_module
 
     every_module()  # the exercises' plots, probes and stand-ins
 

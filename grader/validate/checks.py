@@ -14,10 +14,10 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.checks import check_for
-from grader.checks.runner import run_check
+from grader.exercises import check_for
+from grader.grading.runner import run_check
 from grader.course.config import Course
-from grader.checks.context import context_for
+from grader.grading.context import context_for
 from grader.learner.core.floor import trivial_functions
 from grader.learner.core.mistakes import WrongAnswer
 from grader.learner.core.model import Check, Context, with_context
@@ -73,7 +73,7 @@ def validate_part(course: Course, assignment: str, part_id: str, points: float, 
     row = PartValidation(assignment, part_id, points, points)
     _validate_into(row, check, check, namespace, ctx, "")
     if check.via is not None:
-        from grader.learner.exercises import stand_in
+        from grader.learner.core.found import stand_in
 
         scaffold = {**namespace, check.function: stand_in(check.stand_in)} if check.stand_in else dict(namespace)
         _validate_into(row, check, check.via, scaffold, ctx, left_as_stand_in(check))

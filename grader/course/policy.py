@@ -1,7 +1,7 @@
 """course.yaml's keys for running a term: the late policy and what feedback shows before and after the due date.
 
 Kept apart from ``grader.course.config`` so that the course model only names them; what they mean
-is computed in ``grader.term.late`` and ``grader.term.release``.
+is computed in ``grader.course.late`` and ``grader.term.release``.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
-from grader.term.policy import LatePolicy
+from grader.course.policy import LatePolicy
 
 if TYPE_CHECKING:
     from grader.course.config import Course

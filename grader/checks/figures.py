@@ -1,7 +1,7 @@
 """Pictures in a learner's feedback: their own result drawn next to the right one.
 
 Each exercise module may define ``FEEDBACK_FIGURES``: part id → ``draw(namespace, ctx) -> Figure``
-(found by ``grader.checks.feedback_figure``; this module, which the exercises import for its drawing
+(found by ``grader.exercises.feedback_figure``; this module, which the exercises import for its drawing
 helpers, knows no exercise).
 A drawing calls the learner's functions the way the checks do (``safe_call``: across the wall,
 with a time limit) and the reference on the trusted side, and is rendered here to a PNG that goes
@@ -82,7 +82,7 @@ Draw = Callable[[Mapping[str, Any], Context], "Figure"]
 
 
 def feedback_figures(draw: Draw | None, namespace: Mapping[str, Any], ctx: Context) -> list[str]:
-    """A part's feedback figure (``grader.checks.feedback_figure``) as base64 PNGs: none where the
+    """A part's feedback figure (``grader.exercises.feedback_figure``) as base64 PNGs: none where the
     exercise draws none, or could not."""
     if draw is None:
         return []

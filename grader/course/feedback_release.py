@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from grader.term.late import as_utc, deadline
-from grader.term.policy import Detail, FeedbackPolicy
+from grader.course.late import as_utc, deadline
+from grader.course.policy import Detail, FeedbackPolicy
 
 if TYPE_CHECKING:
     from grader.course.config import Course
