@@ -72,8 +72,6 @@ def test_no_exercise_is_listed_outside_its_own_modules() -> None:
     ids = sorted(exercise_modules())
     own = {ROOT / "grader" / "exercises", ROOT / "grader" / "learner" / "exercises", ROOT / "reference"}
     allowed = {
-        # The quartic of gradient_descent is a statement the course material makes: validate checks it.
-        (ROOT / "grader" / "course" / "consistency.py", "gradient_descent"),
     }
     offenders = []
     for path in sorted((ROOT / "grader").rglob("*.py")):

@@ -68,6 +68,18 @@ def course_quartic(ctx: Context) -> Quartic:
     return quartic_of(ctx.settings.get(ASSIGNMENT))
 
 
+def stated_formulas(settings: Settings | None) -> dict[str, Any]:
+    """g(w) and g'(w) of the course's quartic as exact sympy expressions of w: ``dlcourse validate``
+    checks every statement of them the notebooks and quizzes make (grader.validate.consistency)."""
+    import sympy  # only validate needs it
+
+    quartic = quartic_of(settings)
+    w = sympy.Symbol("w")
+    degree = len(quartic.coefficients) - 1
+    g = sum(sympy.nsimplify(c) * w ** (degree - k) for k, c in enumerate(quartic.coefficients)) / sympy.nsimplify(quartic.scale)
+    return {"g(w)": sympy.expand(g), "g'(w)": sympy.expand(sympy.diff(g, w))}
+
+
 def public_settings(settings: Settings) -> dict[str, Any]:
     """What the notebook reads as ``exercise.settings()``: the quartic's coefficients and scale."""
     q = settings.quartic

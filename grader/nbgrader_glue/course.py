@@ -23,7 +23,7 @@ from grader.feedback_page import TEMPLATE_BASEDIR, TEMPLATE_FILE
 from grader.release.notebook_rules import stamp_course
 from grader.release.public_data import public_file
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]  # grader/nbgrader_glue/course.py -> the checkout
 
 CONFIG_TEMPLATE = """\
 # Written by dlcourse from {course_yaml}; edit that file instead.

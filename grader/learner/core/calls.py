@@ -30,7 +30,9 @@ import numpy as np
 from grader.learner.core.compare import to_numpy
 
 # Frames from the course's own packages are not the learner's and are left out of tracebacks.
-_OUR_CODE = (str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[2] / "reference"))
+# This file is grader/learner/core/calls.py: parents[2] is grader/, and reference/ sits beside it.
+_GRADER = Path(__file__).resolve().parents[2]
+_OUR_CODE = (str(_GRADER), str(_GRADER.parent / "reference"))
 
 
 class CallTimeout(Exception):
