@@ -16,6 +16,9 @@
         one notebook; prints its result (a stable JSON document with --json)
     dlcourse export course.yaml [--work DIR] [--to FILE]
         the batch gradebook in nbgrader export's CSV layout (default: <work>/grades.csv)
+    dlcourse serve course.yaml [--work DIR] [--workers N] [--health-port N] [--figures]
+        grade each submission as it arrives in course.yaml's nbgrader exchange and release its
+        feedback for `nbgrader fetch_feedback` (docs/grading-on-submit.md)
     dlcourse gradebook course.yaml [--work DIR]
     dlcourse report course.yaml [--work DIR] [--gradebook FILE.csv] [--out FILE]
         one self-contained HTML page for the instructor (default: <work>/report.html), from
@@ -248,7 +251,8 @@ def _grade_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("run", "validate", "release", "grade", "gradebook", "report", "export"))
+    parser.add_argument("command", choices=("run", "validate", "release", "grade", "serve", "gradebook", "report",
+                                                      "export"))
     parser.add_argument("course", nargs="?", default="course.yaml", type=Path,
                         help="the course file; for grade also a notebook or a folder of submissions")
     parser.add_argument("--work", type=Path, default=None, help="nbgrader course folder (default: course-work/ beside course.yaml)")
@@ -275,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--figures", action="store_true",
                        help="draw the learner's plots and the feedback figures into the autograded notebooks (slower)")
     parser.add_argument("--to", type=Path, default=None, help="export: the CSV file (default: <work>/grades.csv)")
+    parser.add_argument("--health-port", type=int, default=None,
+                        help="serve: answer GET /health on 127.0.0.1:PORT (the file <work>/dlcourse-serve/health.json always)")
     args = parser.parse_args(argv)
     if args.command == "grade":
         return _grade_command(args)
@@ -305,6 +311,10 @@ def main(argv: list[str] | None = None) -> int:
         return export(course, work.resolve(), args.to)
     if args.command == "report":
         return cmd_report(course, work.resolve(), args.gradebook, args.out)
+    if args.command == "serve":
+        from grader.serve.command import serve
+
+        return serve(course, work.resolve(), workers=args.workers, figures=args.figures, health_port=args.health_port)
     if args.command == "run" and not cmd_validate(course):
         return 1
     if args.command in ("run", "release"):
