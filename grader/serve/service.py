@@ -220,9 +220,10 @@ class Service:
             self.store.write(doc)
         path = autograded_path(self.root, entry.student, entry.assignment)
         nb = nbformat.read(path, as_version=4)
-        self._release_graded(entry, read, doc, nb)
+        self._release_graded(entry, read, doc, nb, again=True)
 
-    def _release_graded(self, entry: Entry, read: Read, doc: dict[str, Any], nb: Any) -> None:
+    def _release_graded(self, entry: Entry, read: Read, doc: dict[str, Any], nb: Any, again: bool = False) -> None:
+        """The page, the ledger, the log line; ``again``: graded by an earlier run, whose page may not be out."""
         history = self._history(entry.key)
         policy = self.course.attempts_for(entry.assignment)
         number = history.number_of(doc["fingerprint"]) or len(history.docs)
@@ -237,9 +238,9 @@ class Service:
         latency = self._latency(entry)
         self.ledger.mark(entry, "graded", fingerprint=doc["fingerprint"], attempt=number, latency_s=round(latency, 3))
         self.dirty[entry.key] = None
-        self.counts.graded += 1
+        self.counts.graded += not again
         self.counts.latencies.append(latency)
-        log.info("graded student=%s assignment=%s attempt=%d score=%g/%g counts=%d latency=%.2fs%s",
+        log.info(("released-again" if again else "graded") + " student=%s assignment=%s attempt=%d score=%g/%g counts=%d latency=%.2fs%s",
                  display_name(entry.student), entry.assignment, number, doc["total"], doc["max"], counted + 1,
                  latency, f" warning={read.owner_mismatch!r}" if read.owner_mismatch else "")
 
