@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import secrets
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import nbformat
+import pytest
 import yaml
 
 from grader.course.config import Course, load_course
@@ -85,3 +91,41 @@ def released_page(served: Served, assignment: str, secret: str) -> Path:
 
     return (served.exchange / served.course.exchange_course_id / "feedback"
             / f"{notebook_hash(secret=secret, notebook_id=assignment)}.html")
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\\", "")
+
+
+def wait(condition, what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+class Running:
+    """`dlcourse serve` as its own process (its own session, so kill -9 takes its sandboxes too)."""
+
+    def __init__(self, served: Served, log: Path, port: int | None = None) -> None:
+        self.log = log
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+        command = [sys.executable, "-m", "grader.cli.entry", "serve", str(served.course_file), "--work",
+                   str(served.cdir.root), "--workers", "2"] + (["--health-port", str(port)] if port else [])
+        self.out = log.open("a")
+        self.proc = subprocess.Popen(command, env=env, stdout=self.out, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+
+    def lines(self, word: str) -> list[str]:
+        return [ln for ln in self.log.read_text().splitlines() if f" dlcourse.serve {word} " in ln]
+
+    def kill9(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        self.out.close()
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        assert self.proc.wait(timeout=60) == 0, self.log.read_text()[-3000:]
+        self.out.close()

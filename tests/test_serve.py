@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -24,7 +21,7 @@ import pytest
 from corpus_support import build_notebook, corpus
 from grader.cli.main import main
 from grader.serve.service import Service
-from serve_support import ROOT, Served, drop, released_page, served_course
+from serve_support import Running, Served, drop, released_page, served_course, text as _text, wait as _wait
 
 pytestmark = pytest.mark.slow
 FULL = 10.0  # perceptron's points in course.yaml
@@ -41,18 +38,6 @@ def _wrong() -> object:
 def _notebook(served: Served, sub: object) -> nbformat.NotebookNode:
     source = served.course.path(served.course.assignment("perceptron").notebook)
     return build_notebook(sub, source, served.cdir.root / "release" / "perceptron" / "perceptron.ipynb")
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\\", "")
-
-
-def _wait(condition, what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 class Learner:
@@ -78,32 +63,6 @@ class Learner:
         """Every page fetch_feedback brings, oldest submission first."""
         self.nbgrader("fetch_feedback", "perceptron")
         return [p.read_text() for p in sorted((self.home / "perceptron" / "feedback").glob("*/perceptron.html"))]
-
-
-class Running:
-    """`dlcourse serve` as its own process (its own session, so kill -9 takes its sandboxes too)."""
-
-    def __init__(self, served: Served, log: Path, port: int | None = None) -> None:
-        self.log = log
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-        command = [sys.executable, "-m", "grader.cli.entry", "serve", str(served.course_file), "--work",
-                   str(served.cdir.root), "--workers", "2"] + (["--health-port", str(port)] if port else [])
-        self.out = log.open("a")
-        self.proc = subprocess.Popen(command, env=env, stdout=self.out, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-
-    def lines(self, word: str) -> list[str]:
-        return [ln for ln in self.log.read_text().splitlines() if f" dlcourse.serve {word} " in ln]
-
-    def kill9(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=30)
-        self.out.close()
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        assert self.proc.wait(timeout=60) == 0, self.log.read_text()[-3000:]
-        self.out.close()
 
 
 def test_submit_grade_fetch_feedback_with_real_nbgrader_then_attempts_then_kill_9(tmp_path) -> None:

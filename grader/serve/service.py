@@ -289,9 +289,32 @@ class Service:
 
     # -- running ----------------------------------------------------------------------------------
 
+    def warm_up(self) -> float:
+        """Grade each exercise's own solution once, recording nothing; returns the seconds it took.
+
+        What every learner's grading shares is computed once per process (the fixed cases' expected
+        values, the input-ignoring answers' floors: a dozen seconds for dropout's statistics; the
+        feedback page's templates), so the first learner of each assignment does not wait for it,
+        nor everyone queued behind them.
+        """
+        from grader.batch.reading import Submission, fingerprint_of
+
+        started = time.perf_counter()
+        futures = []
+        for a in self.course.assignments:
+            data = self.course.path(a.notebook).read_bytes()
+            futures.append(self.pool.submit(Submission("dlcourse-warm-up", a.id, f"warm-up/{a.id}",
+                                                       fingerprint_of(data, b""), data)))
+        for future in futures:
+            doc, nb = future.result()
+            if doc.get("status") == "graded" and nb is not None:
+                self.pages.graded(nb, doc, "")  # nbconvert's templates compile on a first page: 2 s
+        return time.perf_counter() - started
+
     def run(self, stop: threading.Event, poll_s: float = 0.2) -> None:
         """Until ``stop`` is set; then what is in flight is finished and recorded."""
-        log.info("serving course=%s inbound=%s folder=%s", self.course.course.id, self.inbound, self.root)
+        log.info("warmed up in %.1fs; serving course=%s inbound=%s folder=%s", self.warm_up(), self.course.course.id,
+                 self.inbound, self.root)
         if self.store.root.is_dir():
             self.dirty.update({(d["student"], d["assignment"]): None for d in self.store.documents()})
         last_health = 0.0
