@@ -21,7 +21,7 @@ import pytest
 from corpus_support import build_notebook, corpus
 from grader.cli.main import main
 from grader.serve.service import Service
-from serve_support import Running, Served, drop, released_page, served_course, text as _text, wait as _wait
+from serve_support import ROOT, Running, Served, drop, released_page, served_course, text as _text, wait as _wait
 
 pytestmark = pytest.mark.slow
 FULL = 10.0  # perceptron's points in course.yaml
@@ -169,18 +169,28 @@ def test_the_next_day_the_kept_submission_is_graded_older_waiting_ones_are_super
         page = _text(released_page(served, "perceptron", newer).read_text())
         assert "Attempt 3:" in page and "left today: 1 of 2" in page and "now attempt 1, 10 / 10" in page
         assert service.counts.graded == 3
+
+        # A folder nbgrader submit is still writing (no submission_secret.txt yet) waits for it.
+        name, secret = drop(served, "cy", "perceptron", _notebook(served, _right()))
+        (served.inbound / name / "submission_secret.txt").unlink()
+        settle()
+        assert service.counts.graded == 3 and service.ledger.state(name) is None
+        (served.inbound / name / "submission_secret.txt").write_text(secret)
+        settle()
+        assert service.counts.graded == 4 and "Score: 10.0 / 10.0" in released_page(served, "perceptron", secret).read_text()
         service.flush()
     finally:
         service.close()
     attempts = pd.read_csv(served.cdir.root / "gradebook-attempts.csv")
+    attempts = attempts[attempts.student == "bea"]
     assert list(attempts.attempt) == [1, 2, 3] and list(attempts.counts) == [True, False, False]
     served_grade = pd.read_csv(served.cdir.root / "gradebook.csv")
     # `dlcourse grade` over the same course folder: nothing graded again, the same attempt counts.
     assert main(["grade", str(served.course_file), "--work", str(served.cdir.root)]) == 0
     batch_grade = pd.read_csv(served.cdir.root / "gradebook.csv")
     pd.testing.assert_frame_equal(served_grade, batch_grade)
-    assert batch_grade.score.sum() == FULL
-    assert len(pd.read_csv(served.cdir.root / "gradebook-attempts.csv")) == 3
+    assert batch_grade[batch_grade.student == "bea"].score.sum() == FULL
+    assert len(pd.read_csv(served.cdir.root / "gradebook-attempts.csv")) == 4
 
 
 def test_the_documented_jupyterhub_service_and_systemd_unit_run_the_same_command() -> None:
@@ -198,3 +208,39 @@ def test_the_documented_jupyterhub_service_and_systemd_unit_run_the_same_command
     exec_start = next(ln.split("=", 1)[1].split() for ln in unit.splitlines() if ln.startswith("ExecStart="))
     assert exec_start[exec_start.index("serve") - 1:] == command[command.index("serve") - 1:]
     assert "--health-port" in command and service.get("url", "").startswith("http://127.0.0.1:")
+
+
+def _parsed(**changes):
+    import yaml
+
+    from grader.course.config import parse_course
+
+    data = yaml.safe_load((ROOT / "course.yaml").read_text())
+    data.update(changes)
+    return parse_course(data, "course.yaml", ROOT)
+
+
+def test_attempts_and_exchange_in_course_yaml() -> None:
+    from grader.errors import CourseError
+    from grader.nbgrader_glue.course import exchange_config
+
+    plain = _parsed()
+    # No policy: every submission graded at once, the last one counts (what `dlcourse grade` always did).
+    assert plain.attempts_for("perceptron").graded_per_day is None and plain.attempts_for("bce").counts == "last"
+    assert plain.exchange is None and exchange_config(plain) == ""
+    import yaml
+
+    assignments = yaml.safe_load((ROOT / "course.yaml").read_text())["assignments"]
+    assignments[0]["attempts"] = {"graded_per_day": 2}
+    course = _parsed(attempts={"graded_per_day": 5, "counts": "best", "timezone": "Europe/Paris"},
+                     assignments=assignments, exchange={"root": "/srv/nbgrader/exchange"})
+    own, shared = course.attempts_for("perceptron"), course.attempts_for("bce")
+    assert (own.graded_per_day, own.counts, own.timezone) == (2, "best", "Europe/Paris")  # its key, the rest course-wide
+    assert (shared.graded_per_day, shared.counts) == (5, "best")
+    config = exchange_config(course)
+    assert "c.Exchange.root = '/srv/nbgrader/exchange'" in config
+    assert "c.CourseDirectory.course_id = 'intro-dl'" in config  # course.id where the exchange names none
+    with pytest.raises(CourseError) as bad:
+        _parsed(attempts={"graded_per_day": 0, "counts": "worst", "timezone": "Mars/Olympus"})
+    message = str(bad.value)
+    assert "attempts.graded_per_day" in message and "attempts.counts" in message and "Mars/Olympus" in message

@@ -29,7 +29,7 @@ import os
 import threading
 import time
 from collections import defaultdict
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,6 +47,10 @@ from grader.serve.inbound import Entry, Read, collect, inbound_path, read_entry,
 log = logging.getLogger("dlcourse.serve")
 STATE_DIR = "dlcourse-serve"
 FINAL = ("graded", "superseded", "failed")
+#: How long a folder in inbound may stay without its submission_secret.txt before it is graded as it is.
+SUBMIT_GRACE_S = 10.0
+#: The gradebook (gradebook.db, the tables) is rewritten at most this often while submissions arrive.
+FLUSH_EVERY_S = 2.0
 
 
 def utc_now() -> datetime:
@@ -113,9 +117,11 @@ class Service:
         self.counts = Counts()
         self.started = utc_now()
         self.last_scan: datetime | None = None
-        self._last_flush = time.monotonic()
         self._missing_inbound_said = False
+        self._flush_lock = threading.Lock()
+        self._flush_wanted = threading.Event()
         self._deferred_on: dict[str, Any] = {}
+        self._first_seen: dict[str, float] = {}
 
     # -- one turn ---------------------------------------------------------------------------------
 
@@ -138,8 +144,8 @@ class Service:
             if key not in self.in_flight:
                 self._consider(group)
         self._collect_finished()
-        if self.dirty and (not self.in_flight or time.monotonic() - self._last_flush > 5):
-            self.flush()
+        if self.dirty:
+            self._flush_wanted.set()
 
     def _consider(self, group: list[Entry]) -> None:
         newest = group[-1]
@@ -151,6 +157,8 @@ class Service:
             return  # kept back today already: nothing to read again until the day turns
         history = self._history(newest.key)
         read = read_entry(self.inbound, newest, self.course.grading.max_notebook_mb)
+        if not self._complete(newest, read):
+            return
         if history.number_of(read.sub.fingerprint) is not None:
             try:  # graded before the service was stopped; its page may not be out yet
                 self._finish_again(newest, read, history)
@@ -176,6 +184,20 @@ class Service:
             log.warning("student=%s assignment=%s: not copied into submitted/ (%s)",
                         display_name(newest.student), newest.assignment, exc.strerror)
         self.in_flight[newest.key] = InFlight(newest, read, self.pool.submit(read.sub))
+
+    def _complete(self, entry: Entry, read: Read) -> bool:
+        """Whether ``nbgrader submit`` has finished writing the folder.
+
+        It copies the learner's files, then writes timestamp.txt, then submission_secret.txt (128 hex
+        digits): a folder without its whole secret is still being written. One that stays so for
+        ``SUBMIT_GRACE_S`` was not written by nbgrader submit, and is graded as it is (its page cannot be
+        released: nobody could fetch it).
+        """
+        if len(read.secret) >= 128:
+            self._first_seen.pop(entry.name, None)
+            return True
+        first = self._first_seen.setdefault(entry.name, time.monotonic())
+        return time.monotonic() - first > SUBMIT_GRACE_S
 
     def _history(self, key: tuple[str, str]) -> History:
         return self.attempts.history(*key, self.store.load(*key))
@@ -237,7 +259,8 @@ class Service:
         feedback.release(self.course, entry.assignment, read.secret, page)
         latency = self._latency(entry)
         self.ledger.mark(entry, "graded", fingerprint=doc["fingerprint"], attempt=number, latency_s=round(latency, 3))
-        self.dirty[entry.key] = None
+        with self._flush_lock:
+            self.dirty[entry.key] = None
         self.counts.graded += not again
         self.counts.latencies.append(latency)
         log.info(("released-again" if again else "graded") + " student=%s assignment=%s attempt=%d score=%g/%g counts=%d latency=%.2fs%s",
@@ -265,7 +288,8 @@ class Service:
         """gradebook.db for what was graded since the last flush, then the tables, as `dlcourse grade` writes them."""
         from grader.batch.gradebook import gradebook_frame, write_nbgrader_db, write_tables
 
-        keys, self.dirty = list(self.dirty), {}
+        with self._flush_lock:
+            keys, self.dirty = list(self.dirty), {}
         docs = [d for d in (self.store.load(*k) for k in keys) if d is not None]
         db = self.root / "gradebook.db"
         if db.exists():
@@ -273,7 +297,17 @@ class Service:
                 log.warning("%s", problem)
         write_tables(gradebook_frame(counted_documents(self.course, self.store), self.masters), self.root)
         write_attempts_table(self.course, self.store, self.root)
-        self._last_flush = time.monotonic()
+
+    def _flushing(self, stop: threading.Event) -> None:
+        """The gradebook's writer, a thread of its own: no learner's page waits for gradebook.db or the tables."""
+        while not stop.is_set():
+            if self._flush_wanted.wait(0.5):
+                self._flush_wanted.clear()
+                try:
+                    self.flush()
+                except Exception:  # noqa: BLE001 - logged; the results are on disk, the next flush writes them
+                    log.exception("the gradebook could not be written")
+                stop.wait(FLUSH_EVERY_S)
 
     # -- health -----------------------------------------------------------------------------------
 
@@ -317,16 +351,22 @@ class Service:
                  self.inbound, self.root)
         if self.store.root.is_dir():
             self.dirty.update({(d["student"], d["assignment"]): None for d in self.store.documents()})
+        flusher = threading.Thread(target=self._flushing, args=(stop,), name="gradebook", daemon=True)
+        flusher.start()
         last_health = 0.0
         while not stop.is_set():
             self.step()
             if time.monotonic() - last_health > 1:
                 self.write_health()
                 last_health = time.monotonic()
-            stop.wait(poll_s)
+            if self.in_flight:  # a grade that comes back is recorded and released at once
+                wait([job.future for job in self.in_flight.values()], timeout=poll_s, return_when=FIRST_COMPLETED)
+            else:
+                stop.wait(poll_s)
         while self.in_flight:
             time.sleep(0.05)
             self._collect_finished()
+        flusher.join()
         if self.dirty:
             self.flush()
         self.write_health()
