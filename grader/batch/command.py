@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 

@@ -251,8 +251,8 @@ def _grade_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("run", "validate", "release", "grade", "serve", "gradebook", "report",
-                                                      "export"))
+    parser.add_argument("command",
+                        choices=("run", "validate", "release", "grade", "serve", "gradebook", "report", "export"))
     parser.add_argument("course", nargs="?", default="course.yaml", type=Path,
                         help="the course file; for grade also a notebook or a folder of submissions")
     parser.add_argument("--work", type=Path, default=None, help="nbgrader course folder (default: course-work/ beside course.yaml)")
