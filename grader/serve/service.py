@@ -258,14 +258,17 @@ class Service:
                                        read.secret)
         feedback.release(self.course, entry.assignment, read.secret, page)
         latency = self._latency(entry)
+        # The line before the ledger: a grading recorded but not logged (killed in between) is logged by the
+        # restart, as released-again, so every grading leaves a line, and one grading never two "graded".
+        log.info("%s student=%s assignment=%s attempt=%d score=%g/%g counts=%d latency=%.2fs%s",
+                 "released-again" if again else "graded", display_name(entry.student), entry.assignment, number,
+                 doc["total"], doc["max"], counted + 1, latency,
+                 f" warning={read.owner_mismatch!r}" if read.owner_mismatch else "")
         self.ledger.mark(entry, "graded", fingerprint=doc["fingerprint"], attempt=number, latency_s=round(latency, 3))
         with self._flush_lock:
             self.dirty[entry.key] = None
         self.counts.graded += not again
         self.counts.latencies.append(latency)
-        log.info(("released-again" if again else "graded") + " student=%s assignment=%s attempt=%d score=%g/%g counts=%d latency=%.2fs%s",
-                 display_name(entry.student), entry.assignment, number, doc["total"], doc["max"], counted + 1,
-                 latency, f" warning={read.owner_mismatch!r}" if read.owner_mismatch else "")
 
     def _supersede(self, entry: Entry, newer: datetime, read: Read | None = None) -> None:
         read = read or read_entry(self.inbound, entry, self.course.grading.max_notebook_mb)
