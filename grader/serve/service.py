@@ -13,7 +13,8 @@ One trusted process per course. Each turn of its loop:
    (``LocalPool``: ``grade_payload``, the grader ``dlcourse grade`` and ``nbgrader autograde`` use);
 5. records each result as the batch does: the autograded notebook, the attempt, ``ResultStore``'s
    atomic document; then the feedback page is released, one log line is written and the ledger
-   marks the submission done; gradebook.db and the gradebook tables follow when the queue is idle.
+   marks the submission done; gradebook.db and the gradebook tables follow (a thread of their own,
+   at most every 2 s).
 
 Restart-safe: every write is atomic and keyed by the submission (its fingerprint, its inbound
 name), and the ledger is written last. Killed anywhere, the service started again finds the
