@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,7 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
 
     ``imported``: what ``import_submissions`` just copied in (and refused) from an instructor's folder.
     """
+    from grader.batch.attempts import AttemptStore, counted_documents, write_attempts_table
     from grader.batch.engine import LocalPool, pending, run_batch
     from grader.batch.gradebook import gradebook_frame, write_nbgrader_db, write_tables
     from grader.nbgrader_glue.masters import master_notebooks
@@ -182,7 +184,12 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
     for u in ignored:
         _say(f"! {u.where}: ignored: {u.reason}", "yellow")
     store = ResultStore(out / RESULTS_DIR)
-    on_result = (lambda sub, doc, nb: _write_autograded(nbgrader_folder, sub, nb)) if nbgrader_folder else None
+    attempts = AttemptStore.beside(store)
+
+    def on_result(sub: Any, doc: dict[str, Any], nb: Any) -> None:
+        attempts.record(doc, datetime.now(timezone.utc), by="grade")
+        if nbgrader_folder is not None:
+            _write_autograded(nbgrader_folder, sub, nb)
     current: set[tuple[str, str]] = set()
     up_to_date = 0
     unknown: list[Any] = []
@@ -229,8 +236,9 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
         _say(f"! {sub.where}: not graded: {sub.problem}", "yellow")
 
     def current_docs() -> Iterator[dict[str, Any]]:
-        """This batch's results, read from disk one at a time."""
-        return (d for d in store.documents() if (d["student"], d["assignment"]) in current)
+        """This batch's results, read from disk one at a time: per learner, the attempt that counts."""
+        return counted_documents(course, store, (d for d in store.documents()
+                                                 if (d["student"], d["assignment"]) in current))
 
     failed_parts: list[tuple[str, str, str]] = []
     sandboxes: set[str] = set()
@@ -246,6 +254,7 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
     # Learners on the roster with nothing handed in are in the gradebook too, as missing work.
     on_roster = load_roster(nbgrader_folder) if nbgrader_folder is not None else {}
     csv, parquet = write_tables(gradebook_frame(noting(current_docs()), masters, on_roster), out)
+    write_attempts_table(course, store, out)
     db_problems: list[str] = []
     if nbgrader_folder is not None:
         db_problems = write_nbgrader_db(nbgrader_folder / "gradebook.db", current_docs(), course)

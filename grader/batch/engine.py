@@ -139,6 +139,10 @@ class LocalPool:
             return failed_document(sub, None, f"no grading worker could be started ({_why(exc)})"), None
         return grade_payload(grader, self.masters, sub)
 
+    def submit(self, sub: Submission) -> Future[tuple[dict[str, Any], Any]]:
+        """Grade one submission on the next free slot (a service hands them in as they arrive)."""
+        return self._executor.submit(self.grade, sub)
+
     def map(self, subs: Iterable[Submission]) -> Iterator[tuple[Submission, dict[str, Any], Any]]:
         """Grade each submission; a few per slot are in flight at once, so memory stays flat in the batch size."""
         window = self.slots * 2

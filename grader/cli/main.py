@@ -22,6 +22,9 @@
         learners from a Canvas or Moodle export or a plain CSV (id, first_name, last_name, email,
         lms_user_id) into nbgrader's gradebook.db and <work>/roster.csv; says what it added,
         changed or could not read
+    dlcourse serve course.yaml [--work DIR] [--workers N] [--health-port N] [--figures]
+        grade each submission as it arrives in course.yaml's nbgrader exchange and release its
+        feedback for `nbgrader fetch_feedback` (docs/grading-on-submit.md)
     dlcourse gradebook course.yaml [--work DIR]
     dlcourse report course.yaml [--work DIR] [--gradebook FILE.csv] [--out FILE]
         one self-contained HTML page for the instructor (default: <work>/report.html), from
@@ -254,8 +257,8 @@ def _grade_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dlcourse", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("run", "validate", "release", "grade", "gradebook", "report", "export",
-                                            "roster"))
+    parser.add_argument("command", choices=("run", "validate", "release", "grade", "serve", "gradebook", "report",
+                                            "export", "roster"))
     parser.add_argument("course", nargs="?", default="course.yaml", type=Path,
                         help="the course file; for grade also a notebook or a folder of submissions")
     parser.add_argument("file", nargs="?", default=None, type=Path, help="roster: the CSV file to import")
@@ -288,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--id-column", default=None,
                         help="roster: the column holding nbgrader's learner id (default: SIS Login ID for "
                              "Canvas, Username for Moodle, id for a plain CSV)")
+    parser.add_argument("--health-port", type=int, default=None,
+                        help="serve: answer GET /health on 127.0.0.1:PORT (the file <work>/dlcourse-serve/health.json always)")
     args = parser.parse_args(argv)
     if args.command == "grade":
         return _grade_command(args)
@@ -325,6 +330,10 @@ def main(argv: list[str] | None = None) -> int:
         return roster(course, work.resolve(), args.file, args.id_column)
     if args.command == "report":
         return cmd_report(course, work.resolve(), args.gradebook, args.out)
+    if args.command == "serve":
+        from grader.serve.command import serve
+
+        return serve(course, work.resolve(), workers=args.workers, figures=args.figures, health_port=args.health_port)
     if args.command == "run" and not cmd_validate(course):
         return 1
     if args.command in ("run", "release"):

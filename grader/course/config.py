@@ -9,7 +9,7 @@ declares (gradient_descent's quartic), and an exercise that declares none takes 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import AwareDatetime, Field, PrivateAttr, ValidationError, field_validator, model_validator
@@ -28,6 +28,50 @@ class Part(Strict):
     description: str = ""
 
 
+class AttemptsOverride(Strict):
+    """An assignment's own attempt policy: the keys it sets replace the course-wide ones."""
+
+    #: Submissions graded on the day they are made; later ones that day wait for the next day
+    #: (or the batch). None: every submission is graded at once.
+    graded_per_day: Annotated[WholeNumber, Field(ge=1)] | None = None
+    #: Which graded attempt is the grade: the best total, or the last one submitted.
+    counts: Literal["best", "last"] | None = None
+
+
+class Attempts(Strict):
+    """How resubmissions are graded (``attempts:``, course-wide or per assignment)."""
+
+    graded_per_day: Annotated[WholeNumber, Field(ge=1)] | None = None
+    counts: Literal["best", "last"] = "last"
+    #: The time zone whose midnight starts a new day of attempts (an IANA name).
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(name)
+        except (ValueError, LookupError, OSError):
+            raise ValueError(f"{name!r} is not a time zone name (such as UTC or Europe/Paris)") from None
+        return name
+
+    def with_override(self, override: AttemptsOverride | None) -> Attempts:
+        if override is None:
+            return self
+        return self.model_copy(update={k: getattr(override, k) for k in override.model_fields_set})
+
+
+class ExchangeConfig(Strict):
+    """nbgrader's exchange, shared by `nbgrader submit`/`collect` and `dlcourse serve`."""
+
+    #: nbgrader's Exchange.root: the folder every learner can write submissions into.
+    root: Path
+    #: nbgrader's CourseDirectory.course_id (default: course.id).
+    course_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")] | None = None
+
+
 class Assignment(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     title: str
@@ -41,6 +85,7 @@ class Assignment(Strict):
     late_policy: LatePolicy | None = None
     #: What its feedback shows before and after the due date, instead of the course's rule.
     feedback: FeedbackPolicy | None = None
+    attempts: AttemptsOverride | None = None
 
     @property
     def points(self) -> float:
@@ -93,6 +138,9 @@ class Course(Strict):
     feedback: FeedbackPolicy = FeedbackPolicy()
     #: learner id -> assignment id -> days added to that learner's due date.
     extensions: Extensions = {}
+    #: Where learners submit (the service watches it); None: no exchange is configured.
+    exchange: ExchangeConfig | None = None
+    attempts: Attempts = Attempts()
 
     #: The folder course.yaml lives in; relative paths are taken from there.
     root: Path = Field(default=Path("."), exclude=True)
@@ -120,6 +168,16 @@ class Course(Strict):
                 return a
         known = ", ".join(a.id for a in self.assignments)
         raise KeyError(f"no assignment {assignment_id!r} in the course (known: {known})")
+
+    def attempts_for(self, assignment_id: str) -> Attempts:
+        """The attempt policy of one assignment (a quiz, or an assignment without its own: course-wide)."""
+        own = next((a.attempts for a in self.assignments if a.id == assignment_id), None)
+        return self.attempts.with_override(own)
+
+    @property
+    def exchange_course_id(self) -> str:
+        return (self.exchange.course_id if self.exchange is not None and self.exchange.course_id
+                else self.course.id)
 
     def path(self, relative: Path) -> Path:
         return relative if relative.is_absolute() else self.root / relative

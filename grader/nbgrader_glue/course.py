@@ -106,6 +106,21 @@ c.GenerateFeedback.HTMLExporter.filters = {{
 }}
 """
 
+#: Appended where course.yaml names an exchange, so plain `nbgrader release_assignment`, `collect` and
+#: `release_feedback` run in the course folder use the exchange `dlcourse serve` watches.
+EXCHANGE_TEMPLATE = """\
+c.Exchange.root = {root!r}
+c.CourseDirectory.course_id = {course_id!r}
+"""
+
+
+def exchange_config(course: Course) -> str:
+    """nbgrader_config.py's lines for course.yaml's exchange ("" where it names none)."""
+    if course.exchange is None:
+        return ""
+    return EXCHANGE_TEMPLATE.format(root=str(course.path(course.exchange.root).resolve()),
+                                    course_id=course.exchange_course_id)
+
 
 def open_gradebook(db: Path) -> Any:
     """nbgrader's Gradebook on ``db``, in this process; a new one is created as nbgrader creates it."""
@@ -162,7 +177,7 @@ class CourseDirectory:
                 timeout=int(course.grading.cell_timeout_s),
                 feedback_templates=str(TEMPLATE_BASEDIR),
                 feedback_template_file=TEMPLATE_FILE,
-            )
+            ) + exchange_config(course)
         )
         for a in course.assignments:
             dest = root / "source" / a.id
