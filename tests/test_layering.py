@@ -116,3 +116,22 @@ def test_no_import_points_up_the_layers() -> None:
 def test_the_rule_sees_an_import_that_points_the_wrong_way(module: str, source: str, points_up: bool) -> None:
     # The same rule on planted code: an import up the layers is found, lazy or not; one down is not.
     assert bool(pointing_up(module, source)) is points_up
+
+
+def test_every_module_an_import_names_exists() -> None:
+    # A lazy import of a module that moved fails only when its line runs: found here instead.
+    import importlib.util
+
+    missing = []
+    for path in sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules = [node.module]
+            else:
+                continue
+            for name in modules:
+                if name.split(".")[0] in ("grader", "reference") and importlib.util.find_spec(name) is None:
+                    missing.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    assert missing == []

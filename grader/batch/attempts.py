@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from grader.batch.reading import parse_timestamp, storage_name
+from grader.nbgrader_glue.reading import parse_timestamp, storage_name
 from grader.batch.results import SCHEMA, ResultStore, write_atomic
 from grader.course.config import Attempts, Course
 

@@ -2,7 +2,7 @@
 
 ``nbgrader submit`` writes ``<root>/<course_id>/inbound/<student>+<assignment>+<timestamp>+<random>/``
 with the learner's files, ``timestamp.txt`` and ``submission_secret.txt``. The folder is the
-learner's (inbound is writable by everyone), so it is read as ``grader.batch.reading`` reads a
+learner's (inbound is writable by everyone), so it is read as ``grader.nbgrader_glue.reading`` reads a
 submitted/ tree: names parsed as ``ExchangeCollect._path_to_record`` parses them, every file
 opened without following a link, only the notebook the release names. ``collect`` then writes the
 bytes read, and only those, where ``nbgrader collect`` puts a submission:
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from grader.batch.reading import (TIMESTAMP, Found, Refused, Submission, entries, folder_path, parse_timestamp,
+from grader.nbgrader_glue.reading import (TIMESTAMP, Found, Refused, Submission, entries, folder_path, parse_timestamp,
                                   read_file, read_submission, release_notebooks, usable_as_folder)
 from grader.batch.results import write_atomic
 from grader.course.config import Course

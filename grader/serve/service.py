@@ -39,7 +39,7 @@ from typing import Any, Callable
 from grader.batch.attempts import AttemptStore, History, counted_documents, today, write_attempts_table
 from grader.batch.command import RESULTS_DIR, _write_autograded, autograded_path
 from grader.batch.results import ResultStore, write_atomic
-from grader.batch.reading import storage_name
+from grader.nbgrader_glue.reading import storage_name
 from grader.course.config import Course
 from grader.learner.core.text import display_name
 from grader.serve import feedback, notices
@@ -335,7 +335,7 @@ class Service:
         feedback page's templates), so the first learner of each assignment does not wait for it,
         nor everyone queued behind them.
         """
-        from grader.batch.reading import Submission, fingerprint_of
+        from grader.nbgrader_glue.reading import Submission, fingerprint_of
 
         started = time.perf_counter()
         futures = []
