@@ -202,6 +202,12 @@ def _snapshot(out: Path) -> dict[Path, tuple[int, str]]:
             for p in (out / RESULTS_DIR).glob("*/*.json")}
 
 
+def _await_new_result(proc: subprocess.Popen, out: Path, before: int, timeout: float = 240.0) -> None:
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline and len(list((out / RESULTS_DIR).glob("*/*.json"))) <= before:
+        time.sleep(0.05)
+
+
 def test_kill_9_at_random_moments_then_resume_gives_the_uninterrupted_gradebook(course, made, uninterrupted,
                                                                                   tmp_path) -> None:
     out = tmp_path / "out"
@@ -215,7 +221,10 @@ def test_kill_9_at_random_moments_then_resume_gives_the_uninterrupted_gradebook(
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         if attempt < 8:
-            time.sleep(rng.uniform(0.5, 4.0))
+            # Killed at a random moment after this run has written something of its own: on a slow or
+            # busy machine a fixed delay could fall before the first result and prove nothing.
+            _await_new_result(proc, out, len(kept))
+            time.sleep(rng.uniform(0.0, 1.0))
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
         code = proc.wait(timeout=300)
