@@ -11,7 +11,7 @@ import pytest
 from grader.course.cells import grading_meta, nbgrader_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
-READER = ROOT / "grader" / "nbgrader_glue" / "cells.py"
+READER = ROOT / "grader" / "course" / "cells.py"
 #: Reading the nbgrader key of a cell's metadata, by any spelling the code base has used.
 READS_METADATA = re.compile(r"""((meta|metadata)\s*(\.get\(|\[)\s*["']nbgrader["']|\.metadata\.nbgrader\b)""")
 

@@ -34,18 +34,20 @@ FEEDBACK_DIR_MODE = 0o711
 def _attempt_scores() -> Any:
     from nbgrader.preprocessors import NbGraderPreprocessor
 
+    from grader.course.cells import grading_meta, nbgrader_metadata
+
     class AttemptScores(NbGraderPreprocessor):
         """nbgrader's GetGrades, from one attempt's result document instead of gradebook.db."""
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             doc = resources["dlcourse_doc"]
             for cell in nb.cells:
-                meta = cell.metadata.get("nbgrader", {})
-                if meta.get("grade"):
-                    part = doc.get("parts", {}).get(meta.get("grade_id"), {})
+                meta, read = nbgrader_metadata(cell), grading_meta(cell)
+                if read.grade:
+                    part = doc.get("parts", {}).get(read.grade_id, {})
                     meta["score"] = float(part.get("points", 0.0))
-                    meta["points"] = float(part.get("max", meta.get("points") or 0.0))
-                if meta.get("solution") or meta.get("task"):
+                    meta["points"] = float(part.get("max", read.max_points))
+                if read.solution or meta.get("task"):
                     meta.setdefault("comment", None)
             resources["nbgrader"].update(score=float(doc["total"]), max_score=float(doc["max"]), late_penalty=0)
             return nb, resources
