@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import base64
+import struct
 
 import numpy as np
 import pytest
@@ -217,3 +218,133 @@ def test_a_function_returning_an_object_with_a_broken_repr_scores_zero_in_proces
     result = run_check(check_for("backprop", "backward_output"), {"backward": backward},
                        context_for(course, "ada"), 3.0)
     assert result.points == 0 and "BrokenRepr (whose repr fails)" in " ".join(o.problem or "" for o in result.outcomes)
+
+
+# ---- binary frames: arrays as raw buffers, every size checked before anything is read -------------
+
+
+def frame_body(text: bytes, buffers: list[bytes], sizes: list[int] | None = None) -> bytes:
+    """A frame's body written by hand, so a test can make each of its sizes lie."""
+    sizes = [len(b) for b in buffers] if sizes is None else sizes
+    return (struct.pack(">I", len(text)) + text + struct.pack(f">I{len(sizes)}Q", len(sizes), *sizes)
+            + b"".join(buffers))
+
+
+def buf_message(head: dict, buffers: list[bytes]) -> bytes:
+    return frame_body(json.dumps({"v": {"$": "buf", **head}}).encode(), buffers)
+
+
+def test_an_array_crosses_as_its_raw_bytes_not_as_text() -> None:
+    arr = np.random.default_rng(0).random(100_000)
+    frame = wire.dumps({"v": wire.encode(arr)})
+    assert arr.tobytes() in frame and len(frame) < arr.nbytes + 400
+    text_size = struct.unpack(">I", frame[4:8])[0]
+    assert json.loads(frame[8:8 + text_size])["v"] == {"$": "buf", "i": 0, "dtype": "<f8", "shape": [100_000]}
+
+
+def test_arrays_read_from_a_frame_are_writable_copies_that_keep_their_layout() -> None:
+    fortran = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    swapped = np.arange(4, dtype=">i4")
+    back = roundtrip({"f": fortran, "s": swapped, "e": np.zeros((0, 3)), "z": np.float32(1.5)})
+    assert back["f"].flags.f_contiguous and not back["f"].flags.c_contiguous and np.array_equal(back["f"], fortran)
+    assert back["s"].dtype == np.dtype(">i4") and np.array_equal(back["s"], swapped)
+    assert back["e"].shape == (0, 3) and type(back["z"]) is np.float32 and back["z"] == 1.5
+    for arr in (back["f"], back["s"], back["e"]):
+        assert arr.flags.writeable and arr.flags.owndata
+
+
+@pytest.mark.parametrize("value", [np.array(["ab", "c"]), np.array(["2026-01-01"], dtype="datetime64[D]"),
+                                   np.zeros(2, dtype=[("a", "<f8")])])
+def test_other_dtypes_travel_inside_the_json_as_before(value) -> None:
+    encoded = wire.encode(value)
+    assert encoded["$"] == "nd"
+    back = roundtrip(value)
+    assert back.dtype == value.dtype and np.array_equal(back, value)
+
+
+def test_inline_arrays_give_plain_json_for_documents_that_are_not_frames() -> None:
+    value = {"w": np.ones((2, 2)), "b": np.float64(0.5), "k": [np.int64(3)]}
+    text = json.dumps(wire.encode(value, inline_arrays=True))
+    back = wire.decode(json.loads(text))
+    assert np.array_equal(back["w"], np.ones((2, 2))) and type(back["b"]) is np.float64 and back["k"] == [3]
+
+
+def test_a_frame_array_outside_a_frame_is_not_json() -> None:
+    with pytest.raises(TypeError):
+        json.dumps(wire.encode(np.ones(2)))
+
+
+@pytest.mark.parametrize("body, why", [
+    (b"", "too short"),
+    (struct.pack(">I", 10**6) + b"{}" + struct.pack(">I", 0), "more than it holds"),            # JSON size lies
+    (struct.pack(">I", 2) + b"{}" + struct.pack(">I", 5), "buffers, more than it holds"),       # count lies
+    (struct.pack(">I", 2) + b"{}" + struct.pack(">I", wire.MAX_BUFFERS + 1), "more than it holds"),
+    (frame_body(b"{}", [b"x" * 8], sizes=[16]), "by its table"),                                # truncated buffer
+    (frame_body(b"{}", [b"x" * 8], sizes=[4]), "by its table"),                                 # trailing bytes
+    (frame_body(b"{}", [b"x" * 8]), "no value names"),                                          # unnamed buffer
+    (frame_body(b"{}", [], sizes=[2**63]), "by its table"),                                      # absurd size
+])
+def test_a_frame_whose_sizes_lie_is_refused(body: bytes, why: str) -> None:
+    with pytest.raises(wire.WireError, match=why):
+        wire.parse_frame(body)
+
+
+@pytest.mark.parametrize("head, buffers", [
+    ({"i": 0, "dtype": "<f8", "shape": [3]}, [b"\0" * 16]),                # shape says 24 bytes, 16 there
+    ({"i": 0, "dtype": "<f8", "shape": [2**40, 2**40]}, [b"\0" * 8]),      # a lie that would need 2**83 bytes
+    ({"i": 0, "dtype": "<f8", "shape": [0, 2**62]}, []),                   # zero bytes, absurd shape
+    ({"i": 0, "dtype": "<f8", "shape": [1] * 33}, [b"\0" * 8]),            # too many dimensions
+    ({"i": 0, "dtype": "<f8", "shape": [-1]}, [b"\0" * 8]),
+    ({"i": 0, "dtype": "<f8", "shape": [1.0]}, [b"\0" * 8]),
+    ({"i": 0, "dtype": "<f8", "shape": "8"}, [b"\0" * 8]),
+    ({"i": 0, "dtype": "|O", "shape": [1]}, [b"\0" * 8]),                  # object pointers
+    ({"i": 0, "dtype": "<U2", "shape": [1]}, [b"\0" * 8]),                 # text is not a buffer dtype
+    ({"i": 0, "dtype": "V8", "shape": [1]}, [b"\0" * 8]),
+    ({"i": 0, "dtype": ["<f8"], "shape": [1]}, [b"\0" * 8]),
+    ({"i": 1, "dtype": "<f8", "shape": [1]}, [b"\0" * 8]),                 # no such buffer
+    ({"i": -1, "dtype": "<f8", "shape": [1]}, [b"\0" * 8]),
+    ({"i": True, "dtype": "|b1", "shape": [1]}, [b"\0"]),
+    ({"i": 0, "dtype": "<f8", "shape": [1], "order": "X"}, [b"\0" * 8]),
+    ({"i": 0, "dtype": "<f8", "shape": [1], "scalar": True}, [b"\0" * 8]),  # a scalar is 0-d
+    ({"i": 0, "dtype": "<f8", "shape": [], "scalar": 1}, [b"\0" * 8]),
+])
+def test_a_buffer_header_that_lies_is_refused(head: dict, buffers: list[bytes]) -> None:
+    with pytest.raises(wire.WireError):
+        wire.parse_frame(buf_message(head, buffers))
+
+
+def test_a_buffer_cannot_be_read_twice() -> None:
+    # One buffer named by many values would be copied once per name: a small frame, a huge allocation.
+    head = {"$": "buf", "i": 0, "dtype": "<f8", "shape": [1]}
+    text = json.dumps({"v": [head, head]}).encode()
+    with pytest.raises(wire.WireError, match="already read"):
+        wire.parse_frame(frame_body(text, [b"\0" * 8]))
+
+
+def test_a_lying_frame_allocates_nothing_of_what_it_claims() -> None:
+    import tracemalloc
+
+    lies = [buf_message({"i": 0, "dtype": "<f8", "shape": [2**27]}, [b"\0" * 8]),
+            struct.pack(">I", 2) + b"{}" + struct.pack(">I", 2**31) + b"\0" * 64,
+            frame_body(b"{}", [b"\0" * 8], sizes=[2**40])]
+    tracemalloc.start()
+    try:
+        for body in lies:
+            with pytest.raises(wire.WireError):
+                wire.parse_frame(body)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20
+
+
+def test_read_frame_refuses_a_size_over_the_limit_before_reading_it() -> None:
+    stream = io.BytesIO(struct.pack(">I", wire.MAX_FRAME_BYTES + 1))
+    with pytest.raises(wire.WireError, match="limit"):
+        wire.read_frame(stream)
+
+
+def test_a_truncated_frame_on_a_stream_is_end_of_channel() -> None:
+    frame = wire.dumps({"v": wire.encode(np.ones(100))})
+    with pytest.raises(EOFError):
+        wire.read_frame(io.BytesIO(frame[:-1]))

@@ -39,15 +39,15 @@ def _part(check: Any, ctx: Any) -> dict[str, Any]:
             if not isinstance(mistake, WrongAnswer):
                 continue  # recognised by what the call does (a warning, a changed argument), not by a value
             try:
-                mistakes[mistake.name] = wire.encode(answers.wrong(mistake, case))
+                mistakes[mistake.name] = wire.encode(answers.wrong(mistake, case), inline_arrays=True)
             except NotComputable:
                 continue
         cases.append({
             "label": case.label,
-            "args": [wire.encode(a) for a in case.args],
-            "kwargs": wire.encode(dict(case.kwargs)),
+            "args": [wire.encode(a, inline_arrays=True) for a in case.args],
+            "kwargs": wire.encode(dict(case.kwargs), inline_arrays=True),
             "tolerance_factor": case.tolerance_factor,
-            "expected": wire.encode(answers.expected(case)),
+            "expected": wire.encode(answers.expected(case), inline_arrays=True),
             "mistakes": mistakes,
         })
     return {

@@ -22,6 +22,7 @@ import random
 import resource
 import select
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,9 @@ FORK_UIDS = (SESSION_UIDS[1], SANDBOX_UIDS[1])
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives", "/etc/fonts",
                "/etc/ld.so.cache", "/etc/localtime", "/etc/ssl/certs")
 REQUIRED_ENV = "DLCOURSE_SANDBOX"  # "required": refuse to grade without bubblewrap
+#: The NVIDIA driver's device nodes a CUDA program opens: the GPUs (nvidia0, nvidia1, ...), the control
+#: and unified-memory nodes, and the MIG capability nodes under nvidia-caps/.
+GPU_NODE_NAMES = ("nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset")
 START_TIMEOUT_S = 60.0
 
 
@@ -164,13 +168,48 @@ def _python_dirs() -> list[str]:
     return sorted(d for d in dirs if d not in ("/", "/usr") and not d.startswith("/usr/"))
 
 
+def gpu_device_nodes(dev: Path = Path("/dev")) -> tuple[tuple[str, str], ...]:
+    """(path here, path in the sandbox) of each NVIDIA device node under ``dev``; none without CuPy.
+
+    Only character devices by the driver's names count: a link, a file or a folder by such a name is
+    not a GPU, and nothing else under ``dev`` is ever bound. The driver's libraries need no bind of
+    their own: they live in the system folders the sandbox already shows read-only.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("cupy") is None:
+        return ()
+
+    def is_node(path: Path) -> bool:
+        try:
+            return stat.S_ISCHR(path.lstat().st_mode)
+        except OSError:
+            return False
+
+    names = [n for n in GPU_NODE_NAMES if is_node(dev / n)]
+    try:
+        names += sorted(e.name for e in os.scandir(dev)
+                        if e.name.startswith("nvidia") and e.name[6:].isdigit() and is_node(dev / e.name))
+        caps = dev / "nvidia-caps"
+        if caps.is_dir() and not caps.is_symlink():
+            names += sorted(f"nvidia-caps/{e.name}" for e in os.scandir(caps) if is_node(caps / e.name))
+    except OSError:
+        pass
+    return tuple((str(dev / n), f"/dev/{n}") for n in names)
+
+
 @dataclass(frozen=True)
 class Sandbox:
-    """How workers are started here: ``mode`` is "bubblewrap" or "none", ``reason`` says why not."""
+    """How workers are started here: ``mode`` is "bubblewrap" or "none", ``reason`` says why not.
+
+    ``gpu``: the NVIDIA device nodes passed through (``gpu_device_nodes``), empty where there is no GPU
+    or no CuPy to use one.
+    """
 
     mode: str
     reason: str = ""
     bwrap: str | None = None
+    gpu: tuple[tuple[str, str], ...] = ()
 
     @property
     def isolated(self) -> bool:
@@ -197,7 +236,7 @@ class Sandbox:
                     proc = None
                     reason = f"bubblewrap could not start a process here ({exc})"
             if proc is not None and proc.returncode == 0:
-                return probe
+                return cls("bubblewrap", bwrap=bwrap, gpu=gpu_device_nodes())
             if proc is not None:
                 reason = f"bubblewrap could not start a process here: {proc.stderr.strip()[-300:] or proc.returncode}"
             found = cls("none", reason)
@@ -221,6 +260,9 @@ class Sandbox:
             "--proc", "/proc", "--dev", "/dev",
             "--perms", "01777", "--size", str(Limits().scratch_mb * 1024 * 1024), "--tmpfs", "/tmp",
         ]
+        for node, inside in self.gpu:
+            # A device bind, not --ro-bind: bubblewrap mounts those nodev, and CUDA opens its nodes for ioctl.
+            cmd.extend(["--dev-bind", node, inside])
         made: set[str] = set()
 
         def bind(src: str, dest: str) -> None:

@@ -186,7 +186,7 @@ class WorkerSession:
         if proc is None or proc.stdout is None:
             raise WorkerDied("the grading worker is not running", Failure.CRASH)
         fd = proc.stdout.fileno()
-        buf = b""
+        buf = bytearray()  # grown in place: a frame of many pipe-sized chunks is not copied per chunk
         need = 4
         size = None
         while len(buf) < need:
@@ -212,7 +212,7 @@ class WorkerSession:
                                      Failure.OUTPUT_LIMIT)
                 need = 4 + size
         try:
-            return wire.parse_frame(buf[4:])
+            return wire.parse_frame(memoryview(buf)[4:])
         except wire.WireError as exc:
             self._kill()
             raise WorkerDied(f"its reply could not be read ({exc})", Failure.CRASH) from None

@@ -31,7 +31,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.launch import FORK_UIDS, START_TIMEOUT_S, Failure, Limits, Sandbox, WorkerDied, sandbox_init_pid, sandbox_python
+from grader.sandbox.launch import FORK_UIDS, START_TIMEOUT_S, Failure, Limits, Sandbox, WorkerDied, gpu_device_nodes, sandbox_init_pid, sandbox_python
 from grader.sandbox.lifecycle import accept_greeting, end_sandbox
 
 #: A zygote lives as long as its batch; only the forks get the per-submission CPU limit.
@@ -92,7 +92,7 @@ class WarmSandbox:
         much again); a caller falls back to ``detect`` when it does not.
         """
         bwrap = shutil.which("bwrap")
-        sandbox = Sandbox("bubblewrap", bwrap=bwrap)
+        sandbox = Sandbox("bubblewrap", bwrap=bwrap, gpu=gpu_device_nodes())
         return sandbox if bwrap is not None and cls.usable(sandbox) else None
 
     # -- life cycle ----------------------------------------------------------------------------

