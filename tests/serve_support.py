@@ -46,7 +46,8 @@ class Served:
 
 
 def served_course(folder: Path, assignments: tuple[str, ...] = ("perceptron",), attempts: dict[str, Any] | None = None,
-                  exchange_release: bool = True) -> Served:
+                  exchange_release: bool = True, keys: dict[str, Any] | None = None) -> Served:
+    """``keys``: top-level course.yaml keys to set, and ``{"assignment": {id: {key: value}}}`` for an assignment's."""
     data = yaml.safe_load((ROOT / "course.yaml").read_text())
     data["assignments"] = [dict(a, notebook=str(ROOT / a["notebook"])) for a in data["assignments"]
                            if a["id"] in assignments]
@@ -57,6 +58,10 @@ def served_course(folder: Path, assignments: tuple[str, ...] = ("perceptron",), 
     data["exchange"] = {"root": str(exchange), "course_id": "intro-dl-test"}
     if attempts is not None:
         data["attempts"] = attempts
+    keys = dict(keys or {})
+    for a in data["assignments"]:
+        a.update(keys.get("assignment", {}).get(a["id"], {}))
+    data.update({k: v for k, v in keys.items() if k != "assignment"})
     course_file = folder / "course.yaml"
     course_file.write_text(yaml.safe_dump(data, sort_keys=False))
     course = load_course(course_file)

@@ -252,3 +252,34 @@ def test_attempts_and_exchange_in_course_yaml() -> None:
         _parsed(attempts={"graded_per_day": 0, "counts": "worst", "timezone": "Mars/Olympus"})
     message = str(bad.value)
     assert "attempts.graded_per_day" in message and "attempts.counts" in message and "Mars/Olympus" in message
+
+
+def test_the_page_follows_the_feedback_policy_before_the_learners_due_date(tmp_path) -> None:
+    """Due yesterday, summary before it: a learner with an extension gets the summary (no drawn case
+    shown), one without gets everything; both graded by the service, the same wrong code."""
+    from grader.exercises import check_for
+    from grader.grading.context import context_for
+
+    yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).replace(microsecond=0)
+    served = served_course(tmp_path, exchange_release=False, keys={
+        "assignment": {"perceptron": {"due": yesterday.isoformat(), "feedback": {"before_due": "summary", "after_due": "full"}}},
+        "extensions": {"ext": {"perceptron": 30}},
+    })
+    served.inbound.mkdir(parents=True)
+    service = Service(served.course, served.cdir.root, workers=1)
+    try:
+        secrets = {who: drop(served, who, "perceptron", _notebook(served, _wrong()))[1] for who in ("ext", "late")}
+        _wait(lambda: (service.step() or True) and not service.in_flight and service.counts.graded == 2,
+              "both submissions to be graded", 120)
+    finally:
+        service.close()
+    pages = {who: _text(released_page(served, "perceptron", secret).read_text()) for who, secret in secrets.items()}
+
+    def drawn_shown(who: str) -> list[str]:
+        ctx = context_for(served.course, who)
+        return [case.label for part in served.course.assignment("perceptron").parts
+                for case in check_for("perceptron", part.id).drawn_for(ctx) if case.label in pages[who]]
+
+    assert drawn_shown("late"), "the wrong code must fail a drawn case, or this test proves nothing"
+    assert drawn_shown("ext") == []
+    assert "shown after the due date" in pages["ext"] and "shown after the due date" not in pages["late"]
