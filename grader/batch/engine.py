@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.nbgrader_glue.notebook import NotebookGrader
-from grader.nbgrader_glue.masters import Master, Masters, master_notebooks, read_notebook, restore
+from grader.nbgrader_glue.masters import Master, Masters, master_notebooks, read_notebook
+from grader.nbgrader_glue.restore import restore
 from grader.batch.reading import Submission
 from grader.batch.results import ResultStore, failed_document, graded_document
 from grader.course.config import Course
@@ -75,7 +76,7 @@ def grade_payload(grader: NotebookGrader, masters: Mapping[str, Master], sub: Su
     except Exception as exc:  # noqa: BLE001 - whatever is wrong with the file, the batch goes on
         return failed_document(sub, master, f"not a readable notebook ({_why(exc)})", grader.sandbox.describe()), None
     try:
-        restore(nb, master)
+        nb, _changes = restore(nb, master)
         grade = grader.grade(nb, sub.assignment, sub.student)
         return graded_document(sub, grade), nb
     except Exception as exc:  # noqa: BLE001 - a worker that cannot start, say: recorded, the batch goes on
