@@ -24,7 +24,8 @@ import pandas as pd
 import pytest
 
 from grader.batch.command import RESULTS_DIR, grade_many
-from grader.nbgrader_glue.masters import master_notebooks, read_notebook, restore
+from grader.nbgrader_glue.masters import master_notebooks, read_notebook
+from grader.nbgrader_glue.restore import restore
 from grader.batch.results import SCHEMA, ResultStore
 from grader.batch.submissions import discover, read
 from grader.cli.main import main
@@ -64,22 +65,44 @@ def test_restore_undoes_what_nbgrader_undoes(course, masters) -> None:
     _cell(nb, "relu").source = "print('forged')\n1.0"          # a test cell edited
     _nbgrader_meta(_cell(nb, "relu"))["points"] = 100            # ... and its points
     _cell(nb, "setup").source = "import numpy as np"              # a locked cell edited
+    _cell(nb, "predict_code").cell_type = "markdown"              # a solution cell made text
     nb.cells.remove(_cell(nb, "sigmoid"))                         # a test cell deleted
     forged = nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {"grade": True, "grade_id": "bonus",
                                                                         "points": 50, "solution": False}})
     duplicate = copy.deepcopy(_cell(nb, "predict"))
+    duplicate.source = "# the learner's copy"
     nb.cells += [forged, duplicate]
 
-    changes = restore(nb, masters["perceptron"])
+    nb, changes = restore(nb, masters["perceptron"])
 
     master = masters["perceptron"].cells
     assert _cell(nb, "relu").source == master["relu"].source and _nbgrader_meta(_cell(nb, "relu"))["points"] == 1
     assert _cell(nb, "setup").source == master["setup"].source
+    assert _cell(nb, "predict_code").cell_type == "code"
     ids = [_nbgrader_meta(c).get("grade_id") for c in nb.cells]
     assert ids.count("predict") == 1 and "bonus" not in ids and ids.count("sigmoid") == 1
+    # Of a duplicated id the last cell is the one kept (nbgrader's DeduplicateIds), its source the master's.
+    assert ids.index("predict") == len(nb.cells) - 1 and _cell(nb, "predict").source == master["predict"].source
     # The deleted test cell is back right after the cell that preceded it in the master.
     assert ids.index("sigmoid") == ids.index("sigmoid_code") + 1
-    assert any("'bonus'" in c for c in changes) and any("'sigmoid' was missing" in c for c in changes)
+    assert any("'bonus'" in c for c in changes) and any("Missing grade cell sigmoid" in c for c in changes)
+
+
+def test_the_batch_restores_with_the_course_folders_own_steps(course, tmp_path) -> None:
+    """One list of nbgrader steps: the course folder's nbgrader_config.py names exactly what the batch runs."""
+    from traitlets.config import PyFileConfigLoader
+
+    from grader.nbgrader_glue import pipeline
+    from grader.nbgrader_glue.course import CourseDirectory
+
+    CourseDirectory.prepare(course, tmp_path)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
+    assert config.Autograde.sanitize_preprocessors == pipeline.SANITIZE_STEPS
+    assert config.GenerateAssignment.preprocessors == pipeline.RELEASE_STEPS
+    assert pipeline.restore_steps() == pipeline.SANITIZE_STEPS[1:]  # all but the re-read of the file
+    settings = pipeline.step_settings()
+    assert config.ClearSolutions.code_stub == settings.ClearSolutions.code_stub
+    assert config.OverwriteCells.add_missing_cells is settings.OverwriteCells.add_missing_cells is True
 
 
 def test_a_notebook_is_recognised_by_its_test_cells(course, masters) -> None:

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.nbgrader_glue.notebook import NotebookGrader
-from grader.nbgrader_glue.masters import Master, Masters, master_notebooks, read_notebook, restore
+from grader.nbgrader_glue.masters import Master, Masters, master_notebooks, read_notebook
 from grader.nbgrader_glue.reading import Submission, parse_timestamp
+from grader.nbgrader_glue.restore import restore
 from grader.batch.results import ResultStore, failed_document, graded_document
 from grader.course.config import Course
 from grader.learner.core.text import clean_text
@@ -75,7 +76,7 @@ def grade_payload(grader: NotebookGrader, masters: Mapping[str, Master], sub: Su
     except Exception as exc:  # noqa: BLE001 - whatever is wrong with the file, the batch goes on
         return failed_document(sub, master, f"not a readable notebook ({_why(exc)})", grader.sandbox.describe()), None
     try:
-        restore(nb, master)
+        nb, _changes = restore(nb, master)
         submitted_at = parse_timestamp(sub.timestamp) if sub.timestamp else None
         grade = grader.grade(nb, sub.assignment, sub.student, submitted_at)
         return graded_document(sub, grade), nb

@@ -8,7 +8,6 @@ release rules, restoring, grading and the gradebook, so no two of them can disag
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +66,3 @@ def make_plain(cell: Any) -> None:
     """The cell loses its nbgrader metadata: nothing grades it, restores it or counts it any more."""
     cell.get("metadata", {}).pop("nbgrader", None)
 
-
-def copy_grading(source: Any, cell: Any) -> None:
-    """``cell`` gets a copy of ``source``'s nbgrader metadata (the master's, when restoring)."""
-    cell.setdefault("metadata", {})["nbgrader"] = copy.deepcopy(nbgrader_metadata(source))

@@ -20,6 +20,7 @@ import pandas as pd
 
 from grader.course.config import Course
 from grader.feedback_page import TEMPLATE_BASEDIR, TEMPLATE_FILE
+from grader.nbgrader_glue.pipeline import ADD_MISSING_CELLS, CODE_STUB, RELEASE_STEPS, SANITIZE_STEPS, python_literal
 from grader.release.notebook_rules import stamp_course
 from grader.release.public_data import public_file
 
@@ -32,7 +33,7 @@ c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = {course_id!r}
 c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+c.ClearSolutions.code_stub = {code_stub}
 # Autograde runs learner code only in the sandbox and computes every score outside it:
 # SandboxedGrading takes the place of nbgrader's Execute; the rest of the pipeline is nbgrader's own.
 # Named as import paths, so a grader that cannot be imported fails autograde loudly instead of
@@ -62,34 +63,13 @@ c.Autograde.pre_convert_hook = "grader.nbgrader_glue.guard.pre_convert_hook"
 # other file of a submission following links, so these it must leave alone.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.refused"]
 c.CheckedSubmission.course_file = {course_yaml!r}
-c.Autograde.sanitize_preprocessors = [
-    "grader.nbgrader_glue.guard.CheckedSubmission",
-    "nbgrader.preprocessors.ClearOutput",
-    "nbgrader.preprocessors.DeduplicateIds",
-    "nbgrader.preprocessors.OverwriteKernelspec",
-    "grader.nbgrader_glue.sanitize.DropUnknownGradeCells",
-    "nbgrader.preprocessors.OverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
+# The steps below and their settings are grader/nbgrader_glue/pipeline.py's, which the batch runs too.
+c.Autograde.sanitize_preprocessors = {sanitize_steps}
 c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {{("language_info", "name"), ("dlcourse",)}}
 # A deleted test cell comes back (and is graded) instead of silently costing its points.
-c.OverwriteCells.add_missing_cells = True
+c.OverwriteCells.add_missing_cells = {add_missing_cells}
 # nbgrader's release pipeline, plus quiz answer cells that let "Run All" finish (answer = None).
-c.GenerateAssignment.preprocessors = [
-    "nbgrader.preprocessors.IncludeHeaderFooter",
-    "nbgrader.preprocessors.InstantiateTests",
-    "nbgrader.preprocessors.LockCells",
-    "nbgrader.preprocessors.ClearSolutions",
-    "grader.quiz.release_stub.QuizAnswerStubs",
-    "nbgrader.preprocessors.ClearOutput",
-    "nbgrader.preprocessors.CheckCellMetadata",
-    "nbgrader.preprocessors.ComputeChecksums",
-    "nbgrader.preprocessors.SaveCells",
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbgrader.preprocessors.ClearMarkScheme",
-    "nbgrader.preprocessors.ComputeChecksums",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
+c.GenerateAssignment.preprocessors = {release_steps}
 # The feedback page works offline (grader/feedback_page): formulas are MathML written with the page,
 # not MathJax from a CDN, and long report lines wrap. Our feedback template lies over nbgrader's, whose
 # name it shares; set for GenerateFeedback's exporter only, as formgrader renders its own pages.
@@ -177,6 +157,10 @@ class CourseDirectory:
                 timeout=int(course.grading.cell_timeout_s),
                 feedback_templates=str(TEMPLATE_BASEDIR),
                 feedback_template_file=TEMPLATE_FILE,
+                code_stub=python_literal(CODE_STUB),
+                sanitize_steps=python_literal(SANITIZE_STEPS),
+                add_missing_cells=python_literal(ADD_MISSING_CELLS),
+                release_steps=python_literal(RELEASE_STEPS),
             ) + exchange_config(course)
         )
         for a in course.assignments:

@@ -1,25 +1,20 @@
-"""The instructor's version of each assignment, and a submission restored against it.
+"""The instructor's version of each assignment, and a submission read as data.
 
-A learner can edit anything in a notebook, test cells and their points
-included. Before grading, every cell the instructor locked gets its source
-and nbgrader metadata back from the master (the course's source notebook,
-stamped with course.yaml's points), test cells the learner deleted come back,
-and cells with a grade id the assignment does not have become plain cells.
-These are the rules ``nbgrader autograde`` applies (``DeduplicateIds``,
-``OverwriteCells`` with ``add_missing_cells``, and our ``DropUnknownGradeCells``),
-so both paths grade the same cells.
+A master is the course's source notebook stamped with course.yaml's points (a quiz's is built from
+its file): what the course folder releases. A submission is restored against it by nbgrader's own
+steps (``grader.nbgrader_glue.restore``), from the private gradebook each master carries.
 """
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from grader.course.config import Course
-from grader.course.cells import copy_grading, grading_meta, grading_shape_problem, make_plain
+from grader.course.cells import grading_meta, grading_shape_problem
+from grader.nbgrader_glue.restore import ReleaseGradebooks
 from grader.release.notebook_rules import stamp_course
 
 
@@ -29,6 +24,13 @@ class Master:
     notebook: Any
     #: grade id -> the master's cell, in notebook order.
     cells: dict[str, Any]
+    #: Where nbgrader's steps read this master from (shared by a course's masters).
+    gradebooks: ReleaseGradebooks = field(default_factory=ReleaseGradebooks, compare=False, repr=False)
+
+    @property
+    def db_url(self) -> str:
+        """The private gradebook holding what ``nbgrader generate_assignment`` stores of this master."""
+        return self.gradebooks.url(self.assignment, self.notebook)
 
     @property
     def grade_ids(self) -> set[str]:
@@ -95,8 +97,9 @@ def _check_shape(nb: Any) -> None:
             raise NotANotebook(f"cell {i}: its outputs are not a list")
 
 
-def _master(assignment: str, nb: Any) -> Master:
-    return Master(assignment, nb, {grading_meta(c).grade_id: c for c in nb.cells if grading_meta(c).grade_id})
+def _master(assignment: str, nb: Any, gradebooks: ReleaseGradebooks) -> Master:
+    return Master(assignment, nb, {grading_meta(c).grade_id: c for c in nb.cells if grading_meta(c).grade_id},
+                  gradebooks)
 
 
 class Masters(Mapping[str, Master]):
@@ -108,6 +111,7 @@ class Masters(Mapping[str, Master]):
         self._built: dict[str, Master] = {}
         self._quizzes: dict[str, Any] | None = None
         self._lock = threading.RLock()
+        self.gradebooks = ReleaseGradebooks()
 
     def _quiz_map(self) -> dict[str, Any]:
         with self._lock:
@@ -136,7 +140,7 @@ class Masters(Mapping[str, Master]):
                     nb = source_notebook(self._quiz_map()[assignment], self.course.file)
                 else:
                     raise KeyError(assignment)
-                self._built[assignment] = _master(assignment, nb)
+                self._built[assignment] = _master(assignment, nb, self.gradebooks)
             return self._built[assignment]
 
     def __iter__(self) -> Iterator[str]:
@@ -162,48 +166,3 @@ def detect_assignment(nb: Any, masters: Masters) -> str | None:
         if best is not None and masters[best].grade_ids & ids:
             return best
     return None
-
-
-def restore(nb: Any, master: Master) -> list[str]:
-    """Restore ``nb`` against ``master`` in place; returns one line per change, for the log."""
-    changes: list[str] = []
-    seen: set[str] = set()
-    for cell in nb.cells:
-        meta = grading_meta(cell)
-        if not meta.present:
-            continue
-        gid = meta.grade_id
-        if gid not in master.cells or gid in seen:
-            changes.append(f"cell with grade id {gid!r}: {'a duplicate' if gid in seen else 'not in the assignment'}, "
-                           "graded as a plain cell")
-            make_plain(cell)
-            continue
-        seen.add(gid)
-        source = master.cells[gid]
-        if cell.cell_type != source.cell_type:
-            changes.append(f"cell {gid!r}: type restored to {source.cell_type}")
-            cell.cell_type = source.cell_type
-            if source.cell_type == "code":
-                cell.outputs, cell.execution_count = [], None
-            else:
-                cell.pop("outputs", None)
-                cell.pop("execution_count", None)
-        copy_grading(source, cell)
-        if grading_meta(source).locked and cell.source != source.source:
-            changes.append(f"cell {gid!r}: locked, its source restored")
-            cell.source = source.source
-    order = list(master.cells)
-    for position, gid in enumerate(order):
-        if gid in seen or not grading_meta(master.cells[gid]).grade:
-            continue
-        # Back after the closest earlier cell of the master that the submission still has, as nbgrader does.
-        index = 0
-        for earlier in reversed(order[:position]):
-            found = [i for i, c in enumerate(nb.cells) if grading_meta(c).grade_id == earlier]
-            if found:
-                index = found[0] + 1
-                break
-        nb.cells.insert(index, copy.deepcopy(master.cells[gid]))
-        seen.add(gid)
-        changes.append(f"test cell {gid!r} was missing: added back")
-    return changes
