@@ -16,6 +16,7 @@ import contextlib
 import copy
 import io
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -198,6 +199,54 @@ def _helpers_replaced(fn: Callable[..., Any], stand_ins: Mapping[str, str]) -> I
                 namespace[name] = old
 
 
+class _PerThreadStream:
+    """What ``sys.stdout`` / ``sys.stderr`` are once a call has been judged: a thread inside a call
+    writes to that call's sink, every other write goes to the stream that stood there before.
+
+    ``contextlib.redirect_stdout`` swaps the process-wide stream: two grading threads whose calls
+    ended in the other order left ``sys.stdout`` on a finished call's buffer, and the batch's own
+    summary vanished. Attributes other than writing (encoding, isatty, fileno) are the stream's own.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def _target(self) -> Any:
+        sink = getattr(_CALLER, "sink", None)
+        return self._stream if sink is None else sink
+
+    def write(self, text: str) -> int:
+        return self._target().write(text)
+
+    def writelines(self, lines: Any) -> None:
+        self._target().writelines(lines)
+
+    def flush(self) -> None:
+        self._target().flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+_CALLER = threading.local()
+_INSTALLING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _output_to(sink: io.StringIO) -> Iterator[None]:
+    """This thread's prints, to either stream, go to ``sink`` while the block runs; other threads' do not."""
+    with _INSTALLING:
+        for name in ("stdout", "stderr"):
+            if not isinstance(getattr(sys, name), _PerThreadStream):
+                setattr(sys, name, _PerThreadStream(getattr(sys, name)))
+    previous = getattr(_CALLER, "sink", None)
+    _CALLER.sink = sink
+    try:
+        yield
+    finally:
+        _CALLER.sink = previous
+
+
 def _call(
     fn: Callable[..., Any],
     args: tuple[Any, ...],
@@ -219,7 +268,7 @@ def _call(
         try:
             if np_random_seed is not None:
                 np.random.seed(np_random_seed % 2**32)
-            with time_limit(timeout_s), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            with time_limit(timeout_s), _output_to(sink):
                 result.value = fn(*call_args, **call_kwargs)
         except CallTimeout as exc:
             result.kind, result.error = "timeout", f"your function {exc}"
