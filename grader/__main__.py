@@ -1,5 +1,5 @@
 import sys
 
-from grader.cli.main import main
+from grader.cli.entry import main
 
 sys.exit(main())

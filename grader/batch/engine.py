@@ -32,7 +32,7 @@ from grader.batch.results import ResultStore, failed_document, graded_document
 from grader.course.config import Course
 from grader.learner.core.text import clean_text
 from grader.sandbox.launch import Sandbox, WorkerDied
-from grader.sandbox.warm import WarmSandbox
+from grader.sandbox.warm import WarmSandbox, take_early
 
 
 class Slot:
@@ -111,7 +111,10 @@ class LocalPool:
         self.figures = figures
         # bubblewrap as root is tried as is (each slot's warm sandbox proves it runs, or detects why not).
         self.sandbox = sandbox or WarmSandbox.candidate() or Sandbox.detect()
+        # The sandbox `dlcourse grade` started before its imports serves the first slot.
+        self._early = take_early() if sandbox is None else None
         self.masters = masters if masters is not None else master_notebooks(course)
+        self._exercises = frozenset(a.id for a in course.assignments)
         self._local = threading.local()
         self._made: list[Slot] = []
         self._lock = threading.Lock()
@@ -123,17 +126,25 @@ class LocalPool:
     def _slot(self) -> Slot:
         slot = getattr(self._local, "slot", None)
         if slot is None:
-            if self.course.quizzes:
-                from grader.quiz.symbolic import start_checker
-
-                start_checker()  # this thread checks formula answers: SymPy loads while its sandbox starts
-            slot = Slot(self.course, self.sandbox, self.figures)
+            with self._lock:
+                early, self._early = self._early, None
+            warm = early.result() if early is not None else None
+            if warm is not None and warm.single_use:
+                warm.close()  # started for one notebook: its pyplot is loaded on first use only
+                warm = None
+            slot = Slot(self.course, self.sandbox, self.figures, warm=warm)
             self._local.slot = slot
             with self._lock:
                 self._made.append(slot)
         return slot
 
     def grade(self, sub: Submission) -> tuple[dict[str, Any], Any]:
+        if sub.assignment and sub.assignment not in self._exercises and self.course.quizzes:
+            from grader.quiz.symbolic import start_checker
+
+            # At the first quiz this thread grades, not before: a batch without quizzes never pays
+            # SymPy (half a second). Its checker process starts while the quiz's cells run.
+            start_checker()
         try:
             grader = self._slot().grader
         except Exception as exc:  # noqa: BLE001 - no grader for this slot: this submission fails, the batch goes on

@@ -23,11 +23,14 @@ def skip_unused_format_checkers() -> None:
 
 def main() -> int:
     skip_unused_format_checkers()
+    from grader.nbgrader_glue.library import enter_without_server_extensions
+
+    enter_without_server_extensions()
     args = sys.argv[1:]
-    if args[:1] == ["grade"] and len(args) > 1 and args[1].endswith(".ipynb"):
+    if args[:1] == ["grade"] and len(args) > 1 and "--dask" not in args:
         from grader.sandbox.warm import start_in_background
 
-        start_in_background()
+        start_in_background(single_use=args[1].endswith(".ipynb"))
     from grader.cli.main import main as cli_main
 
     return cli_main(args)

@@ -8,7 +8,7 @@ steps (``grader.nbgrader_glue.restore``), from the private gradebook each master
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,6 +112,24 @@ class Masters(Mapping[str, Master]):
         self._quizzes: dict[str, Any] | None = None
         self._lock = threading.RLock()
         self.gradebooks = ReleaseGradebooks()
+
+    def prepare_in_background(self, assignments: Iterable[str]) -> threading.Thread:
+        """Build these masters and their gradebooks (nbgrader's library is imported for that) in a
+        thread of their own, while the batch's sandboxes start; a grading thread that needs one
+        first waits for it rather than building it again. A master that cannot be built is left to
+        the grading thread, which records why."""
+        wanted = list(dict.fromkeys(assignments))
+
+        def build() -> None:
+            for assignment in wanted:
+                try:
+                    self[assignment].db_url  # noqa: B018 - built on first use
+                except Exception:  # noqa: BLE001, S112 - the submission's grading says what failed
+                    continue
+
+        thread = threading.Thread(target=build, name="masters", daemon=True)
+        thread.start()
+        return thread
 
     def _quiz_map(self) -> dict[str, Any]:
         with self._lock:

@@ -219,18 +219,20 @@ def take_early() -> Future[WarmSandbox | None] | None:
     return early
 
 
-def start_in_background() -> Future[WarmSandbox | None]:
+def start_in_background(single_use: bool = True) -> Future[WarmSandbox | None]:
     """A warm sandbox starting while the caller loads the course; None where there can be none.
 
-    The single-notebook command starts it first thing: the sandbox's imports and the grader's
-    then overlap, which is most of what makes a cold ``dlcourse grade NOTEBOOK`` quick.
+    ``dlcourse grade`` starts it first thing: the sandbox's imports (half a second) and the
+    grader's then overlap, which is most of what makes a cold ``dlcourse grade NOTEBOOK`` quick,
+    and a batch's first slot (``single_use=False``) ready by the time the submissions are found.
+    The course's limits bind each submission's fork, not this sandbox, so it needs no course.
     """
     future: Future[WarmSandbox | None] = Future()
     sandbox = WarmSandbox.candidate()
     if sandbox is None:
         future.set_result(None)
         return future
-    warm = WarmSandbox(sandbox, single_use=True)
+    warm = WarmSandbox(sandbox, single_use=single_use)
     try:
         warm.launch()  # here: the sandbox lives as long as this thread, the caller's
     except OSError:

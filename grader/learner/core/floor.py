@@ -61,29 +61,43 @@ def _filled(template: Any, number: float, flag: bool) -> Any:
     return value
 
 
-def _like_arguments(args: Iterable[Any]) -> list[tuple[str, Any]]:
-    out = []
+def _like_arguments(args: Iterable[Any]) -> list[tuple[str, Callable[[], Any]]]:
+    """``zeros_like`` and kin of each numeric array argument, each made only when asked for."""
+    out: list[tuple[str, Callable[[], Any]]] = []
     for i, arg in enumerate(args):
         arr = to_numpy(arg)
         if isinstance(arr, np.ndarray) and arr.dtype.kind in "biuf" and arr.size:
             for name, number in (("zeros_like", 0.0), ("ones_like", 1.0), ("full_like 0.5", 0.5)):
-                out.append((f"{name}(argument {i + 1})", np.full(arr.shape, number, dtype=np.float64)))
+                out.append((f"{name}(argument {i + 1})",
+                            lambda shape=arr.shape, number=number: np.full(shape, number, dtype=np.float64)))
     return out
 
 
-def trivial_answers(template: Any, args: tuple[Any, ...]) -> list[tuple[str, Any]]:
-    """(name, value) of every member of the family for one call, given the right answer's shape."""
-    answers: list[tuple[str, Any]] = [("None", None)]
-    answers += [(f"the constant {c:g}", c) for c in CONSTANTS]
-    seen: list[Any] = []
+def _members(template: Any, args: tuple[Any, ...]) -> list[tuple[str, Callable[[], Any]]]:
+    """Every member of the family for one call, duplicates included, as (name, make the value)."""
+    members: list[tuple[str, Callable[[], Any]]] = [("None", lambda: None)]
+    members += [(f"the constant {c:g}", lambda c=c: c) for c in CONSTANTS]
+    flags = _has_flags(template)
     for number in CONSTANTS:
         for flag in BOOLEANS:
-            value = _filled(template, number, flag)
-            if not any(_same(value, s) for s in seen):
-                seen.append(value)
-                answers.append((f"the right shape filled with {number:g}" +
-                                (f" and {flag}" if _has_flags(template) else ""), value))
-    return answers + _like_arguments(args)
+            members.append((f"the right shape filled with {number:g}" + (f" and {flag}" if flags else ""),
+                            lambda number=number, flag=flag: _filled(template, number, flag)))
+    return members + _like_arguments(args)
+
+
+def trivial_answers(template: Any, args: tuple[Any, ...]) -> list[tuple[str, Any]]:
+    """(name, value) of every member of the family for one call, given the right answer's shape;
+    a filled shape equal to one before it (an integer result filled with 0 and with 0.5) is left out."""
+    answers: list[tuple[str, Any]] = []
+    filled: list[Any] = []
+    for name, make in _members(template, args):
+        value = make()
+        if name.startswith("the right shape"):
+            if any(_same(value, s) for s in filled):
+                continue
+            filled.append(value)
+        answers.append((name, value))
+    return answers
 
 
 def _has_flags(template: Any) -> bool:
@@ -110,13 +124,16 @@ def _same(u: Any, v: Any) -> bool:
 def trivial_functions(shape_of: Callable[..., Any], count: int) -> list[tuple[str, Callable[..., Any]]]:
     """The family as functions (for probes, which call the function with inputs of their own).
 
-    Member ``i`` answers every call with the ``i``-th trivial answer for that call's arguments;
-    ``count`` is how many members ``trivial_answers`` makes for ``shape_of``'s shape.
+    Member ``i`` answers every call with the ``i``-th member for that call's arguments (``None``
+    past the last); ``count``: at least how many members a call makes (4 + 6 + 3 per argument).
     """
     def member(i: int) -> Callable[..., Any]:
         def answer(*args: Any, **kwargs: Any) -> Any:
-            answers = trivial_answers(shape_of(*args, **kwargs), args)
-            return answers[i][1] if i < len(answers) else None
+            # Only this member's value is made: probes call with 10**5-element arrays, and making the
+            # whole family on every call cost dropout's floor 1.6 s of its 2.7 s. Without the
+            # deduplication a filled shape may repeat another member: the floor is their union.
+            members = _members(shape_of(*args, **kwargs), args)
+            return members[i][1]() if i < len(members) else None
         answer.__name__ = f"trivial_{i}"
         return answer
     return [(f"trivial answer {i}", member(i)) for i in range(count)]
@@ -126,6 +143,9 @@ def trivial_functions(shape_of: Callable[..., Any], count: int) -> list[tuple[st
 
 _PROBE_FLOORS: dict[tuple[str, ...], frozenset[str]] = {}
 _LOCK = threading.Lock()
+#: One lock per part and settings: a batch's grading threads that meet a part at once wait for the
+#: first to compute its floor instead of each computing it again (seconds of CPU for dropout).
+_COMPUTING: dict[tuple[str, ...], threading.Lock] = {}
 
 
 def probe_floor(check: Any, probes: tuple[tuple[str, Callable[..., list[Any]]], ...], ctx: Any) -> frozenset[str]:
@@ -139,6 +159,19 @@ def probe_floor(check: Any, probes: tuple[tuple[str, Callable[..., list[Any]]], 
     with _LOCK:
         if key in _PROBE_FLOORS:
             return _PROBE_FLOORS[key]
+        computing = _COMPUTING.setdefault(key, threading.Lock())
+    with computing:
+        with _LOCK:
+            if key in _PROBE_FLOORS:
+                return _PROBE_FLOORS[key]
+        floor = _compute_probe_floor(check, probes, ctx)
+        with _LOCK:
+            _PROBE_FLOORS[key] = floor
+        return floor
+
+
+def _compute_probe_floor(check: Any, probes: tuple[tuple[str, Callable[..., list[Any]]], ...],
+                         ctx: Any) -> frozenset[str]:
     if check.shape_of is None:
         raise ValueError(f"{check.assignment}/{check.part} is judged by probes but declares no shape_of")
     # At most: None, three constants, six filled shapes, three per argument; spare members answer None.
@@ -153,7 +186,4 @@ def probe_floor(check: Any, probes: tuple[tuple[str, Callable[..., list[Any]]], 
                 except Exception:  # noqa: BLE001 - a probe that cannot judge a constant credits it nothing
                     continue
                 passed |= {o.identity for o in outcomes if o.passed}
-    floor = frozenset(passed)
-    with _LOCK:
-        _PROBE_FLOORS[key] = floor
-    return floor
+    return frozenset(passed)
