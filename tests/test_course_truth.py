@@ -135,6 +135,11 @@ def test_changed_points_are_what_nbgrader_grades_and_demos_stay_out_of_the_cours
     assert solution.loc["relu", "max_score"] == 5 and solution.loc["relu", "score"] == 5
     assert solution.score.sum() == solution.max_score.sum() == 14
     assert str(course_file) in (demo / "nbgrader_config.py").read_text()
+    # The demo is graded by the batch and its pages are nbgrader's own generate_feedback's.
+    assert (demo / "dlcourse-results").is_dir()
+    for learner in ("demo-solution", "demo-blank"):
+        page = demo / "feedback" / learner / "perceptron" / "perceptron.html"
+        assert page.is_file() and "relu" in page.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

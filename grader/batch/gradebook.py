@@ -12,6 +12,7 @@ Work never handed in is *missing* (no points, not 0) in the table; nbgrader's ex
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -108,11 +109,16 @@ def write_nbgrader_db(db: Path, docs: Iterable[dict[str, Any]], course: Course |
     ``nbgrader autograde`` records them (``grader.nbgrader_glue.late``), so ``nbgrader export`` agrees.
     """
     from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
 
     problems: list[str] = []
     if not db.exists():
         return [f"{db}: no nbgrader gradebook there (release the assignments into that folder first)"]
-    with Gradebook(f"sqlite:///{db}") as gb:
+    with Gradebook(f"sqlite:///{db}") as gb, warnings.catch_warnings():
+        # nbgrader's API under SQLAlchemy 2 says that a backref add "will not proceed" while it makes a
+        # learner's first submission; the rows are written all the same (nbgrader autograde warns
+        # alike), and the instructor's summary is no place for it.
+        warnings.filterwarnings("ignore", message=".*not in session, add operation along", category=SAWarning)
         released = {a.name: {nb.name for nb in a.notebooks} for a in gb.assignments}
         for doc in docs:
             if doc.get("status") != "graded":

@@ -9,22 +9,11 @@ from __future__ import annotations
 
 import sys
 
-# jsonschema, which nbformat imports, loads the optional format checkers Jupyter's dependencies
-# install, for formats no notebook field uses; one of them, `rfc3987_syntax`, builds 38 lark parsers
-# at import: 2.7 s of every command's start-up. Our commands go without these (jsonschema skips a
-# checker it cannot import); nothing else in this process imports them.
-UNUSED_FORMAT_CHECKERS = ("rfc3987_syntax", "rfc3986_validator", "isoduration")
-
-
-def skip_unused_format_checkers() -> None:
-    for name in UNUSED_FORMAT_CHECKERS:
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+from grader.nbgrader_glue.library import enter_without_server_extensions, skip_unused_format_checkers
 
 
 def main() -> int:
     skip_unused_format_checkers()
-    from grader.nbgrader_glue.library import enter_without_server_extensions
-
     enter_without_server_extensions()
     args = sys.argv[1:]
     if args[:1] == ["grade"] and len(args) > 1 and "--dask" not in args:

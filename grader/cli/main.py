@@ -1,8 +1,10 @@
 """dlcourse: the instructor's command line.
 
     dlcourse run course.yaml [--work DIR] [--submissions DIR] [--demo-work DIR]
-        validate → release → autograde (nbgrader) → feedback → gradebook, in one go; without
-        --submissions two demo learners are graded, in a folder of their own (--demo-work)
+        validate → release → grade → feedback → gradebook, in one go. With --submissions those
+        are copied into the course folder and graded by `nbgrader autograde`; without, two demo
+        learners are graded by the batch, in a folder of their own (--demo-work), released by the
+        same nbgrader process as the course folder
     dlcourse validate course.yaml
     dlcourse release course.yaml [--work DIR]
     dlcourse grade course.yaml [--work DIR] [--submissions DIR]
@@ -41,9 +43,9 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from grader.cli.entry import skip_unused_format_checkers
+from grader.nbgrader_glue.library import skip_unused_format_checkers
 
-skip_unused_format_checkers()  # before anything imports nbformat: see grader/cli/entry.py
+skip_unused_format_checkers()  # before anything imports nbformat: see grader/nbgrader_glue/library.py
 
 from grader.course.config import Course, load_course  # noqa: E402
 from grader.errors import CourseError  # noqa: E402
@@ -86,25 +88,28 @@ def cmd_validate(course: Course) -> bool:
     return ok
 
 
-def cmd_release(course: Course, work: Path) -> CourseDirectory | None:
-    from grader.nbgrader_glue.course import CourseDirectory, NbgraderError
+def cmd_release(course: Course, *folders: Path) -> list[CourseDirectory] | None:
+    """Release every assignment into each course folder, all by one nbgrader process; the folders,
+    or None when a release failed or leaked an answer (each said, with the assignment)."""
+    from grader.nbgrader_glue.course import CourseDirectory
     from grader.release.check import release_problems
 
-    cdir = CourseDirectory.prepare(course, work)
+    cdirs = [CourseDirectory.prepare(course, folder) for folder in folders]
+    jobs = [(cdir, "generate_assignment", a) for cdir in cdirs for a in cdir.assignment_ids]
     ok = True
-    for assignment_id in cdir.assignment_ids:
-        try:
-            released = cdir.release(assignment_id)
-        except NbgraderError as exc:
-            console.print(f"[red]✗ release of {assignment_id} failed[/]: {exc}")
+    for (cdir, _command, assignment_id), run in zip(jobs, CourseDirectory.in_one_process(jobs), strict=True):
+        if run.returncode != 0:
+            tail = "\n".join(run.log.strip().splitlines()[-25:])
+            console.print(f"[red]✗ release of {assignment_id} failed[/]: {tail}", highlight=False)
             ok = False
             continue
+        released = cdir.released_notebook(assignment_id)
         problems = release_problems(cdir.source_notebook(assignment_id), released)
         for p in problems:
             console.print(f"[red]✗ leak[/]: {p}")
         ok = ok and not problems
         console.print(f"{'[green]✓' if not problems else '[red]✗'}[/] released {assignment_id} → {released}")
-    return cdir if ok else None
+    return cdirs if ok else None
 
 
 def _demo_submissions(cdir: CourseDirectory) -> None:
@@ -148,6 +153,27 @@ def cmd_grade(cdir: CourseDirectory) -> bool:
             console.print(f"    [red]✗ {student}: not graded[/] ({reason})")
         for r in failed_parts.itertuples():
             console.print(f"    [yellow]✗ {r.student}/{r.part}: grading failed[/] (see the feedback)")
+    return ok
+
+
+def cmd_grade_batch(cdir: CourseDirectory) -> bool:
+    """Grade the folder's submitted/ tree by the batch (warm sandboxes; what ``dlcourse grade
+    course.yaml`` does), then nbgrader's feedback pages, all assignments in one process; True
+    only if every submission and part was graded and every page written."""
+    from grader.batch.command import grade_many
+    from grader.nbgrader_glue.course import CourseDirectory
+
+    code = grade_many(cdir.course, cdir.root, cdir.root, nbgrader_folder=cdir.root)
+    graded = {p.name for p in (cdir.root / "autograded").glob("*/*") if p.is_dir()}
+    jobs = [(cdir, "generate_feedback", a) for a in cdir.assignment_ids if a in graded]
+    ok = code == 0
+    for (_c, _command, assignment_id), run in zip(jobs, CourseDirectory.in_one_process(jobs), strict=True):
+        if run.returncode != 0:
+            ok = False
+            tail = "\n".join(run.log.strip().splitlines()[-10:])
+            console.print(f"[red]✗ feedback for {assignment_id} failed[/]: {tail}", highlight=False)
+    if jobs and ok:
+        console.print(f"[green]✓[/] feedback pages written to {cdir.root / 'feedback'}")
     return ok
 
 
@@ -336,32 +362,36 @@ def main(argv: list[str] | None = None) -> int:
         return serve(course, work.resolve(), workers=args.workers, figures=args.figures, health_port=args.health_port)
     if args.command == "run" and not cmd_validate(course):
         return 1
-    if args.command in ("run", "release"):
-        cdir = cmd_release(course, work)
-        if cdir is None:
+    if args.command == "release" or (args.command == "run" and args.submissions is not None):
+        released = cmd_release(course, work)
+        if released is None:
             return 1
         if args.command == "release":
             return 0
-        if args.submissions is not None:
-            from grader.batch.command import import_submissions, print_import_problems
-            from grader.nbgrader_glue.masters import master_notebooks
+        from grader.batch.command import import_submissions, print_import_problems
+        from grader.nbgrader_glue.masters import master_notebooks
 
-            imported = import_submissions(cdir.root, args.submissions, master_notebooks(course),
-                                          course.grading.max_notebook_mb)
-            print_import_problems(imported)
-        elif args.command == "run":
-            # The demo learners get a course folder of their own, so formgrader's averages and the
-            # gradebook of the real course never include them.
-            demo = (args.demo_work or course.root / "course-demo").resolve()
-            if demo == cdir.root:
-                console.print(f"[red]--demo-work {demo}: that is the course's own folder; choose another[/]")
-                return 2
-            console.print(f"Demo learners {', '.join(DEMO_STUDENTS)} are graded in {demo}, not in {cdir.root}.")
-            cdir = cmd_release(course, demo)
-            if cdir is None:
-                return 1
-            _demo_submissions(cdir)
+        cdir = released[0]
+        imported = import_submissions(cdir.root, args.submissions, master_notebooks(course),
+                                      course.grading.max_notebook_mb)
+        print_import_problems(imported)
         graded = cmd_grade(cdir)
+        cmd_gradebook(cdir)
+        return 0 if graded else 1
+    if args.command == "run":
+        # The demo learners get a course folder of their own, so formgrader's averages and the
+        # gradebook of the real course never include them.
+        demo = (args.demo_work or course.root / "course-demo").resolve()
+        if demo == work.resolve():
+            console.print(f"[red]--demo-work {demo}: that is the course's own folder; choose another[/]")
+            return 2
+        released = cmd_release(course, work, demo)  # one nbgrader process releases both
+        if released is None:
+            return 1
+        cdir = released[1]
+        console.print(f"Demo learners {', '.join(DEMO_STUDENTS)} are graded in {demo}, not in {released[0].root}.")
+        _demo_submissions(cdir)
+        graded = cmd_grade_batch(cdir)
         cmd_gradebook(cdir)
         return 0 if graded else 1
     return 0
