@@ -17,7 +17,6 @@ They never cost points. Without CuPy or a GPU nothing is built and nothing runs:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,19 +58,14 @@ class Prepared:
     expected: Any
     #: The reference on this process's GPU (seconds), or None where this process has none.
     reference_s: float | None
-    #: The reference with NumPy on the CPU (seconds).
-    cpu_s: float
 
 
 def prepare(case: GpuCase, ctx: Context, size: int = SIZE, cupy: Any = None) -> Prepared:
     """The case's arguments and right answer, from ``SEED``; the reference timed on ``cupy``'s GPU if given."""
     args = case.make_args(np, np.random.default_rng(SEED), size)
     reference = with_context(case.reference, ctx)
-    start = time.perf_counter()
     expected = reference(*args)
-    cpu_s = time.perf_counter() - start
-    return Prepared(case, size, args, expected, time_on_device(reference, args, cupy) if cupy is not None else None,
-                    cpu_s)
+    return Prepared(case, size, args, expected, time_on_device(reference, args, cupy) if cupy is not None else None)
 
 
 def verdict(prepared: Prepared, run: DeviceRun, ctx: Context) -> str:
