@@ -25,9 +25,8 @@ import pytest
 
 from reference import perceptron as ref
 from check_support import course as current_course, ctx_for
-from grader.checks import gpu
 from grader.checks.gpu import GpuCase, gpu_report, skipped
-from grader.learner.core import device, wire
+from grader.learner.core import wire
 from grader.learner.core.device import GPU_FRAME_BYTES, DeviceRun, cupy_or_reason
 from grader.nbgrader_glue.notebook import NotebookGrader, why_no_gpu
 from grader.sandbox.launch import Failure, Limits, Sandbox, WorkerDied
