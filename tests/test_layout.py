@@ -9,7 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LEARNER = ROOT / "grader" / "learner"
 #: Third-party packages the learner side may use; everything else must be the standard library.
-ALLOWED_THIRD_PARTY = {"numpy", "matplotlib", "IPython"}
+#: CuPy only where a GPU check runs (grader/learner/core/device.py, imported there lazily; optional).
+ALLOWED_THIRD_PARTY = {"numpy", "matplotlib", "IPython", "cupy"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -534,12 +534,12 @@ CHECKS = (BCE_LOSS, BCE_GRAD, BCE_WITH_LOGITS, MSE_LOSS)
 # ---- GPU checks (grader.checks.gpu): 10**7 labels with probabilities, and with logits ----------------------
 
 
-def _gpu_labels_probabilities(xp, rng):
-    return xp.asarray(rng.integers(0, 2, GPU_SIZE).astype(float)), xp.asarray(rng.uniform(0, 1, GPU_SIZE))
+def _gpu_labels_probabilities(xp, rng, n=GPU_SIZE):
+    return xp.asarray(rng.integers(0, 2, n).astype(float)), xp.asarray(rng.uniform(0, 1, n))
 
 
-def _gpu_labels_logits(xp, rng):
-    return xp.asarray(rng.integers(0, 2, GPU_SIZE).astype(float)), xp.asarray(rng.normal(0, 20, GPU_SIZE))
+def _gpu_labels_logits(xp, rng, n=GPU_SIZE):
+    return xp.asarray(rng.integers(0, 2, n).astype(float)), xp.asarray(rng.normal(0, 20, n))
 
 
 GPU_CASES = (

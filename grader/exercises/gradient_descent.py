@@ -508,7 +508,7 @@ CHECKS = (DG_DW, GRADIENT_DESCENT)
 # ---- GPU checks (grader.checks.gpu) and the learner's namespace ---------------------------------------------
 
 GPU_CASES = (
-    GpuCase("dg_dw", lambda xp, rng: (xp.asarray(rng.uniform(-3, 3, GPU_SIZE)),), on_course_quartic(lambda q, w: q.dg_dw(w))),
+    GpuCase("dg_dw", lambda xp, rng, n=GPU_SIZE: (xp.asarray(rng.uniform(-3, 3, n)),), on_course_quartic(lambda q, w: q.dg_dw(w))),
 )
 
 

@@ -320,12 +320,12 @@ CHECKS = (SIGMOID, RELU, PERCEPTRON_FORWARD, PREDICT, COUNT_PARAMETERS)
 # ---- GPU checks (grader.checks.gpu): 10**7 values of z, and a forward pass over a million examples ------------
 
 
-def _gpu_z(xp, rng):
-    return (xp.asarray(rng.normal(0, 20, GPU_SIZE)),)
+def _gpu_z(xp, rng, n=GPU_SIZE):
+    return (xp.asarray(rng.normal(0, 20, n)),)
 
 
-def _gpu_forward(xp, rng):
-    return xp.asarray(rng.normal(size=(GPU_SIZE // 10, 10))), xp.asarray(rng.normal(size=10)), 0.5
+def _gpu_forward(xp, rng, n=GPU_SIZE):
+    return xp.asarray(rng.normal(size=(n // 10, 10))), xp.asarray(rng.normal(size=10)), 0.5
 
 
 GPU_CASES = (

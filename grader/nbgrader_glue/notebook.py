@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import ast
 import base64
+import importlib.util
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from grader.course.cells import grading_meta
 from grader.checks.figures import feedback_figures
-from grader.exercises import CHECKS, check_for, feedback_figure
+from grader.checks.gpu import gpu_report, skipped
+from grader.exercises import CHECKS, check_for, feedback_figure, gpu_cases
 from grader.grading.context import context_for
 from grader.grading.runner import run_check, withheld_labels
 from grader.course.config import Course
 from grader.learner.core.answers import is_empty
 from grader.learner.core.feedback import render_part
 from grader.learner.core.model import PartResult, Status
-from grader.sandbox.launch import Limits, Sandbox
+from grader.sandbox.launch import Limits, Sandbox, gpu_device_nodes
 from grader.sandbox.remote import RemoteNamespace
 from grader.sandbox.session import CellRun, WorkerSession
 from grader.sandbox.forked import ForkedSession
@@ -37,6 +40,23 @@ from grader.course.feedback_release import feedback_detail
 from grader.course.late import Lateness, lateness
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def why_no_gpu(sandbox: Sandbox, dev: Path = Path("/dev")) -> str | None:
+    """Why the GPU checks cannot run in ``sandbox`` here, in the learner's words; None when they may.
+
+    Cheap and CUDA-free: only whether CuPy is installed and which device nodes exist. Whether CUDA
+    then starts, here and in the worker, ``gpu_report`` finds out and says.
+    """
+    if importlib.util.find_spec("cupy") is None:
+        return "CuPy is not installed on the grading machine"
+    if not any(inside[len("/dev/nvidia"):].isdigit() for _, inside in gpu_device_nodes(dev)):
+        return "no NVIDIA GPU on the grading machine"
+    if not sandbox.isolated:
+        return "your code runs without a sandbox here, and GPU code runs only inside one"
+    if not sandbox.gpu:
+        return "the sandbox has no GPU access"
+    return None
 
 
 @dataclass
@@ -239,7 +259,8 @@ class NotebookGrader:
                 crashes_before = len(session.crashes)
                 part = self._grade_cell(assignment, grade_id, max_points, namespace, session, student,
                                         result.detail)
-                if len(session.crashes) > crashes_before and part.status != "grading-failed":
+                # The 0-point GPU cell reports its own crashes in its lines; they are information too.
+                if len(session.crashes) > crashes_before and part.status != "grading-failed" and grade_id != "gpu":
                     part.status = "grading-failed"
                     part.message += f"\n  (grading failed: {session.crashes[-1]})"
                 if not self.sandbox.isolated:
@@ -267,16 +288,21 @@ class NotebookGrader:
         if quiz is not None and any(q.id == grade_id for q in quiz.questions):
             return self._grade_question(quiz, grade_id, session, student)
         if max_points == 0:
-            return PartGrade(grade_id, 0.0, 0.0, "passed", self._info_cell(assignment, grade_id))
+            message = (self._gpu_cell(assignment, namespace, student) if grade_id == "gpu"
+                       else f"{grade_id}: nothing to grade here.")
+            return PartGrade(grade_id, 0.0, 0.0, "passed", message)
         return PartGrade(grade_id, 0.0, max_points, "grading-failed",
                          f"{grade_id}: this test cell names no part of {assignment!r} in course.yaml, so it "
                          "cannot be graded; your instructor will look at it.")
 
-    def _info_cell(self, assignment: str, grade_id: str) -> str:
-        if grade_id == "gpu":
-            return ("GPU checks skipped: the sandboxed grader runs your code without GPU access. "
-                    "They cost no points.")
-        return f"{grade_id}: nothing to grade here."
+    def _gpu_cell(self, assignment: str, namespace: RemoteNamespace, student: str) -> str:
+        """The exercise's GPU cases run by the worker on the GPU the sandbox passes through, or why not;
+        where they cannot run, nothing is built and nothing is sent."""
+        cases = gpu_cases(assignment)
+        reason = why_no_gpu(self.sandbox) if cases else None
+        if reason is not None:
+            return skipped(reason)
+        return "\n".join(gpu_report(cases, namespace, context_for(self.course, student)))
 
     def _grade_question(self, quiz: Any, qid: str, session: WorkerSession, student: str) -> PartGrade:
         from grader.learner.kernel.quiz import answer_name

@@ -14,6 +14,7 @@ that plainly.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import json
@@ -125,6 +126,11 @@ class Limits:
     cpu_s: float = 600
     open_files: int = 256
     scratch_mb: int = 256
+    #: The sandbox passes a GPU through (``Sandbox.limits_for``): ``memory_mb`` bounds RLIMIT_DATA instead
+    #: of RLIMIT_AS. CUDA reserves a vast address space at start-up (PROT_NONE, never backed), which any
+    #: RLIMIT_AS a learner should have refuses; RLIMIT_DATA counts private writable memory only (the
+    #: heap, NumPy's arrays), so host memory stays bounded. Untested on real GPU hardware in this repo.
+    gpu: bool = False
 
     @classmethod
     def from_course(cls, grading: object) -> Limits:
@@ -135,11 +141,16 @@ class Limits:
             cpu_s=float(grading.submission_timeout_s),
         )
 
+    @property
+    def memory_rlimit(self) -> int:
+        """The resource ``memory_mb`` bounds: RLIMIT_AS, or RLIMIT_DATA where a GPU is passed through."""
+        return resource.RLIMIT_DATA if self.gpu else resource.RLIMIT_AS
+
     def apply(self) -> None:
         """Set in the child between fork and exec (so they bind bubblewrap and all it starts)."""
         mb = 1024 * 1024
         for limit, value in (
-            (resource.RLIMIT_AS, self.memory_mb * mb),
+            (self.memory_rlimit, self.memory_mb * mb),
             (resource.RLIMIT_CPU, int(self.cpu_s) + 1),
             (resource.RLIMIT_FSIZE, self.max_file_mb * mb),
             (resource.RLIMIT_NOFILE, self.open_files),
@@ -214,6 +225,11 @@ class Sandbox:
     @property
     def isolated(self) -> bool:
         return self.mode == "bubblewrap"
+
+    def limits_for(self, limits: Limits) -> Limits:
+        """The limits its workers run under: RLIMIT_DATA for memory exactly where GPU nodes are passed
+        through (``Limits.gpu``); every other sandbox keeps RLIMIT_AS."""
+        return dataclasses.replace(limits, gpu=bool(self.gpu))
 
     def describe(self) -> str:
         if self.isolated:

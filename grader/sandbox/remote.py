@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from grader.learner.core.calls import CallResult
+from grader.learner.core.device import DeviceRun
 from grader.learner.core.model import LostDefinition
 from grader.learner.core.wire import Unsupported
 from grader.sandbox.session import WorkerSession
@@ -42,6 +43,10 @@ class RemoteFunction:
                 except (TypeError, ValueError, KeyError):
                     result.kind, result.error = "crashed", "grading failed: the generator's state came back unreadable"
         return result
+
+    def __device_call__(self, args: tuple[Any, ...], timeout_s: float) -> DeviceRun:
+        """The GPU step (``grader.learner.core.device.run_on_device``), run by the worker on its GPU."""
+        return self.session.gpu(self.name, args, timeout_s)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         result = self.__wire_call__(args, kwargs, (), None, None, None)

@@ -25,6 +25,7 @@ from typing import Any
 
 from grader.learner.core import wire
 from grader.learner.core.calls import CallResult
+from grader.learner.core.device import GPU_FRAME_BYTES, REPEATS, DeviceRun
 from grader.sandbox.launch import (START_TIMEOUT_S, Failure, Limits, Sandbox, WorkerDied, font_cache, sandbox_python,
                                   unsandboxed_library)
 from grader.sandbox.launch import sandbox_init_pid as _child_pid
@@ -33,6 +34,8 @@ from grader.sandbox.lifecycle import accept_greeting, end_sandbox
 #: Time the worker gets beyond a request's own limit before it is killed as hung.
 GRACE_S = 3.0
 MAX_RESTARTS = 8
+#: What CUDA and CuPy may take to start in a fresh worker, on top of the GPU op's calls.
+CUDA_START_S = 60.0
 
 
 @dataclass
@@ -64,7 +67,7 @@ class WorkerSession:
 
     def __init__(self, sandbox: Sandbox, limits: Limits, files: dict[str, bytes] | None = None,
                  deadline_s: float | None = None, learner: str | None = None) -> None:
-        self.sandbox, self.limits, self.learner = sandbox, limits, learner
+        self.sandbox, self.limits, self.learner = sandbox, sandbox.limits_for(limits), learner
         self._scratch = tempfile.TemporaryDirectory(prefix="dlcourse-worker-")
         self._files_dir = Path(self._scratch.name) / "files"
         self._files_dir.mkdir()
@@ -181,7 +184,8 @@ class WorkerSession:
 
     # -- frames --------------------------------------------------------------------------------
 
-    def _read(self, deadline: float) -> dict[str, Any]:
+    def _read(self, deadline: float, max_bytes: int = wire.MAX_FRAME_BYTES) -> dict[str, Any]:
+        """The worker's next frame; one whose size is over ``max_bytes`` kills it before a byte more is read."""
         proc = self._proc
         if proc is None or proc.stdout is None:
             raise WorkerDied("the grading worker is not running", Failure.CRASH)
@@ -206,9 +210,9 @@ class WorkerSession:
             buf += chunk
             if size is None and len(buf) >= 4:
                 (size,) = struct.unpack(">I", buf[:4])
-                if size > wire.MAX_FRAME_BYTES:
+                if size > max_bytes:
                     self._kill()
-                    raise WorkerDied(f"it sent back more than {wire.MAX_FRAME_BYTES >> 20} MB at once",
+                    raise WorkerDied(f"it sent back more than {max_bytes >> 20} MB at once",
                                      Failure.OUTPUT_LIMIT)
                 need = 4 + size
         try:
@@ -221,7 +225,10 @@ class WorkerSession:
         if self._proc is not None:
             self._terminate(self._proc)
 
-    def _request(self, message: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+    def _request(self, message: dict[str, Any], timeout_s: float, payload: dict[str, Any] | None = None,
+                 max_bytes: int = wire.MAX_FRAME_BYTES) -> dict[str, Any]:
+        """``payload``: a second frame after the request (the GPU op's arguments); ``max_bytes``: the
+        largest reply frame accepted while waiting for this request's answer."""
         proc = self._proc
         if proc is None or proc.stdin is None or proc.poll() is not None:
             raise (self._death(hung=False) if proc is not None
@@ -231,6 +238,8 @@ class WorkerSession:
         request_id = secrets.randbits(62)
         try:
             proc.stdin.write(wire.dumps({**message, "id": request_id}))
+            if payload is not None:
+                proc.stdin.write(wire.dumps(payload))
             proc.stdin.flush()
         except (BrokenPipeError, OSError):
             died = self._death(hung=False)
@@ -238,7 +247,7 @@ class WorkerSession:
             raise died from None
         deadline = time.monotonic() + timeout_s + GRACE_S
         while True:
-            reply = self._read(deadline)
+            reply = self._read(deadline, max_bytes)
             if reply.get("id") == request_id:
                 break
         reply.pop("id")
@@ -327,6 +336,29 @@ class WorkerSession:
             return CallResult(kind=kind, error=text), {}
         states = reply.get("rng_states") if isinstance(reply.get("rng_states"), dict) else {}
         return CallResult.from_wire(reply.get("call")), states
+
+    def gpu(self, function: str, args: tuple[Any, ...], timeout_s: float) -> DeviceRun:
+        """``function`` on ``args`` (NumPy) moved to the worker's GPU (``device.run_on_device`` over there).
+
+        The request's timeout covers CUDA's start in the worker and every timed call; a crash costs this
+        check only, as a call's does.
+        """
+        timeout = float(timeout_s) * (REPEATS + 1) + CUDA_START_S
+        message = {"op": "gpu", "function": function, "timeout_s": float(timeout_s)}
+        payload = {"args": [wire.encode(a) for a in args]}
+        try:
+            self._ensure()
+            reply = self._request(message, timeout, payload=payload, max_bytes=GPU_FRAME_BYTES)
+        except WorkerDied as exc:
+            reason = str(exc)
+            self.crashes.append(f"{function} on the GPU: {reason}")
+            kind = "timeout" if exc.kind is Failure.TIMEOUT else "crashed"
+            try:
+                self._restart()
+            except (WorkerDied, RuntimeError):
+                pass
+            return DeviceRun(kind, f"grading failed: calling `{function}` on the GPU {reason}")
+        return DeviceRun.from_wire(reply.get("gpu"))
 
     def values(self, names: list[str]) -> dict[str, Any]:
         """Decoded values of the names that exist; a value the wire cannot read becomes ``Unsupported``."""

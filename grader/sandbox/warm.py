@@ -113,7 +113,8 @@ class WarmSandbox:
         self._info_read, info_write = os.pipe()
         # The zygote runs only the grader's own code, for the whole batch; each fork sets the
         # submission's limits (memory, CPU time, processes) for itself.
-        limits = dataclasses.replace(self.limits, cpu_s=ZYGOTE_CPU_S, memory_mb=ZYGOTE_MEMORY_MB)
+        limits = dataclasses.replace(self.sandbox.limits_for(self.limits), cpu_s=ZYGOTE_CPU_S,
+                                     memory_mb=ZYGOTE_MEMORY_MB)
         argv = [sandbox_python(), "-m", "grader.learner.sandboxed.zygote", str(theirs.fileno())]
         if self.single_use:
             argv.append("--lazy-pyplot")
@@ -203,7 +204,7 @@ class WarmSandbox:
             "op": "fork", "uid": uid, "env": env, "files": {k: v.decode("utf-8") for k, v in files.items()},
             "limits": {"memory_mb": limits.memory_mb, "cpu_s": int(limits.cpu_s) + 1, "max_file_mb": limits.max_file_mb,
                        "open_files": limits.open_files, "max_processes": limits.max_processes,
-                       "scratch_mb": limits.scratch_mb},
+                       "scratch_mb": limits.scratch_mb, "gpu": limits.gpu},
         }
         self.forks += 1
         return int(self.request(message, fds)["pid"])

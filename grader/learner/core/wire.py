@@ -389,8 +389,13 @@ def parse_frame(body: bytes | bytearray | memoryview) -> dict[str, Any]:
     return clean(message)
 
 
-def read_frame(stream: BinaryIO) -> dict[str, Any]:
+def read_frame(stream: BinaryIO, max_bytes: int = MAX_FRAME_BYTES) -> dict[str, Any]:
+    """The next frame of ``stream``; one that says it is over ``max_bytes`` is refused before it is read.
+
+    ``max_bytes``: above ``MAX_FRAME_BYTES`` only for the one frame that needs it (the GPU op's
+    arguments, ``grader.learner.core.device.GPU_FRAME_BYTES``); every other frame keeps the default.
+    """
     (size,) = _HEAD.unpack(read_exactly(stream, 4))
-    if size > MAX_FRAME_BYTES:
-        raise WireError(f"frame of {size} bytes is over the {MAX_FRAME_BYTES}-byte limit")
+    if size > max_bytes:
+        raise WireError(f"frame of {size} bytes is over the {max_bytes}-byte limit")
     return parse_frame(read_exactly(stream, size))

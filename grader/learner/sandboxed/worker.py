@@ -11,6 +11,8 @@ Requests (``op``):
     call    call a function of that namespace on wire-encoded arguments (``calls.safe_call``)
     lookup  what each name is: a function (with its module), another type, or absent
     values  wire-encoded values of names (a quiz's answers)
+    gpu     a function of that namespace on CuPy arrays (``device.run_on_device``); its NumPy arguments
+            follow as a second frame, which alone may be up to ``device.GPU_FRAME_BYTES``
     bye     exit
 """
 
@@ -195,12 +197,26 @@ class Worker:
                 values[name] = wire.encode(self.namespace[name])
         return {"values": values}
 
+    def op_gpu(self, request: dict[str, Any]) -> dict[str, Any]:
+        from grader.learner.core import device, wire
+
+        # Read first, whatever follows: left unread, the arguments would be taken for the next request.
+        payload = wire.read_frame(self.channel_in, max_bytes=device.GPU_FRAME_BYTES)
+        name = str(request.get("function"))
+        fn = self.namespace.get(name)
+        if not callable(fn):
+            return {"gpu": device.DeviceRun("raised", f"`{name}` is not a function").to_wire()}
+        args = tuple(wire.decode(payload.get("args", [])))
+        # CuPy is imported (and CUDA initialised) here, in this submission's worker, never in a zygote.
+        return {"gpu": device.run_on_device(fn, args, float(request.get("timeout_s") or 60)).to_wire()}
+
     # -- loop ----------------------------------------------------------------------------------
 
     def serve(self) -> None:
         from grader.learner.core import wire
 
-        handlers = {"exec": self.op_exec, "call": self.op_call, "lookup": self.op_lookup, "values": self.op_values}
+        handlers = {"exec": self.op_exec, "call": self.op_call, "lookup": self.op_lookup, "values": self.op_values,
+                    "gpu": self.op_gpu}
         while True:
             try:
                 request = wire.read_frame(self.channel_in)

@@ -141,7 +141,9 @@ def _drop_capabilities(uid: int) -> None:
 
 def _set_limits(limits: dict[str, int]) -> None:
     mb = 1024 * 1024
-    for limit, value in ((resource.RLIMIT_AS, limits["memory_mb"] * mb), (resource.RLIMIT_CPU, limits["cpu_s"]),
+    # A fork that may use the passed-through GPU: RLIMIT_DATA, as ``grader.sandbox.launch.Limits.gpu`` says why.
+    memory = resource.RLIMIT_DATA if limits.get("gpu") is True else resource.RLIMIT_AS
+    for limit, value in ((memory, limits["memory_mb"] * mb), (resource.RLIMIT_CPU, limits["cpu_s"]),
                          (resource.RLIMIT_FSIZE, limits["max_file_mb"] * mb),
                          (resource.RLIMIT_NOFILE, limits["open_files"]), (resource.RLIMIT_CORE, 0)):
         resource.setrlimit(limit, (value, value))
