@@ -179,8 +179,7 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
         pool.close()
         _say(f"{exc}", "red")
         return 2
-    if hasattr(pool, "prepare"):
-        pool.prepare(f.assignment for f in listing.found if f.assignment)
+    masters.prepare_in_background(f.assignment for f in listing.found if f.assignment)
     ignored = list(imported.ignored if imported else ()) + listing.ignored
     refused = list(imported.refused if imported else [])
     for u in ignored:

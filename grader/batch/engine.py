@@ -28,7 +28,6 @@ from grader.nbgrader_glue.notebook import NotebookGrader
 from grader.nbgrader_glue.masters import Master, Masters, master_notebooks, read_notebook
 from grader.nbgrader_glue.reading import Submission, parse_timestamp
 from grader.nbgrader_glue.restore import restore
-from grader.batch.restore_pool import RestoreFailed, RestorePool, restore_workers
 from grader.batch.results import ResultStore, failed_document, graded_document
 from grader.course.config import Course
 from grader.learner.core.text import clean_text
@@ -59,19 +58,11 @@ class Slot:
 
 
 def _why(exc: BaseException, limit: int = 300) -> str:
-    name = exc.type_name if isinstance(exc, RestoreFailed) else type(exc).__name__
-    return f"{name}: {clean_text(str(exc))[:limit]}"
+    return f"{type(exc).__name__}: {clean_text(str(exc))[:limit]}"
 
 
-Restorer = Callable[[Any, Master], "tuple[Any, list[str]]"]
-
-
-def grade_payload(grader: NotebookGrader, masters: Mapping[str, Master], sub: Submission,
-                  restorer: Restorer = restore) -> tuple[dict[str, Any], Any]:
-    """(result document, graded notebook or None); never raises for anything the submission contains.
-
-    ``restorer``: ``restore`` here, or the same call in a restoring process (``RestorePool.restore``).
-    """
+def grade_payload(grader: NotebookGrader, masters: Mapping[str, Master], sub: Submission) -> tuple[dict[str, Any], Any]:
+    """(result document, graded notebook or None); never raises for anything the submission contains."""
     try:
         master = masters.get(sub.assignment)
     except Exception as exc:  # noqa: BLE001 - a quiz file that cannot be loaded, say
@@ -85,7 +76,7 @@ def grade_payload(grader: NotebookGrader, masters: Mapping[str, Master], sub: Su
     except Exception as exc:  # noqa: BLE001 - whatever is wrong with the file, the batch goes on
         return failed_document(sub, master, f"not a readable notebook ({_why(exc)})", grader.sandbox.describe()), None
     try:
-        nb, _changes = restorer(nb, master)
+        nb, _changes = restore(nb, master)
         submitted_at = parse_timestamp(sub.timestamp) if sub.timestamp else None
         grade = grader.grade(nb, sub.assignment, sub.student, submitted_at)
         return graded_document(sub, grade), nb
@@ -127,8 +118,6 @@ class LocalPool:
         self._local = threading.local()
         self._made: list[Slot] = []
         self._lock = threading.Lock()
-        workers = restore_workers(self.slots)
-        self._restorer = RestorePool(course, workers) if workers else None
         self._executor = ThreadPoolExecutor(self.slots, thread_name_prefix="grading-slot")
         # Every slot starts its sandbox now, while the caller finds the submissions.
         for _ in range(self.slots):
@@ -160,14 +149,7 @@ class LocalPool:
             grader = self._slot().grader
         except Exception as exc:  # noqa: BLE001 - no grader for this slot: this submission fails, the batch goes on
             return failed_document(sub, None, f"no grading worker could be started ({_why(exc)})"), None
-        return grade_payload(grader, self.masters, sub, self._restorer.restore if self._restorer else restore)
-
-    def prepare(self, assignments: Iterable[str]) -> None:
-        """Build these assignments' masters (their gradebooks) now, where the restores will need them."""
-        if self._restorer is not None:
-            self._restorer.prepare(list(assignments))
-        else:
-            self.masters.prepare_in_background(assignments)
+        return grade_payload(grader, self.masters, sub)
 
     def submit(self, sub: Submission) -> Future[tuple[dict[str, Any], Any]]:
         """Grade one submission on the next free slot (a service hands them in as they arrive)."""
@@ -203,9 +185,6 @@ class LocalPool:
         for slot in self._made:
             slot.close()
         self._made.clear()
-        if self._restorer is not None:
-            self._restorer.close()
-            self._restorer = None
 
     def __enter__(self) -> LocalPool:
         return self
