@@ -23,7 +23,6 @@ import pytest
 
 from browser_support import headless_chromium, screenshot
 from corpus_support import build_notebook, corpus
-from grader.release.learner_env import create
 from grader.nbgrader_glue.course import CourseDirectory
 from grader.quiz.checking import expected_answer
 from grader.quiz.load import load_course_quizzes
@@ -35,16 +34,15 @@ TEXT_SUFFIXES = {".py", ".json", ".ipynb", ".txt", ".md", ".cfg", ".toml", ".yam
 
 
 @pytest.fixture(scope="module")
-def env_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create(tmp_path_factory.mktemp("learner") / "env")
+def env_python(learner_env_python: Path) -> Path:
+    # The one environment of the run (conftest.py): test_learner_env_answers.py judges the same one.
+    return learner_env_python
 
 
 @pytest.fixture(scope="module")
-def released(course, tmp_path_factory: pytest.TempPathFactory) -> CourseDirectory:
-    cdir = CourseDirectory.prepare(course, tmp_path_factory.mktemp("release-course"))
-    for assignment in cdir.assignment_ids:
-        cdir.release(assignment)
-    return cdir
+def released(course, released_course: Path) -> CourseDirectory:
+    # Every exercise and quiz released once per run (conftest.py); the tests here only read it.
+    return CourseDirectory(released_course, course)
 
 
 def _run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from grader.release.learner_env import create
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,8 +78,9 @@ JUDGE = textwrap.dedent("""\
 
 
 @pytest.fixture(scope="module")
-def env_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create(tmp_path_factory.mktemp("learner") / "env")
+def env_python(learner_env_python: Path) -> Path:
+    # The one environment of the run (conftest.py), the one test_learner_env.py runs the notebooks in.
+    return learner_env_python
 
 
 def _candidates(python: Path, cwd: Path) -> dict:

@@ -20,11 +20,12 @@ SOLUTION, BLANK, BROKEN = "solution-author", "blank-release", "broken-file"
 
 
 @pytest.fixture(scope="module")
-def graded(course, tmp_path_factory) -> tuple[CourseDirectory, pd.DataFrame, dict[str, int]]:
-    cdir = CourseDirectory.prepare(course, tmp_path_factory.mktemp("nbgrader-course"))
+def graded(course, fresh_release, tmp_path_factory) -> tuple[CourseDirectory, pd.DataFrame, dict[str, int]]:
+    # The run's one release of the course (conftest.py), copied: this folder gets submissions and grades.
+    cdir = fresh_release(tmp_path_factory.mktemp("nbgrader-course") / "course")
     returncodes = {}
     for a in course.assignments:
-        released = cdir.release(a.id)
+        released = cdir.root / "release" / a.id / f"{a.id}.ipynb"
         cdir.submit(SOLUTION, a.id, course.path(a.notebook))
         cdir.submit(BLANK, a.id, released)
         for sub in corpus(a.id):
