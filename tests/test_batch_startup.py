@@ -57,15 +57,10 @@ def test_the_dlcourse_command_enters_nbgrader_that_way() -> None:
     assert facts == {"server": False}
 
 
-def test_an_exercise_batch_grades_without_loading_sympy(tmp_path: Path) -> None:
-    """SymPy (half a second) loads for a quiz's formula answers only, not for every batch."""
-    from check_support import course
-
-    source = course().path(course().assignment("perceptron").notebook)
-    folder = tmp_path / "submitted" / "ada" / "perceptron"
-    folder.mkdir(parents=True)
-    shutil.copy(source, folder / "perceptron.ipynb")
-    facts = _python(
+def _grade_in_fresh_process(tree: Path) -> dict:
+    """The one submission under ``tree`` graded by a one-slot LocalPool in a new interpreter: its total,
+    maximum and status, and whether that process had imported SymPy by then."""
+    return _python(
         "import json, sys\n"
         "from pathlib import Path\n"
         "from grader.course.config import load_course\n"
@@ -74,12 +69,24 @@ def test_an_exercise_batch_grades_without_loading_sympy(tmp_path: Path) -> None:
         "from grader.batch.engine import LocalPool\n"
         f"course = load_course(Path({str(ROOT / 'course.yaml')!r}))\n"
         "masters = master_notebooks(course)\n"
-        f"listing = discover(Path({str(tmp_path)!r}), masters)\n"
+        f"listing = discover(Path({str(tree)!r}), masters)\n"
         "sub = read(listing, listing.found[0], masters)\n"
         "with LocalPool(course, 1, masters=masters) as pool:\n"
         "    doc, _nb = pool.grade(sub)\n"
-        "print(json.dumps({'total': doc['total'], 'max': doc['max'], 'sympy': 'sympy' in sys.modules}))"
+        "print(json.dumps({'total': doc['total'], 'max': doc['max'], 'status': doc['status'],\n"
+        "                  'sympy': 'sympy' in sys.modules}))"
     )
+
+
+def test_an_exercise_batch_grades_without_loading_sympy(tmp_path: Path) -> None:
+    """SymPy (half a second) loads for a quiz's formula answers only, not for every batch."""
+    from check_support import course
+
+    source = course().path(course().assignment("perceptron").notebook)
+    folder = tmp_path / "submitted" / "ada" / "perceptron"
+    folder.mkdir(parents=True)
+    shutil.copy(source, folder / "perceptron.ipynb")
+    facts = _grade_in_fresh_process(tmp_path)
     assert facts["total"] == facts["max"] > 0, facts
     assert facts["sympy"] is False
 
@@ -95,19 +102,5 @@ def test_a_quiz_batch_still_checks_formulas(tmp_path: Path) -> None:
     folder = tmp_path / "submitted" / "ada" / quiz.id
     folder.mkdir(parents=True)
     nbformat.write(solved_notebook(quiz, "ada"), folder / f"{quiz.id}.ipynb")
-    facts = _python(
-        "import json, sys\n"
-        "from pathlib import Path\n"
-        "from grader.course.config import load_course\n"
-        "from grader.nbgrader_glue.masters import master_notebooks\n"
-        "from grader.batch.submissions import discover, read\n"
-        "from grader.batch.engine import LocalPool\n"
-        f"course = load_course(Path({str(ROOT / 'course.yaml')!r}))\n"
-        "masters = master_notebooks(course)\n"
-        f"listing = discover(Path({str(tmp_path)!r}), masters)\n"
-        "sub = read(listing, listing.found[0], masters)\n"
-        "with LocalPool(course, 1, masters=masters) as pool:\n"
-        "    doc, _nb = pool.grade(sub)\n"
-        "print(json.dumps({'total': doc['total'], 'max': doc['max'], 'status': doc['status']}))"
-    )
+    facts = _grade_in_fresh_process(tmp_path)
     assert facts["status"] == "graded" and facts["total"] == facts["max"] > 0, facts

@@ -179,7 +179,8 @@ def grade_many(course: Course, source: Path, out: Path, *, assignment: str | Non
         pool.close()
         _say(f"{exc}", "red")
         return 2
-    masters.prepare_in_background(f.assignment for f in listing.found if f.assignment)
+    if not dask:  # a Dask worker restores, so builds, on its own side
+        masters.prepare_in_background(f.assignment for f in listing.found if f.assignment)
     ignored = list(imported.ignored if imported else ()) + listing.ignored
     refused = list(imported.refused if imported else [])
     for u in ignored:

@@ -114,7 +114,6 @@ class LocalPool:
         # The sandbox `dlcourse grade` started before its imports serves the first slot.
         self._early = take_early() if sandbox is None else None
         self.masters = masters if masters is not None else master_notebooks(course)
-        self._exercises = frozenset(a.id for a in course.assignments)
         self._local = threading.local()
         self._made: list[Slot] = []
         self._lock = threading.Lock()
@@ -129,9 +128,6 @@ class LocalPool:
             with self._lock:
                 early, self._early = self._early, None
             warm = early.result() if early is not None else None
-            if warm is not None and warm.single_use:
-                warm.close()  # started for one notebook: its pyplot is loaded on first use only
-                warm = None
             slot = Slot(self.course, self.sandbox, self.figures, warm=warm)
             self._local.slot = slot
             with self._lock:
@@ -139,7 +135,7 @@ class LocalPool:
         return slot
 
     def grade(self, sub: Submission) -> tuple[dict[str, Any], Any]:
-        if sub.assignment and sub.assignment not in self._exercises and self.course.quizzes:
+        if sub.assignment and sub.assignment not in self.masters.exercise_ids and self.course.quizzes:
             from grader.quiz.symbolic import start_checker
 
             # At the first quiz this thread grades, not before: a batch without quizzes never pays
